@@ -1,0 +1,29 @@
+import js from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['dist/**', 'examples/*/dist/**', 'node_modules/**', 'tmp/**', 'coverage/**']},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+    },
+  },
+  {
+    files: ['src/commands/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {paths: ['execa', 'node:child_process', 'node:fs', 'node:fs/promises'], message: 'Commands stay thin: put I/O in src/lib.'},
+      ],
+    },
+  },
+  {
+    files: ['test/fake-tools/**/*.js', 'bin/**/*.js', 'examples/**/*.js'],
+    languageOptions: {globals: {process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly'}},
+  },
+  prettier,
+)

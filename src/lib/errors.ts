@@ -1,0 +1,42 @@
+/** Exit codes deskrun promises (tests check them, also under --json). */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  interrupted: 130,
+} as const
+
+export interface DeskrunErrorOptions {
+  /** What the user can do next, one action a line. */
+  hint?: string
+  exit?: number
+  /** A stable machine-readable code, shown under --json. */
+  code?: string
+  cause?: unknown
+}
+
+/**
+ * The one error type deskrun raises on purpose. Its message is for a person and never holds a
+ * secret; the base command renders it with its hint and exits with its code, without a stack trace.
+ */
+export class DeskrunError extends Error {
+  readonly hint?: string
+  readonly exit: number
+  readonly code: string
+
+  constructor(message: string, options: DeskrunErrorOptions = {}) {
+    super(message, {cause: options.cause})
+    this.name = 'DeskrunError'
+    this.hint = options.hint
+    this.exit = options.exit ?? ExitCode.failure
+    this.code = options.code ?? 'DESKRUN_FAILURE'
+  }
+}
+
+/** Bad input from the user: nothing was changed. */
+export class UsageError extends DeskrunError {
+  constructor(message: string, options: Omit<DeskrunErrorOptions, 'exit'> = {}) {
+    super(message, {code: 'USAGE', ...options, exit: ExitCode.usage})
+    this.name = 'UsageError'
+  }
+}

@@ -1,0 +1,26 @@
+/** The minimal shape deskrun needs of a Kubernetes object; kubernetes-models checks the rest. */
+export interface KubeObject {
+  apiVersion: string
+  kind: string
+  metadata: {
+    name: string
+    namespace?: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+
+/** Labels on every object deskrun creates, so that `up` and `remove` can find what is theirs. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
+export const INSTALLATION_LABEL = 'deskrun.io/installation'
+export const INSTANCE_LABEL = 'deskrun.io/instance'
+
+export function deskrunLabels(installation: string, instance?: string): Record<string, string> {
+  return {
+    [MANAGED_BY_LABEL]: 'deskrun',
+    [INSTALLATION_LABEL]: installation,
+    ...(instance ? {[INSTANCE_LABEL]: instance} : {}),
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Turns one installation of the config into what must exist in the cluster: the credentials
+ * Secret and, per instance, the scale set's Helm values and the mode's extra objects. Pure: the
+ * same config always gives the same plan, which is how `up` can tell that nothing changed.
+ */
+import {SCALE_SET_NAMESPACE} from './arc/charts.js'
+import {authSecret, authSecretName} from './arc/secret.js'
+import {scaleSetValues} from './arc/values.js'
+import {DeskrunError} from './errors.js'
+import {expandInstances} from './installation/instances.js'
+import type {Installation} from './installation/types.js'
+import {deskrunLabels, type KubeObject} from './kube.js'
+import type {InstallationView, RenderContext} from './modes/api.js'
+import {renderInstance} from './modes/check.js'
+import type {RegisteredMode} from './modes/registry.js'
+import {NODE_CACHE_ROOT} from './settings.js'
+
+export interface ClusterSettings {
+  clusterName: string
+  cacheRoot: string
+  chartVersion: string
+}
+
+export interface ScaleSetPlan {
+  /** Scale set name = Helm release = `runs-on:` value. */
+  name: string
+  values: Record<string, unknown>
+  /** Objects the mode needs before the scale set starts (e.g. its hook extension ConfigMap). */
+  objects: KubeObject[]
+}
+
+export interface InstallationPlan {
+  installation: string
+  namespace: string
+  secret: KubeObject
+  scaleSets: ScaleSetPlan[]
+  /** Host folders that must exist before pods mount them. */
+  cacheFolders: string[]
+}
+
+export function viewOf(installation: Installation): InstallationView {
+  const {auth, ...rest} = installation
+  return {...rest, authType: auth.type}
+}
+
+export function planInstallation(
+  installation: Installation,
+  settings: ClusterSettings,
+  registered: RegisteredMode,
+): InstallationPlan {
+  const {mode} = registered
+  if (installation.caches.length > 0 && !mode.takesCaches)
+    throw new DeskrunError(`Mode "${mode.name}" does not use caches, but "${installation.name}" has --cache paths.`, {
+      code: 'MODE_REJECTS_CACHES',
+      hint: 'Remove the --cache flags, or pick a mode that takes caches (`deskrun modes`).',
+    })
+  const view = viewOf(installation)
+  const secretName = authSecretName(installation.name)
+  const instances = expandInstances(installation, {cacheRoot: settings.cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+  const scaleSets = instances.map((instance): ScaleSetPlan => {
+    const context: RenderContext = {
+      installation: view,
+      instance: {
+        name: instance.name,
+        index: instance.index,
+        count: instance.count,
+        minRunners: instance.minRunners,
+        maxRunners: instance.maxRunners,
+      },
+      caches: instance.caches,
+      namespace: SCALE_SET_NAMESPACE,
+      chartVersion: settings.chartVersion,
+      labels: deskrunLabels(installation.name, instance.name),
+      cluster: {name: settings.clusterName, cacheRoot: settings.cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT},
+    }
+    const rendered = renderInstance(registered, context)
+    return {
+      name: instance.name,
+      values: scaleSetValues({installation, instance, secretName, chartVersion: settings.chartVersion, mode: rendered}),
+      objects: rendered.objects ?? [],
+    }
+  })
+  return {
+    installation: installation.name,
+    namespace: SCALE_SET_NAMESPACE,
+    secret: authSecret(installation, SCALE_SET_NAMESPACE, deskrunLabels(installation.name)),
+    scaleSets,
+    cacheFolders: instances.flatMap((instance) => instance.caches.map((cache) => cache.hostPath)),
+  }
+}
+

@@ -1,0 +1,65 @@
+import type {ListrTask} from 'listr2'
+
+import {hasCacheMount, kindClusterConfigYaml} from '../cluster/kind-config.js'
+import {DeskrunError} from '../errors.js'
+import {NODE_CACHE_ROOT} from '../settings.js'
+import type {Deps, Outcome} from './deps.js'
+
+export function nodeContainer(clusterName: string): string {
+  return `${clusterName}-control-plane`
+}
+
+/** Creates the kind cluster when it is missing; an existing one is checked for the cache mount. */
+export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): ListrTask<Outcome> {
+  const {clusterName, cacheRoot} = deps.config
+  return {
+    title: `Cluster ${clusterName}`,
+    task: async (outcome, task) => {
+      if (await deps.tools.kind.exists(clusterName)) {
+        if (options.needsCacheMount) await requireCacheMount(deps)
+        task.title = `Cluster ${clusterName}: exists`
+        outcome.unchanged.push(`cluster ${clusterName}`)
+        return
+      }
+      task.title = `Cluster ${clusterName}: creating (this takes a minute)`
+      const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+      await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: (line) => (task.output = line)})
+      task.title = `Cluster ${clusterName}: created`
+      outcome.changed.push(`cluster ${clusterName} created`)
+    },
+  }
+}
+
+/**
+ * Caches only survive on the host if the node sees the cache root through its extraMount; without
+ * it a hostPath would land in the node container (tmpfs or its own disk) and vanish with it.
+ */
+async function requireCacheMount(deps: Deps): Promise<void> {
+  const {clusterName, cacheRoot} = deps.config
+  const mounts = await deps.tools.docker.mounts(nodeContainer(clusterName))
+  if (mounts && hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT)) return
+  throw new DeskrunError(
+    `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,
+    {
+      code: 'CACHE_MOUNT_MISSING',
+      hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
+    },
+  )
+}
+
+export function deleteCluster(deps: Deps): ListrTask<Outcome> {
+  const {clusterName} = deps.config
+  return {
+    title: `Delete cluster ${clusterName}`,
+    task: async (outcome, task) => {
+      if (!(await deps.tools.kind.exists(clusterName))) {
+        task.title = `Cluster ${clusterName}: not found, nothing to delete`
+        outcome.unchanged.push(`cluster ${clusterName}`)
+        return
+      }
+      await deps.tools.kind.deleteCluster(clusterName, {onLine: (line) => (task.output = line)})
+      task.title = `Cluster ${clusterName}: deleted`
+      outcome.changed.push(`cluster ${clusterName} deleted`)
+    },
+  }
+}

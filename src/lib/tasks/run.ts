@@ -1,0 +1,32 @@
+/** Runs a listr2 task list with the renderer that suits where the output goes. */
+import {Listr, ListrLogger, ProcessOutput, type ListrTask} from 'listr2'
+
+export interface ProgressOptions {
+  /** Under --json nothing but the JSON result may reach stdout, and no progress is shown. */
+  json?: boolean
+}
+
+export function useFancyRenderer(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI && process.env.TERM !== 'dumb'
+}
+
+export async function runTasks<Ctx extends object>(
+  tasks: ListrTask<Ctx>[],
+  ctx: Ctx,
+  options: ProgressOptions = {},
+): Promise<Ctx> {
+  // Progress goes to stderr so that stdout stays clean for results and pipes.
+  const processOutput = new ProcessOutput(process.stderr, process.stderr)
+  const logger = new ListrLogger({processOutput})
+  const list = new Listr<Ctx, 'default', 'simple'>(tasks, {
+    ctx,
+    concurrent: false,
+    exitOnError: true,
+    registerSignalListeners: false,
+    renderer: options.json ? 'silent' : useFancyRenderer() ? 'default' : 'simple',
+    rendererOptions: {logger, collapseSubtasks: false, showErrorMessage: false},
+    fallbackRenderer: 'simple',
+    fallbackRendererOptions: {logger},
+  })
+  return list.run()
+}

@@ -1,0 +1,95 @@
+import {isDeepStrictEqual} from 'node:util'
+
+import type {ListrTask} from 'listr2'
+
+import {SCALE_SET_CHART, SCALE_SET_CHART_NAME, chartVersionOf} from '../arc/charts.js'
+import type {InstallationPlan, ScaleSetPlan} from '../plan.js'
+import type {Deps, Outcome} from './deps.js'
+import {installationReleaseLabels, recoverStuckRelease} from './releases.js'
+
+/** The credentials Secret (from stdin), then one task per scale set instance. */
+export function deployInstallation(deps: Deps, plan: InstallationPlan): ListrTask<Outcome>[] {
+  return [
+    {
+      title: `Credentials for ${plan.installation}`,
+      task: async (outcome, task) => {
+        const namespace = {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {name: plan.namespace, labels: {'app.kubernetes.io/managed-by': 'deskrun'}},
+        }
+        const applied = await deps.tools.kubectl.apply([namespace, plan.secret], `store the credentials of ${plan.installation}`)
+        const changed = applied.some((entry) => entry.object.startsWith('secret/') && entry.action !== 'unchanged')
+        task.title = `Credentials for ${plan.installation}: ${changed ? 'stored' : 'unchanged'}`
+        ;(changed ? outcome.changed : outcome.unchanged).push(`credentials of ${plan.installation}`)
+      },
+    },
+    ...plan.scaleSets.map((scaleSet) => deployScaleSet(deps, plan, scaleSet)),
+  ]
+}
+
+function deployScaleSet(deps: Deps, plan: InstallationPlan, scaleSet: ScaleSetPlan): ListrTask<Outcome> {
+  const {helm, kubectl} = deps.tools
+  const version = deps.config.chartVersion
+  return {
+    title: `Scale set ${scaleSet.name}`,
+    task: async (outcome, task) => {
+      const applied = await kubectl.apply(scaleSet.objects, `create the objects of ${scaleSet.name}`)
+      const objectsChanged = applied.some((entry) => entry.action !== 'unchanged')
+      const current = await recoverStuckRelease(deps, plan.namespace, scaleSet.name)
+      const upToDate =
+        current?.status === 'deployed' &&
+        chartVersionOf(current.chart, SCALE_SET_CHART_NAME) === version &&
+        isDeepStrictEqual(await helm.values(plan.namespace, scaleSet.name), JSON.parse(JSON.stringify(scaleSet.values)))
+      // The hook extension is read when a job starts, so a changed ConfigMap alone needs no helm upgrade.
+      if (upToDate) {
+        task.title = `Scale set ${scaleSet.name}: ${objectsChanged ? 'updated' : 'unchanged'}`
+        ;(objectsChanged ? outcome.changed : outcome.unchanged).push(`scale set ${scaleSet.name}`)
+        return
+      }
+      task.title = `Scale set ${scaleSet.name}: ${current ? 'upgrading' : 'installing'}`
+      await helm.upgradeInstall(
+        {
+          release: scaleSet.name,
+          chart: SCALE_SET_CHART,
+          version,
+          namespace: plan.namespace,
+          values: scaleSet.values,
+          labels: installationReleaseLabels(plan.installation),
+          step: `deploy the scale set ${scaleSet.name}`,
+          hint: `See what the runners do: deskrun status ${plan.installation}`,
+        },
+        {onLine: (line) => (task.output = line)},
+      )
+      task.title = `Scale set ${scaleSet.name}: ${current ? 'upgraded' : 'installed'}`
+      outcome.changed.push(`scale set ${scaleSet.name} ${current ? 'upgraded' : 'installed'}`)
+    },
+  }
+}
+
+/**
+ * Uninstalls scale sets (always before anything else, or ARC's finalizers hang) and then the
+ * objects deskrun created for them. Safe to re-run: what is gone already is skipped.
+ */
+export function removeScaleSets(
+  deps: Deps,
+  target: {title: string; namespace: string; releases: string[]; objectLabels: Record<string, string>[]},
+): ListrTask<Outcome> {
+  const {helm, kubectl} = deps.tools
+  return {
+    title: target.title,
+    task: async (outcome, task) => {
+      const existing = new Set((await helm.releases(target.namespace)).map((release) => release.name))
+      for (const release of target.releases) {
+        if (!existing.has(release)) continue
+        task.output = `uninstalling ${release}`
+        await helm.uninstall(target.namespace, release)
+        outcome.changed.push(`scale set ${release} uninstalled`)
+      }
+      for (const selector of target.objectLabels)
+        for (const type of ['configmaps', 'secrets'])
+          await kubectl.delete(type, {namespace: target.namespace, selector: {...selector}})
+    },
+  }
+}
+

@@ -1,0 +1,83 @@
+import {stringify} from 'yaml'
+
+import type {RunOptions, ToolRunner} from './runner.js'
+
+export interface HelmRelease {
+  name: string
+  namespace: string
+  revision: string
+  updated: string
+  /** deployed, failed, pending-install, pending-upgrade, pending-rollback, uninstalling, ... */
+  status: string
+  /** `<chart name>-<chart version>` */
+  chart: string
+  app_version: string
+}
+
+export interface UpgradeInstallRequest {
+  release: string
+  chart: string
+  version: string
+  namespace: string
+  values: Record<string, unknown>
+  /** Helm release labels (helm >= 3.13): how deskrun recognises its own releases. */
+  labels?: Record<string, string>
+  step: string
+  hint?: string
+}
+
+export class Helm {
+  constructor(
+    private readonly runner: ToolRunner,
+    private readonly kubeContext: string,
+  ) {}
+
+  private run(args: string[], options: RunOptions) {
+    return this.runner.run('helm', [...args, '--kube-context', this.kubeContext], options)
+  }
+
+  /** All releases of a namespace, pending and failed ones included. */
+  async releases(namespace: string, selector?: Record<string, string>): Promise<HelmRelease[]> {
+    const args = ['list', '--namespace', namespace, '--all', '--output', 'json']
+    if (selector) args.push('--selector', labelList(selector))
+    const {stdout} = await this.run(args, {step: `list Helm releases in ${namespace}`})
+    return JSON.parse(stdout || '[]') as HelmRelease[]
+  }
+
+  async release(namespace: string, name: string): Promise<HelmRelease | undefined> {
+    return (await this.releases(namespace)).find((release) => release.name === name)
+  }
+
+  /** The values deskrun passed at the last install or upgrade. */
+  async values(namespace: string, release: string): Promise<Record<string, unknown>> {
+    const {stdout} = await this.run(['get', 'values', release, '--namespace', namespace, '--output', 'json'], {
+      step: `read the values of ${release}`,
+    })
+    return (JSON.parse(stdout || 'null') as Record<string, unknown> | null) ?? {}
+  }
+
+  /** Values go on stdin: no temp file, nothing on argv. */
+  async upgradeInstall(request: UpgradeInstallRequest, options: Pick<RunOptions, 'onLine' | 'timeoutMs'> = {}): Promise<void> {
+    const args = ['upgrade', '--install', request.release, request.chart, '--version', request.version]
+    args.push('--namespace', request.namespace, '--create-namespace', '--values', '-', '--wait', '--timeout', '10m')
+    if (request.labels) args.push('--labels', labelList(request.labels))
+    await this.run(args, {...options, input: stringify(request.values), step: request.step, hint: request.hint})
+  }
+
+  async uninstall(namespace: string, release: string, options: Pick<RunOptions, 'onLine' | 'hint'> = {}): Promise<void> {
+    await this.run(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], {
+      ...options,
+      step: `uninstall the Helm release ${release}`,
+    })
+  }
+
+  async rollback(namespace: string, release: string): Promise<void> {
+    await this.run(['rollback', release, '--namespace', namespace, '--wait'], {step: `roll back ${release}`})
+  }
+}
+
+function labelList(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',')
+}

@@ -1,0 +1,35 @@
+import type {RunOptions, ToolRunner} from './runner.js'
+
+export class Kind {
+  constructor(private readonly runner: ToolRunner) {}
+
+  async clusters(): Promise<string[]> {
+    // With no clusters kind prints "No kind clusters found." on stderr and nothing on stdout.
+    const {stdout} = await this.runner.run('kind', ['get', 'clusters'], {step: 'list kind clusters'})
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.clusters()).includes(name)
+  }
+
+  /** The config travels on stdin (`--config -`), so nothing is left in a temp file. */
+  async createCluster(name: string, configYaml: string, options: Pick<RunOptions, 'onLine'> = {}): Promise<void> {
+    await this.runner.run('kind', ['create', 'cluster', '--name', name, '--config', '-', '--wait', '120s'], {
+      ...options,
+      input: configYaml,
+      step: `create the kind cluster "${name}"`,
+      hint: 'Check that Docker is running (`docker info`) and has enough memory and disk; `deskrun doctor` checks more.',
+    })
+  }
+
+  async deleteCluster(name: string, options: Pick<RunOptions, 'onLine'> = {}): Promise<void> {
+    await this.runner.run('kind', ['delete', 'cluster', '--name', name], {
+      ...options,
+      step: `delete the kind cluster "${name}"`,
+    })
+  }
+}

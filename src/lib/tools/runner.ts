@@ -1,0 +1,125 @@
+/**
+ * The one place deskrun starts a child process. It keeps secrets out of argv (they travel on stdin),
+ * redacts what it shows, enforces a timeout per call, streams output lines to the progress display
+ * and turns failures into DeskrunErrors that say which step failed and what to try.
+ */
+import {execa} from 'execa'
+
+import {DeskrunError} from '../errors.js'
+import {redact} from '../redact.js'
+import {installHint, type ToolName} from './prerequisites.js'
+
+export interface RunOptions {
+  /** Written to the child's stdin; the only way a secret may reach a child process. */
+  input?: string
+  /** What deskrun was doing, in the user's words ("install the ARC controller"). */
+  step?: string
+  /** Shown under the error when the call fails. */
+  hint?: string
+  timeoutMs?: number
+  /** Return the result of a non-zero exit instead of throwing. */
+  allowFailure?: boolean
+  /** Receives stdout/stderr lines as they come (already redacted). */
+  onLine?: (line: string) => void
+}
+
+export interface RunResult {
+  command: string
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export interface RunnerOptions {
+  env?: NodeJS.ProcessEnv
+  /** Default per-call timeout; `--timeout` raises it. */
+  timeoutMs?: number
+  /** Receives every command line (redacted) and its outcome, for `DESKRUN_DEBUG`. */
+  debug?: (message: string) => void
+  signal?: AbortSignal
+}
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+const STDERR_TAIL_LINES = 15
+
+export class ToolRunner {
+  constructor(private readonly options: RunnerOptions = {}) {}
+
+  async run(tool: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const command = redact([tool, ...args].map(quote).join(' '))
+    const timeout = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.options.debug?.(`$ ${command}`)
+    const child = execa(tool, args, {
+      input: options.input,
+      stdin: options.input === undefined ? 'ignore' : 'pipe',
+      env: this.options.env,
+      extendEnv: this.options.env === undefined,
+      timeout,
+      forceKillAfterDelay: 5000,
+      cancelSignal: this.options.signal,
+      reject: false,
+      stripFinalNewline: true,
+      lines: false,
+    })
+    if (options.onLine) {
+      const forward = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) options.onLine?.(redact(line))
+      }
+      child.stdout?.on('data', forward)
+      child.stderr?.on('data', forward)
+    }
+    const result = await child
+    const outcome: RunResult = {
+      command,
+      exitCode: result.exitCode ?? -1,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+    }
+    this.options.debug?.(`  exit ${outcome.exitCode}${result.timedOut ? ' (timed out)' : ''}`)
+    if (result.failed && isMissingExecutable(result)) {
+      throw new DeskrunError(`${tool} is not installed (or not on PATH).`, {
+        code: 'TOOL_MISSING',
+        hint: installHint(tool),
+      })
+    }
+    if (result.isCanceled) {
+      throw new DeskrunError(`Interrupted while running: ${command}`, {code: 'INTERRUPTED', exit: 130})
+    }
+    if (result.timedOut) {
+      throw new DeskrunError(
+        `${options.step ? `Could not ${options.step}: ` : ''}${tool} did not finish within ${formatDuration(timeout)}.\n  command: ${command}`,
+        {code: 'TIMEOUT', hint: 'Check that Docker and the cluster are responsive, or raise the limit with --timeout.'},
+      )
+    }
+    if (outcome.exitCode !== 0 && !options.allowFailure) throw toolFailure(tool, outcome, options)
+    return outcome
+  }
+}
+
+export function toolFailure(tool: string, result: RunResult, options: Pick<RunOptions, 'step' | 'hint'>): DeskrunError {
+  const tail = redact(result.stderr || result.stdout)
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(-STDERR_TAIL_LINES)
+    .map((line) => `    ${line}`)
+    .join('\n')
+  const what = options.step ? `Could not ${options.step}` : `${tool} failed`
+  return new DeskrunError(`${what}: ${tool} exited with code ${result.exitCode}.\n  command: ${result.command}\n${tail}`, {
+    code: 'TOOL_FAILED',
+    hint: options.hint,
+  })
+}
+
+function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean {
+  const cause = result.cause as NodeJS.ErrnoException | undefined
+  return result.code === 'ENOENT' || cause?.code === 'ENOENT'
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
+}
+
+function formatDuration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`
+}
+
