@@ -1,0 +1,162 @@
+/** Between the file's shape (version 1, the original's field names) and the domain view. */
+import {DEFAULT_CHART_VERSION} from '../arc/charts.js'
+import type {Auth, CacheSpec} from '../installation/types.js'
+import {DEFAULT_CACHE_ROOT, DEFAULT_CLUSTER_NAME} from '../settings.js'
+import {
+  CONFIG_VERSION,
+  type ConfigFile,
+  type DeskrunConfig,
+  type FileInstallation,
+  type StoredInstallation,
+} from './types.js'
+
+const FILE_KEYS = new Set(['version', 'cluster_name', 'cache_root', 'chart_version', 'installations'])
+const INSTALLATION_KEYS = new Set([
+  'Name',
+  'Repository',
+  'ContainerMode',
+  'MinRunners',
+  'MaxRunners',
+  'Instances',
+  'CachePaths',
+  'Mounts',
+  'RunnerGroup',
+  'Labels',
+  'AuthType',
+  'AuthValue',
+  'AppID',
+  'InstallationID',
+  'Deployed',
+])
+
+function unknownKeys(record: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !known.has(key)))
+}
+
+export function emptyConfig(): DeskrunConfig {
+  return {
+    clusterName: DEFAULT_CLUSTER_NAME,
+    cacheRoot: DEFAULT_CACHE_ROOT,
+    chartVersion: DEFAULT_CHART_VERSION,
+    installations: {},
+    extra: {},
+  }
+}
+
+function installationToDomain(
+  key: string,
+  file: FileInstallation,
+  note: (line: string) => void,
+): StoredInstallation {
+  const auth: Auth =
+    file.AuthType === 'github-app'
+      ? {
+          type: 'github-app',
+          appId: file.AppID ?? '',
+          installationId: file.InstallationID ?? '',
+          privateKey: file.AuthValue,
+        }
+      : {type: 'pat', token: file.AuthValue}
+  const caches: CacheSpec[] = (file.CachePaths ?? []).map((cache) =>
+    cache.Source ? {target: cache.Target, source: cache.Source} : {target: cache.Target},
+  )
+  const installation: StoredInstallation = {
+    name: key,
+    repository: file.Repository,
+    mode: file.ContainerMode,
+    minRunners: file.MinRunners,
+    maxRunners: file.MaxRunners,
+    instances: file.Instances ?? 1,
+    caches,
+    labels: file.Labels ?? [],
+    auth,
+    deployed: file.Deployed ?? false,
+  }
+  if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
+
+  if (file.Mounts && file.Mounts.length > 0) {
+    installation.unsupportedMounts = file.Mounts
+    for (const mount of file.Mounts) {
+      note(
+        `Installation ${key}: the ${mount.Type} mount ${mount.Source ?? ''} -> ${mount.Target} from the original ` +
+          `deskrun is not supported and is ignored (it stays in the config file).`,
+      )
+    }
+  }
+
+  const extra = unknownKeys(file, INSTALLATION_KEYS)
+  if (Object.keys(extra).length > 0) {
+    installation.extra = extra
+    note(
+      `Installation ${key}: ${Object.keys(extra).join(', ')} ignored (not deskrun settings; kept in the file).`,
+    )
+  }
+
+  return installation
+}
+
+/** The domain view of a version 1 file. `note` hears about things kept but not used. */
+export function toDomain(file: ConfigFile, note: (line: string) => void = () => {}): DeskrunConfig {
+  const installations: Record<string, StoredInstallation> = {}
+  for (const [key, installation] of Object.entries(file.installations ?? {})) {
+    installations[key] = installationToDomain(key, installation, note)
+  }
+
+  return {
+    clusterName: file.cluster_name || DEFAULT_CLUSTER_NAME,
+    cacheRoot: file.cache_root ?? DEFAULT_CACHE_ROOT,
+    chartVersion: file.chart_version ?? DEFAULT_CHART_VERSION,
+    installations,
+    extra: structuredClone(unknownKeys(file, FILE_KEYS)),
+  }
+}
+
+function installationToFile(installation: StoredInstallation): FileInstallation {
+  const {auth} = installation
+  const file: FileInstallation = {
+    Name: installation.name,
+    Repository: installation.repository,
+    ContainerMode: installation.mode,
+    MinRunners: installation.minRunners,
+    MaxRunners: installation.maxRunners,
+    Instances: installation.instances,
+    CachePaths: installation.caches.map((cache) =>
+      cache.source ? {Target: cache.target, Source: cache.source} : {Target: cache.target},
+    ),
+    AuthType: auth.type,
+    AuthValue: auth.type === 'pat' ? auth.token : auth.privateKey,
+    Deployed: installation.deployed,
+  }
+  if (installation.unsupportedMounts && installation.unsupportedMounts.length > 0) {
+    file.Mounts = installation.unsupportedMounts
+  }
+
+  if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
+  if (installation.labels.length > 0) file.Labels = installation.labels
+  if (auth.type === 'github-app') {
+    file.AppID = auth.appId
+    file.InstallationID = auth.installationId
+  }
+
+  return Object.assign(file, unknownKeys(installation.extra ?? {}, INSTALLATION_KEYS))
+}
+
+/**
+ * The file for a domain config. Defaults are left out (cache_root, chart_version), so that a newer
+ * deskrun's defaults apply to files that never chose otherwise.
+ */
+export function toFile(config: DeskrunConfig): ConfigFile {
+  const installations: Record<string, FileInstallation> = {}
+  for (const key of Object.keys(config.installations).sort()) {
+    installations[key] = installationToFile(config.installations[key])
+  }
+
+  return {
+    version: CONFIG_VERSION,
+    cluster_name: config.clusterName,
+    ...(config.cacheRoot === DEFAULT_CACHE_ROOT ? {} : {cache_root: config.cacheRoot}),
+    ...(config.chartVersion === DEFAULT_CHART_VERSION ? {} : {chart_version: config.chartVersion}),
+    installations,
+    ...unknownKeys(config.extra, FILE_KEYS),
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The config file (`~/.deskrun/config.json`) as it is on disk, and the domain view the rest of deskrun
+ * uses. The on-disk names are the original Go deskrun's, so its files load and ours stay readable by it.
+ */
+import type {Installation} from '../installation/types.js'
+
+export const CONFIG_VERSION = 1
+
+/** A `--cache` entry as the original stored it (Source empty or absent: deskrun picks the folder). */
+export interface FileCachePath {
+  Target: string
+  Source?: string
+}
+
+/** The original's later, more general host mounts. deskrun keeps the directory ones as caches. */
+export interface FileMount {
+  Source?: string
+  Target: string
+  /** DirectoryOrCreate (default when empty), Directory or Socket. */
+  Type?: string
+}
+
+export interface FileInstallation {
+  Name?: string
+  Repository: string
+  ContainerMode: string
+  MinRunners: number
+  MaxRunners: number
+  /** Absent or 0 in files of the original from before `--instances`: one instance. */
+  Instances?: number
+  CachePaths?: FileCachePath[]
+  /** Only mounts deskrun cannot use (e.g. Socket) are written back, so that nothing is lost. */
+  Mounts?: FileMount[]
+  RunnerGroup?: string
+  Labels?: string[]
+  AuthType: 'pat' | 'github-app'
+  /** The PAT, or the GitHub App's PEM private key, as in the original. */
+  AuthValue: string
+  AppID?: string
+  InstallationID?: string
+  Deployed?: boolean
+  [unknownKey: string]: unknown
+}
+
+/** Version 1 of the file, as deskrun writes it. */
+export interface ConfigFile {
+  version: typeof CONFIG_VERSION
+  cluster_name: string
+  cache_root?: string
+  chart_version?: string
+  installations: Record<string, FileInstallation>
+  [unknownKey: string]: unknown
+}
+
+export interface StoredInstallation extends Installation {
+  /** True once deskrun has deployed it; `up` redeploys everything in the config either way. */
+  deployed: boolean
+  /** Mounts from the original that deskrun does not support; kept so that saving loses nothing. */
+  unsupportedMounts?: FileMount[]
+  /** Keys deskrun does not know, kept as they were. */
+  extra?: Record<string, unknown>
+}
+
+export interface DeskrunConfig {
+  clusterName: string
+  /** Host folder for all caches (the kind node mounts it). */
+  cacheRoot: string
+  /** gha-runner-scale-set(-controller) chart version; deskrun's pinned default unless the file sets one. */
+  chartVersion: string
+  installations: Record<string, StoredInstallation>
+  /** Top-level keys deskrun does not know (e.g. the original's cluster_hosts), kept as they were. */
+  extra: Record<string, unknown>
+}

@@ -1,0 +1,22 @@
+/** An installation becomes one runner scale set per instance. */
+import {type CacheRoots, resolveCaches} from './caches.js'
+import {instanceNames} from './naming.js'
+import type {Installation, Instance} from './types.js'
+
+/**
+ * One Instance per scale set. A single instance scales between the installation's min and max;
+ * with several, each runs exactly one runner (min 1, max 1), as in the original deskrun, so every
+ * instance keeps its own warm cache.
+ */
+export function expandInstances(inst: Installation, roots: CacheRoots): Instance[] {
+  const names = instanceNames(inst.name, inst.instances)
+  const count = names.length
+  return names.map((name, i) => ({
+    name,
+    index: i + 1,
+    count,
+    minRunners: count > 1 ? 1 : inst.minRunners,
+    maxRunners: count > 1 ? 1 : inst.maxRunners,
+    caches: resolveCaches(inst.name, inst.caches, {name, index: i + 1, count}, roots),
+  }))
+}

@@ -1,0 +1,51 @@
+/** Names deskrun derives from an installation name, and the rules that keep all of them valid. */
+import {MAX_SCALE_SET_NAME_LENGTH} from '../arc/charts.js'
+
+/** Kubernetes object names (DNS-1123 labels) may not be longer than this. */
+export const MAX_KUBERNETES_NAME_LENGTH = 63
+
+/**
+ * Suffixes deskrun appends to an installation or instance name to name the objects it creates.
+ * The longest (15 characters) on the longest scale set name (45) gives 60 ≤ 63, so any name that
+ * passes `nameProblems` gives valid object names. A test checks that this stays true.
+ */
+export const DERIVED_NAME_SUFFIXES = ['-github-auth', '-hook-extension'] as const
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
+
+/** Scale set names of an installation: `[name]` for one instance, `name-1 .. name-N` for several. */
+export function instanceNames(name: string, instances: number): string[] {
+  if (instances <= 1) return [name]
+  return Array.from({length: instances}, (_, i) => `${name}-${i + 1}`)
+}
+
+/** The longest name a user may give an installation with this many instances. */
+export function maxInstallationNameLength(instances: number): number {
+  return instances <= 1 ? MAX_SCALE_SET_NAME_LENGTH : MAX_SCALE_SET_NAME_LENGTH - `-${instances}`.length
+}
+
+/** What is wrong with an installation name; empty when it is fine. Messages never echo secrets (names are not). */
+export function nameProblems(name: string, instances: number): string[] {
+  if (name === '') return ['The installation name is empty: give a name such as my-runner.']
+  const problems: string[] = []
+  if (!DNS_LABEL.test(name)) {
+    problems.push(
+      `The installation name "${name}" must use only lower-case letters, digits and '-', and start and ` +
+        `end with a letter or digit (for example my-runner): it becomes the runs-on: value and Kubernetes names.`,
+    )
+  }
+
+  const count = Number.isInteger(instances) && instances > 1 ? instances : 1
+  const longest = instanceNames(name, count).reduce((a, b) => (b.length > a.length ? b : a))
+  if (longest.length > MAX_SCALE_SET_NAME_LENGTH) {
+    const limit = maxInstallationNameLength(count)
+    problems.push(
+      count > 1
+        ? `The installation name "${name}" is too long for --instances ${count}: its scale set "${longest}" has ` +
+            `${longest.length} characters and ARC allows ${MAX_SCALE_SET_NAME_LENGTH}; use at most ${limit} characters.`
+        : `The installation name "${name}" has ${name.length} characters; ARC allows at most ${limit} in a scale set name.`,
+    )
+  }
+
+  return problems
+}
