@@ -1,0 +1,126 @@
+/**
+ * `dind`: the runner talks to its own Docker daemon in a privileged `docker:dind` sidecar.
+ *
+ * Without caches the chart's dind container mode builds the pod. With caches deskrun writes the whole
+ * pod itself (containerMode left out), because the chart drops any user container named `dind` and so
+ * offers no way to mount a cache into the daemon, where /var/lib/docker (the layer cache) lives.
+ * The layout below mirrors what chart 0.14.2 generates on Kubernetes >= 1.29.
+ */
+import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
+
+import type {CacheMount} from '../installation/types.js'
+import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
+import {
+  cacheVolumeMounts,
+  cacheVolumes,
+  envVars,
+  RUNNER_IMAGE,
+  RUNNER_WORK_DIR,
+  runnerContainer,
+} from './helpers.js'
+
+export const DIND_CONTAINER = 'dind'
+export const DIND_IMAGE = 'docker:dind'
+/** The daemon's data root: a cache here must be mounted into the daemon's container. */
+export const DOCKER_DATA_ROOT = '/var/lib/docker'
+
+const SOCKET_DIR = '/var/run'
+const DOCKER_HOST = `unix://${SOCKET_DIR}/docker.sock`
+/** The docker group of the runner image, so that the runner user may use the socket. */
+const DOCKER_GROUP_GID = '123'
+const EXTERNALS_DIR = '/home/runner/externals'
+const EXTERNALS_COPY_DIR = '/home/runner/tmpDir'
+
+const VOLUME = {work: 'work', socket: 'dind-sock', externals: 'dind-externals'} as const
+
+export function isDaemonCache(cache: CacheMount): boolean {
+  return cache.target === DOCKER_DATA_ROOT || cache.target.startsWith(`${DOCKER_DATA_ROOT}/`)
+}
+
+/** Copies the runner's externals (node for actions) where the daemon can bind-mount them into job containers. */
+function externalsInitContainer(): IContainer {
+  return {
+    name: 'init-dind-externals',
+    image: RUNNER_IMAGE,
+    command: ['cp'],
+    args: ['-r', `${EXTERNALS_DIR}/.`, `${EXTERNALS_COPY_DIR}/`],
+    volumeMounts: [{name: VOLUME.externals, mountPath: EXTERNALS_COPY_DIR}],
+  }
+}
+
+/**
+ * A native sidecar (init container that keeps running): it starts before the runner, is ready once
+ * `docker info` answers, and stops when the runner exits so the ephemeral pod can complete.
+ * Work and externals sit at the runner's paths because the daemon resolves bind mounts in its own
+ * filesystem.
+ */
+function daemonContainer(caches: readonly CacheMount[]): IContainer {
+  const mounts: IVolumeMount[] = [
+    {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
+    {name: VOLUME.socket, mountPath: SOCKET_DIR},
+    {name: VOLUME.externals, mountPath: EXTERNALS_DIR},
+    ...cacheVolumeMounts(caches),
+  ]
+  return {
+    name: DIND_CONTAINER,
+    image: DIND_IMAGE,
+    args: ['dockerd', `--host=${DOCKER_HOST}`, '--group=$(DOCKER_GROUP_GID)'],
+    env: envVars({DOCKER_GROUP_GID}),
+    securityContext: {privileged: true},
+    restartPolicy: 'Always',
+    startupProbe: {
+      exec: {command: ['docker', 'info']},
+      initialDelaySeconds: 0,
+      failureThreshold: 24,
+      periodSeconds: 5,
+    },
+    volumeMounts: mounts,
+  }
+}
+
+function fullTemplate(caches: readonly CacheMount[]): RenderResult {
+  const daemonCaches = caches.filter(isDaemonCache)
+  const runnerCaches = caches.filter((cache) => !isDaemonCache(cache))
+  const runner = runnerContainer({
+    env: envVars({DOCKER_HOST, RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: '120'}),
+    volumeMounts: [
+      {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
+      {name: VOLUME.socket, mountPath: SOCKET_DIR},
+      ...cacheVolumeMounts(runnerCaches),
+    ],
+  })
+  const volumes: IVolume[] = [
+    {name: VOLUME.work, emptyDir: {}},
+    {name: VOLUME.socket, emptyDir: {}},
+    {name: VOLUME.externals, emptyDir: {}},
+    ...cacheVolumes(caches),
+  ]
+  return {
+    values: {
+      template: {
+        spec: {
+          initContainers: [externalsInitContainer(), daemonContainer(daemonCaches)],
+          containers: [runner],
+          volumes,
+        },
+      },
+    },
+  }
+}
+
+function render(context: RenderContext): RenderResult {
+  if (context.caches.length > 0) return fullTemplate(context.caches)
+  return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runnerContainer()]}}}}
+}
+
+export const dindMode = defineContainerMode({
+  name: 'dind',
+  summary:
+    'Jobs get their own Docker daemon (Docker-in-Docker sidecar); --cache /var/lib/docker keeps its layers.',
+  description:
+    'A privileged docker:dind sidecar next to the runner; DOCKER_HOST points the runner at it. A --cache at ' +
+    '/var/lib/docker is mounted into the daemon, so image layers survive between jobs; other --cache paths are ' +
+    'mounted into the runner container.',
+  takesCaches: true,
+  render,
+})

@@ -1,0 +1,63 @@
+/**
+ * `kubernetes`: ARC's kubernetes container mode. The runner pod only coordinates; each job runs in
+ * its own pod, created by the container hook, sharing the runner's work volume.
+ */
+import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
+import {
+  cacheVolumeMounts,
+  cacheVolumes,
+  envVars,
+  hookExtension,
+  jobContainerPatch,
+  REQUIRE_JOB_CONTAINER_ENV,
+  runnerContainer,
+} from './helpers.js'
+
+/** kind's local-path provisioner; other clusters need a class of their own. */
+export const KIND_STORAGE_CLASS = 'standard'
+
+/** Required by the chart in this mode: the runner and its job pods share this volume. */
+export function workVolumeClaim(): Record<string, unknown> {
+  return {
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: KIND_STORAGE_CLASS,
+    resources: {requests: {storage: '1Gi'}},
+  }
+}
+
+/**
+ * Caches are taken (the original's README shows `--cache` with this default mode). Steps run in the
+ * job pod, never in the runner container (a job container is required), so the caches are mounted
+ * into job pods only, through a hook extension; the runner pod just carries that extension.
+ */
+function render(context: RenderContext): RenderResult {
+  const containerMode = {type: 'kubernetes' as const, kubernetesModeWorkVolumeClaim: workVolumeClaim()}
+  // Spelled out although it is the chart's default: the error users see (ARC issue 2977) names it.
+  const env = envVars({[REQUIRE_JOB_CONTAINER_ENV]: 'true'})
+  if (context.caches.length === 0) {
+    return {values: {containerMode, template: {spec: {containers: [runnerContainer({env})]}}}}
+  }
+
+  const extension = hookExtension(context, {
+    spec: {
+      containers: [jobContainerPatch({volumeMounts: cacheVolumeMounts(context.caches)})],
+      volumes: cacheVolumes(context.caches),
+    },
+  })
+  const runner = runnerContainer({env: [...env, extension.env], volumeMounts: [extension.volumeMount]})
+  return {
+    values: {containerMode, template: {spec: {containers: [runner], volumes: [extension.volume]}}},
+    objects: [extension.configMap],
+  }
+}
+
+export const kubernetesMode = defineContainerMode({
+  name: 'kubernetes',
+  summary: 'Each job runs in its own pod beside the runner; jobs must declare a container: image.',
+  description:
+    "ARC's kubernetes container mode. Jobs need `container:` in the workflow; their steps run in a job pod " +
+    'that shares a 1Gi work volume (storage class standard) with the runner. --cache paths are mounted into ' +
+    'the job pods.',
+  takesCaches: true,
+  render,
+})

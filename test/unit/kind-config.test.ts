@@ -1,0 +1,49 @@
+import {expect} from 'chai'
+import {parse} from 'yaml'
+
+import {hasCacheMount, kindClusterConfig, kindClusterConfigYaml} from '../../src/lib/cluster/kind-config.js'
+
+const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
+
+describe('kind cluster config', () => {
+  it('has one control-plane node that mounts the cache root', () => {
+    expect(kindClusterConfig(roots)).to.deep.equal({
+      kind: 'Cluster',
+      apiVersion: 'kind.x-k8s.io/v1alpha4',
+      nodes: [
+        {
+          role: 'control-plane',
+          extraMounts: [{hostPath: '/tmp/github-runner-cache', containerPath: '/var/lib/deskrun/cache'}],
+        },
+      ],
+    })
+  })
+
+  it('renders the same as YAML', () => {
+    expect(parse(kindClusterConfigYaml(roots))).to.deep.equal(kindClusterConfig(roots))
+  })
+})
+
+describe('hasCacheMount', () => {
+  const mount = (Source: string, Destination = '/var/lib/deskrun/cache') => ({Source, Destination})
+  const {cacheRoot, nodeCacheRoot} = roots
+
+  it('finds the cache root mounted at the node path', () => {
+    expect(
+      hasCacheMount([mount('/lib/modules', '/lib/modules'), mount(cacheRoot)], cacheRoot, nodeCacheRoot),
+    ).to.equal(true)
+    expect(hasCacheMount([mount(`${cacheRoot}/`)], `${cacheRoot}/`, `${nodeCacheRoot}/`)).to.equal(true)
+  })
+
+  it('accepts the paths Docker Desktop shows for host folders', () => {
+    expect(hasCacheMount([mount(`/host_mnt/private${cacheRoot}`)], cacheRoot, nodeCacheRoot)).to.equal(true)
+    expect(hasCacheMount([mount(`/private${cacheRoot}`)], cacheRoot, nodeCacheRoot)).to.equal(true)
+  })
+
+  it('is false for other folders or other destinations', () => {
+    expect(hasCacheMount([], cacheRoot, nodeCacheRoot)).to.equal(false)
+    expect(hasCacheMount([mount('/somewhere/else')], cacheRoot, nodeCacheRoot)).to.equal(false)
+    expect(hasCacheMount([mount(cacheRoot, '/tmp/cache')], cacheRoot, nodeCacheRoot)).to.equal(false)
+    expect(hasCacheMount([mount(`${cacheRoot}/sub`)], cacheRoot, nodeCacheRoot)).to.equal(false)
+  })
+})

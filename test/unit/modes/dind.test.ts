@@ -1,0 +1,98 @@
+import {expect} from 'chai'
+
+import {checkRender} from '../../../src/lib/modes/check.js'
+import {dindMode} from '../../../src/lib/modes/dind.js'
+import {containerOf, docker, envOf, mountsOf, renderAll, renderOne, specOf, toolCache} from './fixtures.js'
+
+describe('dind mode', () => {
+  it("uses the chart's dind container mode when there are no caches", () => {
+    const {result, context} = renderOne(dindMode)
+    expect(result.values.containerMode).to.deep.equal({type: 'dind'})
+    expect(specOf(result).containers.map((container) => container.name)).to.deep.equal(['runner'])
+    expect(result.objects ?? []).to.have.length(0)
+    expect(checkRender(dindMode, context, result)).to.deep.equal([])
+  })
+
+  describe('with caches', () => {
+    const {result, context} = renderOne(dindMode, {caches: [docker, toolCache]})
+    const spec = specOf(result)
+
+    it('writes the whole pod itself, leaving containerMode out', () => {
+      expect(result.values).to.not.have.property('containerMode')
+      expect(spec.initContainers?.map((container) => container.name)).to.deep.equal([
+        'init-dind-externals',
+        'dind',
+      ])
+      expect(spec.containers.map((container) => container.name)).to.deep.equal(['runner'])
+      expect(checkRender(dindMode, context, result)).to.deep.equal([])
+    })
+
+    it('mounts a /var/lib/docker cache into the daemon container, where the layers live', () => {
+      const dind = containerOf(spec, 'dind', 'initContainers')
+      expect(mountsOf(dind)['/var/lib/docker']).to.equal('cache-0')
+      expect(mountsOf(containerOf(spec, 'runner'))).to.not.have.property('/var/lib/docker')
+      expect(spec.volumes?.find((volume) => volume.name === 'cache-0')).to.deep.equal({
+        name: 'cache-0',
+        hostPath: {path: '/var/lib/deskrun/cache/my-runner/cache-0', type: 'DirectoryOrCreate'},
+      })
+    })
+
+    it('mounts other caches into the runner container', () => {
+      expect(mountsOf(containerOf(spec, 'runner'))['/home/runner/.cache']).to.equal('cache-1')
+      expect(mountsOf(containerOf(spec, 'dind', 'initContainers'))).to.not.have.property(
+        '/home/runner/.cache',
+      )
+    })
+
+    it('runs a privileged docker:dind native sidecar like the chart', () => {
+      const dind = containerOf(spec, 'dind', 'initContainers')
+      expect(dind.image).to.equal('docker:dind')
+      expect(dind.securityContext?.privileged).to.equal(true)
+      expect(dind.restartPolicy).to.equal('Always')
+      expect(dind.args).to.deep.equal([
+        'dockerd',
+        '--host=unix:///var/run/docker.sock',
+        '--group=$(DOCKER_GROUP_GID)',
+      ])
+      expect(envOf(dind)).to.deep.equal({DOCKER_GROUP_GID: '123'})
+      expect(mountsOf(dind)).to.include({
+        '/home/runner/_work': 'work',
+        '/var/run': 'dind-sock',
+        '/home/runner/externals': 'dind-externals',
+      })
+    })
+
+    it('copies the externals first and points the runner at the daemon', () => {
+      const init = containerOf(spec, 'init-dind-externals', 'initContainers')
+      expect(init.image).to.equal('ghcr.io/actions/actions-runner:latest')
+      expect([...(init.command ?? []), ...(init.args ?? [])]).to.deep.equal([
+        'cp',
+        '-r',
+        '/home/runner/externals/.',
+        '/home/runner/tmpDir/',
+      ])
+      const runner = containerOf(spec, 'runner')
+      expect(envOf(runner)).to.deep.equal({
+        DOCKER_HOST: 'unix:///var/run/docker.sock',
+        RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: '120',
+      })
+      expect(mountsOf(runner)).to.include({'/home/runner/_work': 'work', '/var/run': 'dind-sock'})
+    })
+
+    it('has emptyDir volumes for work, socket and externals', () => {
+      const emptyDirs = (spec.volumes ?? []).filter((volume) => volume.emptyDir).map((volume) => volume.name)
+      expect(emptyDirs).to.deep.equal(['work', 'dind-sock', 'dind-externals'])
+    })
+  })
+
+  it('gives every instance its own daemon cache', () => {
+    const rendered = renderAll(dindMode, {caches: [docker], instances: 2})
+    expect(
+      rendered.map(({result}) => specOf(result).volumes?.find((v) => v.name === 'cache-0')?.hostPath?.path),
+    ).to.deep.equal([
+      '/var/lib/deskrun/cache/my-runner-1/cache-0',
+      '/var/lib/deskrun/cache/my-runner-2/cache-0',
+    ])
+    for (const {result, context} of rendered) expect(checkRender(dindMode, context, result)).to.deep.equal([])
+  })
+})
