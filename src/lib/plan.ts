@@ -34,8 +34,8 @@ export interface InstallationPlan {
   namespace: string
   secret: KubeObject
   scaleSets: ScaleSetPlan[]
-  /** Host folders that must exist before pods mount them. */
-  cacheFolders: string[]
+  /** Where each cache of each scale set lives on this machine. */
+  caches: {scaleSet: string; target: string; hostPath: string}[]
 }
 
 export function viewOf(installation: Installation): InstallationView {
@@ -85,7 +85,9 @@ export function planInstallation(
     namespace: SCALE_SET_NAMESPACE,
     secret: authSecret(installation, SCALE_SET_NAMESPACE, deskrunLabels(installation.name)),
     scaleSets,
-    cacheFolders: instances.flatMap((instance) => instance.caches.map((cache) => cache.hostPath)),
+    caches: instances.flatMap((instance) =>
+      instance.caches.map((cache) => ({scaleSet: instance.name, target: cache.target, hostPath: cache.hostPath})),
+    ),
   }
 }
 

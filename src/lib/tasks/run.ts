@@ -18,7 +18,7 @@ export async function runTasks<Ctx extends object>(
   // Progress goes to stderr so that stdout stays clean for results and pipes.
   const processOutput = new ProcessOutput(process.stderr, process.stderr)
   const logger = new ListrLogger({processOutput})
-  const list = new Listr<Ctx, 'default', 'simple'>(tasks, {
+  const list = new Listr<Ctx, 'default' | 'simple' | 'silent', 'simple'>(tasks, {
     ctx,
     concurrent: false,
     exitOnError: true,

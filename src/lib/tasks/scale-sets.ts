@@ -2,7 +2,8 @@ import {isDeepStrictEqual} from 'node:util'
 
 import type {ListrTask} from 'listr2'
 
-import {SCALE_SET_CHART, SCALE_SET_CHART_NAME, chartVersionOf} from '../arc/charts.js'
+import {SCALE_SET_CHART, SCALE_SET_CHART_NAME, SCALE_SET_NAMESPACE, chartVersionOf} from '../arc/charts.js'
+import {MANAGED_BY_LABEL} from '../kube.js'
 import type {InstallationPlan, ScaleSetPlan} from '../plan.js'
 import type {Deps, Outcome} from './deps.js'
 import {installationReleaseLabels, recoverStuckRelease} from './releases.js'
@@ -68,28 +69,30 @@ function deployScaleSet(deps: Deps, plan: InstallationPlan, scaleSet: ScaleSetPl
 }
 
 /**
- * Uninstalls scale sets (always before anything else, or ARC's finalizers hang) and then the
- * objects deskrun created for them. Safe to re-run: what is gone already is skipped.
+ * Uninstalls scale sets (always before anything else, or ARC's finalizers hang), then the objects
+ * deskrun created for them that `isObsolete` picks. Safe to re-run: what is gone is skipped.
  */
 export function removeScaleSets(
   deps: Deps,
-  target: {title: string; namespace: string; releases: string[]; objectLabels: Record<string, string>[]},
+  target: {title: string; releases: string[]; isObsolete: (labels: Record<string, string>) => boolean},
 ): ListrTask<Outcome> {
   const {helm, kubectl} = deps.tools
   return {
     title: target.title,
     task: async (outcome, task) => {
-      const existing = new Set((await helm.releases(target.namespace)).map((release) => release.name))
+      const existing = new Set((await helm.releases(SCALE_SET_NAMESPACE)).map((release) => release.name))
       for (const release of target.releases) {
         if (!existing.has(release)) continue
         task.output = `uninstalling ${release}`
-        await helm.uninstall(target.namespace, release)
+        await helm.uninstall(SCALE_SET_NAMESPACE, release)
         outcome.changed.push(`scale set ${release} uninstalled`)
       }
-      for (const selector of target.objectLabels)
-        for (const type of ['configmaps', 'secrets'])
-          await kubectl.delete(type, {namespace: target.namespace, selector: {...selector}})
+      for (const type of ['configmaps', 'secrets']) {
+        const owned = await kubectl.list(type, {namespace: SCALE_SET_NAMESPACE, selector: {[MANAGED_BY_LABEL]: 'deskrun'}})
+        const names = owned.filter((object) => target.isObsolete(object.metadata.labels ?? {})).map((object) => object.metadata.name)
+        await kubectl.delete(type, {namespace: SCALE_SET_NAMESPACE, names})
+        outcome.changed.push(...names.map((name) => `${type.slice(0, -1)} ${name} deleted`))
+      }
     },
   }
 }
-

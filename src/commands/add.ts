@@ -1,0 +1,73 @@
+import {Args} from '@oclif/core'
+
+import {addInstallation} from '../lib/actions/add.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {authFlags, installationFlags} from '../lib/flags.js'
+import type {AuthType} from '../lib/installation/types.js'
+
+export default class Add extends BaseCommand {
+  static override summary = 'Add a runner installation and bring it up.'
+  static override description = `Saves the installation in the config, then creates the kind cluster if it is missing, installs GitHub's Actions Runner Controller once, and deploys the runner scale set(s). Workflows reach the runners with \`runs-on: NAME\` (or NAME-1..NAME-N with --instances).
+
+Bad input changes nothing. If a later step fails, the installation stays in the config and \`deskrun up\` finishes it.`
+  static override examples = [
+    {
+      description: 'A runner for one repository, with a token read from a file:',
+      command: '<%= config.bin %> <%= command.id %> my-runner --repository https://github.com/owner/repo --auth-type pat --auth-value-file ~/.config/deskrun/token',
+    },
+    {
+      description: 'Privileged jobs with a Docker layer cache:',
+      command: '<%= config.bin %> <%= command.id %> docker-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --auth-value-file ~/.gh-token',
+    },
+    {
+      description: 'Three single-runner scale sets multi-runner-1..3, each with its own cache:',
+      command: '<%= config.bin %> <%= command.id %> multi-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --instances 3 --auth-value-file ~/.gh-token',
+    },
+    {
+      description: 'Docker-in-Docker, token from stdin:',
+      command: 'gh auth token | <%= config.bin %> <%= command.id %> dind-runner --repository https://github.com/owner/repo --mode dind --auth-value -',
+    },
+    {
+      description: 'A GitHub App for an organization:',
+      command: '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
+    },
+  ]
+
+  static override enableJsonFlag = true
+
+  static override args = {
+    name: Args.string({description: 'Installation name; also the runs-on value (lower-case letters, digits and -).', required: true}),
+  }
+
+  static override flags = {...installationFlags, ...authFlags}
+
+  async run() {
+    const {args, flags} = await this.parse(Add)
+    const result = await addInstallation(await this.actionContext(flags.timeout), {
+      name: args.name,
+      repository: flags.repository,
+      mode: flags.mode,
+      cache: flags.cache,
+      instances: flags.instances,
+      minRunners: flags['min-runners'],
+      maxRunners: flags['max-runners'],
+      runnerGroup: flags['runner-group'],
+      label: flags.label,
+      credentials: {
+        authType: flags['auth-type'] as AuthType,
+        authValue: flags['auth-value'],
+        authValueFile: flags['auth-value-file'],
+        privateKeyFile: flags['private-key-file'],
+        appId: flags['app-id'],
+        installationId: flags['installation-id'],
+      },
+    })
+    this.log(`\n${result.installation} is up (${result.mode}). Route jobs to it with:`)
+    for (const scaleSet of result.scaleSets) this.log(`  runs-on: ${scaleSet}`)
+    if (result.caches.length > 0) {
+      this.log('Caches on this machine:')
+      for (const cache of result.caches) this.log(`  ${cache.scaleSet} ${cache.target} -> ${cache.hostPath}`)
+    }
+    return result
+  }
+}

@@ -1,0 +1,30 @@
+import {BaseCommand} from '../lib/base-command.js'
+import {describeSource} from '../lib/modes/registry.js'
+import {table} from '../lib/table.js'
+
+export default class Modes extends BaseCommand {
+  static override summary = 'List the container modes: built-in and from installed plugins.'
+  static override description =
+    'A mode decides how jobs run: in separate job pods, privileged, with Docker-in-Docker, ... Plugins add modes: deskrun plugins install <plugin>.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override enableJsonFlag = true
+
+  async run() {
+    await this.parse(Modes)
+    const registry = await this.modes()
+    const modes = registry.modes.map(({mode, source}) => ({
+      name: mode.name,
+      summary: mode.summary,
+      ...(mode.description ? {description: mode.description} : {}),
+      takesCaches: mode.takesCaches,
+      source: describeSource(source),
+    }))
+    this.log(
+      await table(
+        modes.map((mode) => ({mode: mode.name, caches: mode.takesCaches ? 'yes' : 'no', source: mode.source, summary: mode.summary})),
+        ['mode', 'caches', 'source', 'summary'],
+      ),
+    )
+    return {modes, warnings: registry.warnings}
+  }
+}

@@ -1,0 +1,39 @@
+import {Args, Flags} from '@oclif/core'
+
+import {removeInstallation} from '../lib/actions/remove.js'
+import {BaseCommand} from '../lib/base-command.js'
+
+export default class Remove extends BaseCommand {
+  static override summary = 'Remove a runner installation: its scale sets, their objects, and its config entry.'
+  static override description =
+    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache. If it fails part way, run it again.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> my-runner',
+    {description: 'Also delete its caches:', command: '<%= config.bin %> <%= command.id %> my-runner --purge-cache'},
+  ]
+
+  static override enableJsonFlag = true
+
+  static override args = {
+    name: Args.string({description: 'Installation to remove (see deskrun list).', required: true}),
+  }
+
+  static override flags = {
+    'purge-cache': Flags.boolean({summary: "Also delete the installation's cache folders on this machine."}),
+  }
+
+  async run() {
+    const {args, flags} = await this.parse(Remove)
+    const result = await removeInstallation(await this.actionContext(flags.timeout), args.name, {
+      purgeCache: flags['purge-cache'],
+    })
+    this.log(`Removed ${result.installation}.`)
+    if (result.caches.length > 0)
+      this.log(
+        result.cachesPurged
+          ? `Deleted its caches: ${result.caches.join(', ')}`
+          : `Its caches stay on disk (delete them with --purge-cache, or rm -rf): ${result.caches.join(', ')}`,
+      )
+    return result
+  }
+}

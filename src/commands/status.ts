@@ -1,0 +1,61 @@
+import {Args} from '@oclif/core'
+
+import {status, type ScaleSetStatus} from '../lib/actions/status.js'
+import {BaseCommand} from '../lib/base-command.js'
+
+export default class Status extends BaseCommand {
+  static override summary = 'Show the cluster, the ARC controller, and each scale set with its runners.'
+  static override description =
+    'Asks the cluster: Helm release state, the AutoscalingRunnerSet counts (current / pending / running), the listener pod that talks to GitHub, and each runner pod with its phase and, when stuck, the reason.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> my-runner',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
+  static override enableJsonFlag = true
+
+  static override args = {
+    name: Args.string({description: 'Only this installation.'}),
+  }
+
+  async run() {
+    const {args, flags} = await this.parse(Status)
+    const report = await status(await this.actionContext(flags.timeout), args.name)
+    const {cluster, controller} = report
+    if (!cluster.exists) {
+      this.log(`Cluster ${cluster.name}: not found. Bring everything up with: deskrun up`)
+      return report
+    }
+    const ready = cluster.nodes.every((node) => node.ready)
+    this.log(`Cluster ${cluster.name}: ${ready ? 'ready' : 'not ready'} (context ${cluster.context})`)
+    this.log(
+      controller.installed
+        ? `Controller ${controller.release} (${controller.namespace}): ${controller.status}, chart ${controller.version}, ${controller.ready ? 'ready' : 'not ready'}`
+        : `Controller ${controller.release}: not installed (deskrun up installs it)`,
+    )
+    if (report.installations.length === 0) this.log('No installations. Add one with: deskrun add')
+    for (const installation of report.installations) {
+      this.log(`\n${installation.name} (${installation.mode})`)
+      for (const scaleSet of installation.scaleSets) for (const line of describe(scaleSet)) this.log(`  ${line}`)
+    }
+    return report
+  }
+}
+
+function describe(scaleSet: ScaleSetStatus): string[] {
+  if (!scaleSet.release) return [`${scaleSet.name}: not deployed (run deskrun up)`]
+  const lines = [`${scaleSet.name}: release ${scaleSet.release.status}, chart ${scaleSet.release.version}`]
+  lines.push(
+    scaleSet.runnerSet
+      ? `  runners: ${scaleSet.runnerSet.currentRunners} current, ${scaleSet.runnerSet.pendingRunners} pending, ${scaleSet.runnerSet.runningRunners} running`
+      : '  no AutoscalingRunnerSet: the controller rejected or deleted it (check versions: deskrun up)',
+  )
+  lines.push(
+    scaleSet.listener
+      ? `  listener ${scaleSet.listener.name}: ${scaleSet.listener.phase}${scaleSet.listener.reason ? ` (${scaleSet.listener.reason})` : ''}`
+      : '  listener: none yet (it connects to GitHub; a missing listener often means bad credentials)',
+  )
+  for (const runner of scaleSet.runners)
+    lines.push(`  runner ${runner.name}: ${runner.phase}${runner.reason ? ` (${runner.reason})` : ''}`)
+  return lines
+}

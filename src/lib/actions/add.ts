@@ -1,0 +1,143 @@
+import {loadConfig, updateConfig} from '../config/store.js'
+import type {DeskrunConfig} from '../config/types.js'
+import {DeskrunError, UsageError} from '../errors.js'
+import {parseCacheFlag} from '../installation/caches.js'
+import {readCredentials, type CredentialFlags} from '../installation/credentials.js'
+import type {Installation} from '../installation/types.js'
+import {installationProblems} from '../installation/validate.js'
+import {ensureCluster} from '../tasks/cluster.js'
+import {ensureController} from '../tasks/controller.js'
+import {newOutcome} from '../tasks/deps.js'
+import {runTasks} from '../tasks/run.js'
+import {deployInstallation} from '../tasks/scale-sets.js'
+import {ALL_TOOLS, requireTools} from '../tools/prerequisites.js'
+import {planFor, type ActionContext} from './context.js'
+
+/** `deskrun add` as the user typed it. */
+export interface AddRequest {
+  name: string
+  repository: string
+  mode: string
+  cache: string[]
+  instances: number
+  minRunners?: number
+  maxRunners?: number
+  runnerGroup?: string
+  label: string[]
+  credentials: CredentialFlags
+}
+
+export interface AddResult {
+  installation: string
+  mode: string
+  /** The `runs-on:` values, one per instance. */
+  scaleSets: string[]
+  caches: {scaleSet: string; target: string; hostPath: string}[]
+  changed: string[]
+}
+
+/**
+ * Validates everything first (nothing is called or written for bad input), saves the installation
+ * as not yet deployed, brings it up, then marks it deployed. A failure on the way leaves it in the
+ * config, so `deskrun up` finishes the job.
+ */
+export async function addInstallation(context: ActionContext, request: AddRequest): Promise<AddResult> {
+  const config = await loadConfig()
+  const installation = await installationFrom(request, context)
+  checkNew(config, installation, context)
+  const plan = planFor(config, installation, context.modes)
+  await requireTools(ALL_TOOLS)
+
+  const saved = await updateConfig((current) => {
+    checkNew(current, installation, context)
+    return {...current, installations: {...current.installations, [installation.name]: {...installation, deployed: false}}}
+  }, {onNote: context.note})
+
+  const deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
+  const outcome = newOutcome()
+  try {
+    await runTasks(
+      [
+        ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
+        ensureController(deps),
+        ...deployInstallation(deps, plan),
+      ],
+      outcome,
+      {json: context.json},
+    )
+  } catch (error) {
+    throw notDeployed(error, installation.name)
+  }
+  await markDeployed([installation.name], true, context)
+  return {
+    installation: installation.name,
+    mode: installation.mode,
+    scaleSets: plan.scaleSets.map((scaleSet) => scaleSet.name),
+    caches: plan.caches,
+    changed: outcome.changed,
+  }
+}
+
+export const DEFAULT_MIN_RUNNERS = 1
+export const DEFAULT_MAX_RUNNERS = 5
+
+async function installationFrom(request: AddRequest, context: ActionContext): Promise<Installation> {
+  if (request.instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
+    throw new UsageError('--min-runners and --max-runners cannot be combined with --instances: each instance runs exactly one runner.', {
+      hint: 'Drop --instances for one scale set that scales, or drop --min-runners/--max-runners.',
+    })
+  const caches = request.cache.map((value) => parseCacheFlag(value))
+  const credentials = await readCredentials(request.credentials)
+  if (credentials.warning) context.note(credentials.warning)
+  return {
+    name: request.name,
+    repository: request.repository,
+    mode: request.mode,
+    minRunners: request.instances > 1 ? 1 : (request.minRunners ?? DEFAULT_MIN_RUNNERS),
+    maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
+    instances: request.instances,
+    caches,
+    ...(request.runnerGroup ? {runnerGroup: request.runnerGroup} : {}),
+    labels: request.label,
+    auth: credentials.auth,
+  }
+}
+
+function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
+  const problems = installationProblems(installation, {
+    modes: context.modes.modes.map(({mode}) => mode),
+    cacheRoot: config.cacheRoot,
+    otherInstallations: Object.values(config.installations),
+  })
+  if (config.installations[installation.name])
+    problems.push(
+      `An installation named "${installation.name}" already exists. Remove it first (deskrun remove ${installation.name}) or pick another name.`,
+    )
+  if (problems.length > 0)
+    throw new UsageError(
+      problems.length === 1 ? problems[0] : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      {hint: 'See `deskrun add --help` for the flags and examples.'},
+    )
+}
+
+export async function markDeployed(names: string[], deployed: boolean, context: Pick<ActionContext, 'note'>): Promise<void> {
+  await updateConfig(
+    (current) => {
+      const installations = {...current.installations}
+      for (const name of names) if (installations[name]) installations[name] = {...installations[name], deployed}
+      return {...current, installations}
+    },
+    {onNote: context.note},
+  )
+}
+
+export function notDeployed(error: unknown, name: string): unknown {
+  if (!(error instanceof DeskrunError)) return error
+  const next = `"${name}" is saved in the config but not fully deployed; after fixing this, run: deskrun up`
+  return new DeskrunError(error.message, {
+    code: error.code,
+    exit: error.exit,
+    cause: error,
+    hint: error.hint ? `${error.hint}\n${next}` : next,
+  })
+}

@@ -1,0 +1,76 @@
+import {loadConfig} from '../config/store.js'
+import {hasCacheMount} from '../cluster/kind-config.js'
+import {ensureCluster, deleteCluster, nodeContainer} from '../tasks/cluster.js'
+import {newOutcome, type Deps} from '../tasks/deps.js'
+import {runTasks} from '../tasks/run.js'
+import {requireTools, type ToolName} from '../tools/prerequisites.js'
+import {NODE_CACHE_ROOT, kubeContext} from '../settings.js'
+import {markDeployed} from './add.js'
+import type {ActionContext} from './context.js'
+
+export interface ClusterResult {
+  cluster: string
+  changed: string[]
+}
+
+export async function createCluster(context: ActionContext): Promise<ClusterResult> {
+  const deps = await clusterDeps(context)
+  // An explicit create always checks the cache mount, so an old cluster without it is reported.
+  const outcome = await runTasks([ensureCluster(deps, {needsCacheMount: true})], newOutcome(), {json: context.json})
+  return {cluster: deps.config.clusterName, changed: outcome.changed}
+}
+
+/** Deletes the cluster only: the config and the caches on disk stay, so `deskrun up` rebuilds it. */
+export async function removeCluster(context: ActionContext): Promise<ClusterResult> {
+  const deps = await clusterDeps(context)
+  const outcome = await runTasks([deleteCluster(deps)], newOutcome(), {json: context.json})
+  await markDeployed(Object.keys(deps.config.installations), false, context)
+  return {cluster: deps.config.clusterName, changed: outcome.changed}
+}
+
+export interface NodeStatus {
+  name: string
+  ready: boolean
+}
+
+export interface ClusterStatus {
+  name: string
+  context: string
+  exists: boolean
+  nodes: NodeStatus[]
+  /** Whether the node mounts the cache root from this machine (undefined: could not tell). */
+  cacheMount?: boolean
+  cacheRoot: string
+}
+
+export async function clusterStatus(context: ActionContext): Promise<ClusterStatus> {
+  const deps = await clusterDeps(context, ['docker', 'kind', 'kubectl'])
+  return readClusterStatus(deps)
+}
+
+export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
+  const {clusterName, cacheRoot} = deps.config
+  const status: ClusterStatus = {
+    name: clusterName,
+    context: kubeContext(clusterName),
+    exists: await deps.tools.kind.exists(clusterName),
+    nodes: [],
+    cacheRoot,
+  }
+  if (!status.exists) return status
+  const mounts = await deps.tools.docker.mounts(nodeContainer(clusterName))
+  status.cacheMount = mounts ? hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT) : undefined
+  type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
+  const nodes = await deps.tools.kubectl.list<Node>('nodes')
+  status.nodes = nodes.map((node) => ({
+    name: node.metadata.name,
+    ready: Boolean(node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')),
+  }))
+  return status
+}
+
+async function clusterDeps(context: ActionContext, tools: readonly ToolName[] = ['docker', 'kind']): Promise<Deps> {
+  const config = await loadConfig()
+  await requireTools(tools)
+  return {config, tools: context.tools(config.clusterName), modes: context.modes}
+}

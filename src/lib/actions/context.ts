@@ -1,0 +1,24 @@
+import type {DeskrunConfig} from '../config/types.js'
+import type {ModeRegistry} from '../modes/registry.js'
+import {findMode} from '../modes/registry.js'
+import {planInstallation, type ClusterSettings, type InstallationPlan} from '../plan.js'
+import type {Installation} from '../installation/types.js'
+import type {Tools} from '../tools/index.js'
+
+/** What a command hands to an action: the loaded pieces and how to reach the tools. */
+export interface ActionContext {
+  modes: ModeRegistry
+  tools: (clusterName: string) => Tools
+  /** Under --json progress is silent. */
+  json: boolean
+  /** One-line notes for the user (stderr), e.g. a repaired file permission. */
+  note: (message: string) => void
+}
+
+export function clusterSettings(config: DeskrunConfig): ClusterSettings {
+  return {clusterName: config.clusterName, cacheRoot: config.cacheRoot, chartVersion: config.chartVersion}
+}
+
+export function planFor(config: DeskrunConfig, installation: Installation, modes: ModeRegistry): InstallationPlan {
+  return planInstallation(installation, clusterSettings(config), findMode(modes, installation.mode))
+}

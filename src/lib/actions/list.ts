@@ -1,0 +1,43 @@
+import {loadConfig} from '../config/store.js'
+import {instanceNames} from '../installation/naming.js'
+
+export interface ListedInstallation {
+  name: string
+  repository: string
+  mode: string
+  instances: number
+  /** The `runs-on:` values. */
+  scaleSets: string[]
+  minRunners: number
+  maxRunners: number
+  caches: {target: string; source?: string}[]
+  runnerGroup?: string
+  labels: string[]
+  /** Never the credential itself. */
+  auth: {type: string; set: boolean}
+  /** Whether the last add/up deployed it (the config's record; `deskrun status` asks the cluster). */
+  deployed: boolean
+}
+
+/** Reads the config only: works without Docker or a cluster. */
+export async function listInstallations(): Promise<{clusterName: string; installations: ListedInstallation[]}> {
+  const config = await loadConfig()
+  const installations = Object.values(config.installations).map((installation) => ({
+    name: installation.name,
+    repository: installation.repository,
+    mode: installation.mode,
+    instances: installation.instances,
+    scaleSets: instanceNames(installation.name, installation.instances),
+    minRunners: installation.minRunners,
+    maxRunners: installation.maxRunners,
+    caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
+    ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
+    labels: installation.labels,
+    auth: {
+      type: installation.auth.type,
+      set: installation.auth.type === 'pat' ? Boolean(installation.auth.token) : Boolean(installation.auth.privateKey),
+    },
+    deployed: installation.deployed,
+  }))
+  return {clusterName: config.clusterName, installations}
+}

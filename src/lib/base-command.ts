@@ -1,0 +1,69 @@
+/**
+ * Every deskrun command extends this: it maps DeskrunErrors to a message, a "Try this" hint and
+ * the promised exit code (also under --json), redacts whatever it prints, and loads the pieces
+ * commands share (container modes, tools) once.
+ */
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {DeskrunError, ExitCode} from './errors.js'
+import {loadModes, type ModeRegistry} from './modes/registry.js'
+import {redact} from './redact.js'
+import type {ActionContext} from './actions/context.js'
+import {createTools} from './tools/index.js'
+import {DEFAULT_TIMEOUT_MS} from './tools/runner.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    timeout: Flags.integer({
+      summary: 'Minutes each kind, helm or kubectl call may take before deskrun gives up.',
+      default: DEFAULT_TIMEOUT_MS / 60_000,
+      min: 1,
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected get debugEnabled(): boolean {
+    return Boolean(process.env.DESKRUN_DEBUG) && process.env.DESKRUN_DEBUG !== '0'
+  }
+
+  /** Container modes from deskrun and every installed plugin; plugin problems become warnings. */
+  protected async modes(): Promise<ModeRegistry> {
+    const registry = await loadModes(this.config)
+    for (const warning of registry.warnings) this.warn(warning)
+    if (this.debugEnabled) for (const detail of registry.details) this.logToStderr(redact(detail))
+    return registry
+  }
+
+  /** What lib/actions need from a command. */
+  protected async actionContext(timeoutMinutes: number): Promise<ActionContext> {
+    return {
+      modes: await this.modes(),
+      json: this.jsonEnabled(),
+      note: (message) => this.warn(redact(message)),
+      tools: (clusterName) =>
+        createTools(clusterName, {
+          timeoutMs: timeoutMinutes * 60_000,
+          debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
+        }),
+    }
+  }
+
+  protected override async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+    if (error instanceof DeskrunError) {
+      const message = redact(error.message)
+      const hint = error.hint ? redact(error.hint) : undefined
+      if (this.jsonEnabled()) {
+        process.exitCode = error.exit
+        this.logJson({error: {code: error.code, message, hint, exit: error.exit}})
+        return
+      }
+      this.error(message, {exit: error.exit, code: error.code, suggestions: hint ? hint.split('\n') : undefined})
+    }
+    error.message = redact(error.message)
+    // oclif/core#1423: under --json the exit code of a usage error would otherwise become 1.
+    process.exitCode = error.oclif?.exit ?? ExitCode.failure
+    return super.catch(error)
+  }
+}

@@ -1,0 +1,64 @@
+/** Flag builders shared by commands. */
+import {Flags} from '@oclif/core'
+
+import {AUTH_VALUE_ENV} from './installation/credentials.js'
+
+export const jsonExample = (command: string) => `<%= config.bin %> ${command} --json`
+
+export const installationFlags = {
+  repository: Flags.string({
+    char: 'r',
+    summary: 'GitHub repository, organization or enterprise URL the runners register with.',
+    description: 'https://github.com/OWNER/REPO, https://github.com/ORG or https://github.com/enterprises/ENTERPRISE (other hosts: GitHub Enterprise Server).',
+    required: true,
+    helpGroup: 'RUNNER',
+  }),
+  mode: Flags.string({
+    char: 'm',
+    summary: 'Container mode (see `deskrun modes`).',
+    default: 'kubernetes',
+    helpGroup: 'RUNNER',
+  }),
+  cache: Flags.string({
+    char: 'c',
+    summary: 'Path to keep between jobs, as PATH or HOST_FOLDER:PATH (repeatable).',
+    description: 'Each path is backed by a folder under the cache root on this machine (default /tmp/github-runner-cache/NAME/cache-N), so it survives jobs and cluster rebuilds.',
+    multiple: true,
+    default: [],
+    helpGroup: 'RUNNER',
+  }),
+  instances: Flags.integer({
+    summary: 'Number of scale sets NAME-1..NAME-N, each with one runner and its own caches.',
+    default: 1,
+    helpGroup: 'RUNNER',
+  }),
+  'min-runners': Flags.integer({summary: 'Idle runners kept ready. [default: 1]', helpGroup: 'RUNNER'}),
+  'max-runners': Flags.integer({summary: 'Most runners at once. [default: 5]', helpGroup: 'RUNNER'}),
+  'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
+  label: Flags.string({
+    summary: 'Extra runs-on label for the scale set (repeatable).',
+    multiple: true,
+    default: [],
+    helpGroup: 'RUNNER',
+  }),
+}
+
+export const authFlags = {
+  'auth-type': Flags.string({
+    summary: 'How the runners authenticate with GitHub.',
+    options: ['pat', 'github-app'],
+    default: 'pat',
+    helpGroup: 'AUTH',
+  }),
+  'auth-value': Flags.string({
+    summary: `The token (pat) or private key (github-app); - reads stdin. Prefer --auth-value-file or ${AUTH_VALUE_ENV}.`,
+    helpGroup: 'AUTH',
+  }),
+  'auth-value-file': Flags.string({
+    summary: 'File holding the token (pat) or the private key (github-app); - reads stdin.',
+    helpGroup: 'AUTH',
+  }),
+  'app-id': Flags.string({summary: 'GitHub App ID or client ID (github-app).', helpGroup: 'AUTH'}),
+  'installation-id': Flags.string({summary: 'GitHub App installation ID (github-app).', helpGroup: 'AUTH'}),
+  'private-key-file': Flags.string({summary: "GitHub App's private key PEM file (github-app).", helpGroup: 'AUTH'}),
+}
