@@ -1,0 +1,128 @@
+// The fakes' whole world lives in one JSON file inside $FAKE_TOOLS_STATE, guarded by an O_EXCL lock file
+// so that concurrent fake processes (deskrun runs steps in parallel) never lose each other's writes.
+import fs from 'node:fs'
+import path from 'node:path'
+
+const LOCK_TIMEOUT_MS = 30_000
+
+/** @returns {any} an empty world: no clusters, no contexts, no calls counted yet. */
+export function freshState() {
+  return {version: 1, counters: {}, faultsFired: {}, contexts: {}, currentContext: null, clusters: {}}
+}
+
+/** @param {string} dir @returns {any} */
+export function loadState(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'))
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') return freshState()
+    throw error
+  }
+}
+
+/** @param {string} dir @param {any} state */
+function saveState(dir, state) {
+  const file = path.join(dir, 'state.json')
+  const temp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(temp, JSON.stringify(state, null, 1))
+  fs.renameSync(temp, file)
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM'
+  }
+}
+
+/**
+ * Takes the lock (a file created with O_EXCL holding our pid). A lock left by a dead process (SIGKILL,
+ * timeout) is taken over.
+ * @param {string} dir @returns {() => void} release
+ */
+function lock(dir) {
+  const file = path.join(dir, 'state.lock')
+  const deadline = Date.now() + LOCK_TIMEOUT_MS
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), {flag: 'wx'})
+      return () => fs.rmSync(file, {force: true})
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error
+    }
+    let holder = 0
+    try {
+      holder = Number(fs.readFileSync(file, 'utf8'))
+    } catch {
+      continue // released meanwhile
+    }
+    if (holder && !alive(holder)) {
+      fs.rmSync(file, {force: true})
+      continue
+    }
+    if (Date.now() > deadline)
+      throw new Error(`fake tools: ${file} is held by process ${holder || '?'} for too long`)
+    sleep(2 + Math.random() * 8)
+  }
+}
+
+/**
+ * Runs fn on the state under the lock and saves what it leaves (unless dry).
+ * @template T
+ * @param {string} dir @param {(state: any) => T} fn @param {{dry?: boolean}} [options]
+ * @returns {T}
+ */
+export function withState(dir, fn, options = {}) {
+  fs.mkdirSync(dir, {recursive: true})
+  const release = lock(dir)
+  try {
+    const state = loadState(dir)
+    const result = fn(state)
+    if (!options.dry) saveState(dir, state)
+    return result
+  } finally {
+    release()
+  }
+}
+
+/** @param {string} dir @param {object} record */
+export function appendCall(dir, record) {
+  fs.appendFileSync(path.join(dir, 'calls.jsonl'), JSON.stringify(record) + '\n')
+}
+
+/** @param {string} dir @returns {any[]} */
+export function readCalls(dir) {
+  let text = ''
+  try {
+    text = fs.readFileSync(path.join(dir, 'calls.jsonl'), 'utf8')
+  } catch {
+    return []
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+}
+
+/**
+ * For tests: puts the latest revision of a Helm release into a status such as pending-install,
+ * pending-upgrade, failed or uninstalling (what an interrupted helm leaves behind).
+ * @param {string} dir @param {string} cluster @param {string} namespace @param {string} name @param {string} status
+ */
+export function setReleaseStatus(dir, cluster, namespace, name, status) {
+  withState(dir, (state) => {
+    const release = state.clusters[cluster]?.releases.find(
+      (/** @type {any} */ r) => r.name === name && r.namespace === namespace,
+    )
+    if (!release) throw new Error(`fake tools: no release ${namespace}/${name} in cluster ${cluster}`)
+    release.revisions[release.revisions.length - 1].status = status
+  })
+}

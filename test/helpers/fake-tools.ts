@@ -1,0 +1,321 @@
+/**
+ * A sandbox for tests that drive deskrun (or the fakes themselves) against the fake kind, helm, kubectl and
+ * docker in test/fake-tools. PATH holds only the sandbox's bin folder (symlinks to the chosen fakes and to
+ * this node), so a real docker on the machine is never reached.
+ */
+import {existsSync, mkdirSync, symlinkSync} from 'node:fs'
+import {mkdir, mkdtemp, readFile, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {execa} from 'execa'
+
+import {setReleaseStatus} from '../fake-tools/lib/state.js'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const FAKES_BIN = path.join(REPO_ROOT, 'test', 'fake-tools', 'bin')
+
+export type FakeToolName = 'kind' | 'helm' | 'kubectl' | 'docker'
+export const ALL_FAKE_TOOLS: readonly FakeToolName[] = ['docker', 'helm', 'kind', 'kubectl']
+
+/** One entry of FAKE_TOOLS_FAULTS: the `call`-th invocation of `tool`, or calls whose argv contains `match`. */
+export interface Fault {
+  tool?: FakeToolName
+  call?: number
+  match?: string
+  /** How many matching calls fail (default 1); only with `match`. */
+  times?: number
+  action: 'fail' | 'hang' | 'die'
+}
+
+/** A line of calls.jsonl. `exit` is null for calls that hung or died. */
+export interface FakeCall {
+  tool: FakeToolName
+  argv: string[]
+  stdin: string | null
+  exit: number | null
+  time: string
+  fault?: Fault['action']
+}
+
+export interface KubeObject {
+  apiVersion: string
+  kind: string
+  metadata: {
+    name: string
+    namespace?: string
+    uid: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    finalizers?: string[]
+    deletionTimestamp?: string
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+
+export interface FakeNode {
+  name: string
+  role: 'control-plane' | 'worker'
+  image: string
+  extraMounts: {hostPath: string; containerPath: string; readOnly?: boolean}[]
+}
+
+export interface FakeCluster {
+  name: string
+  created: string
+  image: string
+  /** The parsed kind config the cluster was created with. */
+  config: Record<string, unknown>
+  nodes: FakeNode[]
+  port: number
+}
+
+export interface FakeRevision {
+  revision: number
+  status: string
+  chartName: string
+  version: string
+  /** User-supplied values (what `helm get values` prints); null when none were given. */
+  values: Record<string, unknown> | null
+  labels: Record<string, string>
+  updated: string
+  description: string
+  resources: {kind: string; namespace?: string; name: string}[]
+  manifest: string
+  /** The runner pod template the chart rendered (scale sets) or the controller's pod spec. */
+  podTemplate:
+    {metadata?: Record<string, unknown>; spec: Record<string, unknown>} | Record<string, unknown> | null
+}
+
+/** A release with its latest revision's fields on top, shaped like `helm list -o json` plus extras. */
+export interface FakeRelease {
+  cluster: string
+  name: string
+  namespace: string
+  revision: number
+  status: string
+  chart: string
+  app_version: string
+  values: Record<string, unknown> | null
+  labels: Record<string, string>
+  podTemplate: FakeRevision['podTemplate']
+  revisions: FakeRevision[]
+}
+
+export interface RunResult {
+  /** undefined when the process was killed (timeout, SIGKILL). */
+  exitCode: number | undefined
+  stdout: string
+  stderr: string
+  timedOut: boolean
+  signal: string | undefined
+}
+
+export interface EnvOptions {
+  /** Fakes left out of PATH (e.g. ['kind'] for a "kind is missing" test). */
+  omit?: FakeToolName[]
+  /** FAKE_TOOLS_FAULTS for this environment (overrides the sandbox's). */
+  faults?: Fault[]
+  /** Extra variables; undefined removes one. */
+  extra?: Record<string, string | undefined>
+}
+
+export interface RunOptions extends EnvOptions {
+  input?: string
+  /** Kill the process after this long (default 60 s). */
+  timeoutMs?: number
+}
+
+export interface SandboxOptions {
+  /** Fakes on PATH (default all four). */
+  tools?: readonly FakeToolName[]
+  faults?: Fault[]
+  env?: Record<string, string>
+}
+
+interface RawState {
+  clusters: Record<
+    string,
+    FakeCluster & {
+      objects: KubeObject[]
+      releases: {name: string; namespace: string; revisions: FakeRevision[]}[]
+    }
+  >
+}
+
+export class FakeTools {
+  readonly stateDir: string
+  readonly homeDir: string
+  /** DESKRUN_HOME: `<home>/.deskrun`, where deskrun keeps config.json. */
+  readonly deskrunHome: string
+  readonly binDir: string
+  private faults: Fault[]
+
+  private constructor(
+    readonly root: string,
+    private readonly tools: readonly FakeToolName[],
+    options: SandboxOptions,
+    private readonly baseEnv: Record<string, string>,
+  ) {
+    this.stateDir = path.join(root, 'state')
+    this.homeDir = path.join(root, 'home')
+    this.deskrunHome = path.join(this.homeDir, '.deskrun')
+    this.binDir = path.join(root, 'bin')
+    this.faults = options.faults ?? []
+  }
+
+  static async create(options: SandboxOptions = {}): Promise<FakeTools> {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'deskrun-fakes-'))
+    const sandbox = new FakeTools(root, options.tools ?? ALL_FAKE_TOOLS, options, options.env ?? {})
+    await Promise.all(['state', 'home', 'tmp'].map((dir) => mkdir(path.join(root, dir), {recursive: true})))
+    sandbox.binFor(sandbox.tools)
+    return sandbox
+  }
+
+  /** Faults every later env()/run()/tool() uses unless they pass their own. */
+  setFaults(faults: Fault[]): void {
+    this.faults = faults
+  }
+
+  /** The environment deskrun (or a fake) runs in: nothing from the real environment leaks in. */
+  env(options: EnvOptions = {}): Record<string, string> {
+    const tools = this.tools.filter((tool) => !options.omit?.includes(tool))
+    const faults = options.faults ?? this.faults
+    const env: Record<string, string | undefined> = {
+      PATH: this.binFor(tools),
+      HOME: this.homeDir,
+      DESKRUN_HOME: this.deskrunHome,
+      FAKE_TOOLS_STATE: this.stateDir,
+      TMPDIR: path.join(this.root, 'tmp'),
+      CI: '1',
+      NO_COLOR: '1',
+      TERM: 'dumb',
+      LANG: 'C.UTF-8',
+      ...(faults.length ? {FAKE_TOOLS_FAULTS: JSON.stringify(faults)} : {}),
+      ...this.baseEnv,
+      ...options.extra,
+    }
+    return Object.fromEntries(
+      Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    )
+  }
+
+  /** Runs `node bin/run.js ...args` (the deskrun CLI) in the sandbox. */
+  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    return this.exec(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], options)
+  }
+
+  /** Runs one fake directly, as deskrun would find it on PATH. */
+  async tool(tool: FakeToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+    return this.exec(path.join(this.binDir, tool), args, options)
+  }
+
+  async calls(tool?: FakeToolName): Promise<FakeCall[]> {
+    let text = ''
+    try {
+      text = await readFile(path.join(this.stateDir, 'calls.jsonl'), 'utf8')
+    } catch {
+      return []
+    }
+    const calls = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as FakeCall)
+    return tool ? calls.filter((call) => call.tool === tool) : calls
+  }
+
+  async clusters(): Promise<FakeCluster[]> {
+    const state = await this.state()
+    return Object.values(state.clusters).map(({name, created, image, config, nodes, port}) => ({
+      name,
+      created,
+      image,
+      config,
+      nodes,
+      port,
+    }))
+  }
+
+  async releases(cluster?: string): Promise<FakeRelease[]> {
+    const state = await this.state()
+    return Object.values(state.clusters)
+      .filter((c) => cluster === undefined || c.name === cluster)
+      .flatMap((c) =>
+        c.releases.map((release) => {
+          const latest = release.revisions[release.revisions.length - 1]
+          return {
+            cluster: c.name,
+            name: release.name,
+            namespace: release.namespace,
+            revision: latest.revision,
+            status: latest.status,
+            chart: `${latest.chartName}-${latest.version}`,
+            app_version: latest.version,
+            values: latest.values,
+            labels: latest.labels,
+            podTemplate: latest.podTemplate,
+            revisions: release.revisions,
+          }
+        }),
+      )
+  }
+
+  async objects(cluster: string, filter: {kind?: string; namespace?: string} = {}): Promise<KubeObject[]> {
+    const state = await this.state()
+    return (state.clusters[cluster]?.objects ?? []).filter(
+      (o) =>
+        (!filter.kind || o.kind === filter.kind) &&
+        (filter.namespace === undefined || o.metadata.namespace === filter.namespace),
+    )
+  }
+
+  /** Leaves a release the way an interrupted helm would (pending-install, pending-upgrade, failed, ...). */
+  async setReleaseStatus(cluster: string, namespace: string, release: string, status: string): Promise<void> {
+    setReleaseStatus(this.stateDir, cluster, namespace, release, status)
+  }
+
+  async cleanup(): Promise<void> {
+    await rm(this.root, {recursive: true, force: true})
+  }
+
+  private async state(): Promise<RawState> {
+    try {
+      return JSON.parse(await readFile(path.join(this.stateDir, 'state.json'), 'utf8')) as RawState
+    } catch {
+      return {clusters: {}}
+    }
+  }
+
+  /** The bin folder holding exactly these fakes (symlinks) plus `node` for their shebang; made on first use. */
+  private binFor(tools: readonly FakeToolName[]): string {
+    const same = tools.length === this.tools.length && tools.every((tool) => this.tools.includes(tool))
+    const dir = same ? this.binDir : path.join(this.root, `bin-${[...tools].sort().join('-') || 'none'}`)
+    if (existsSync(path.join(dir, 'node'))) return dir
+    mkdirSync(dir, {recursive: true})
+    symlinkSync(process.execPath, path.join(dir, 'node'))
+    for (const tool of tools) symlinkSync(path.join(FAKES_BIN, tool), path.join(dir, tool))
+    return dir
+  }
+
+  private async exec(file: string, args: string[], options: RunOptions): Promise<RunResult> {
+    const result = await execa(file, args, {
+      env: this.env(options),
+      extendEnv: false,
+      cwd: this.homeDir,
+      input: options.input,
+      stdin: options.input === undefined ? 'ignore' : 'pipe',
+      timeout: options.timeoutMs ?? 60_000,
+      reject: false,
+      stripFinalNewline: false,
+    })
+    return {
+      exitCode: result.exitCode,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+      timedOut: Boolean(result.timedOut),
+      signal: result.signal,
+    }
+  }
+}
