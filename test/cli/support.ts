@@ -1,0 +1,68 @@
+/** Shared pieces of the CLI tests: test credentials, a sandbox per test, and leak checks. */
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {expect} from 'chai'
+
+import {FakeTools, type RunResult} from '../helpers/fake-tools.js'
+
+/** Shaped like real credentials so that both value and shape redaction are exercised. */
+export const TOKEN = 'ghp_TestTokenDoNotLeak0123456789abcdefABCD'
+export const PRIVATE_KEY = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEowIBAAKCAQEAtestPrivateKeyBodyLineOneDoNotLeakAAAAAAAAAAAAAAAAAA',
+  'bmV2ZXIgcHJpbnQgdGhpcyBwcml2YXRlIGtleSBsaW5lIHR3byBhbnl3aGVyZQ==',
+  '-----END RSA PRIVATE KEY-----',
+  '',
+].join('\n')
+const SECRET_FRAGMENTS = [TOKEN, 'testPrivateKeyBodyLineOneDoNotLeak', 'bmV2ZXIgcHJpbnQgdGhpcyBwcml2YXRl']
+
+export const REPO = 'https://github.com/owner/repo'
+
+export interface Sandbox {
+  fake: FakeTools
+  cacheRoot: string
+  configFile: string
+  /** Runs deskrun; every result is kept for the leak check. */
+  deskrun(args: string[], options?: {input?: string; env?: Record<string, string>}): Promise<RunResult>
+  /** `deskrun add NAME --repository REPO` with the token from a file, plus extra flags. */
+  add(name: string, ...extra: string[]): Promise<RunResult>
+  config(): Promise<Record<string, any>>
+  /** Fails when any recorded argv, stdout or stderr holds a test credential. */
+  expectNoLeaks(): Promise<void>
+}
+
+export async function sandbox(): Promise<Sandbox> {
+  const fake = await FakeTools.create()
+  const cacheRoot = path.join(fake.root, 'cache')
+  const configFile = path.join(fake.deskrunHome, 'config.json')
+  const tokenFile = path.join(fake.root, 'token')
+  await writeFile(tokenFile, `${TOKEN}\n`, {mode: 0o600})
+  await mkdir(fake.deskrunHome, {recursive: true, mode: 0o700})
+  await writeFile(configFile, JSON.stringify({version: 1, cluster_name: 'deskrun', cache_root: cacheRoot, installations: {}}), {
+    mode: 0o600,
+  })
+  const outputs: RunResult[] = []
+  const deskrun: Sandbox['deskrun'] = async (args, options = {}) => {
+    const result = await fake.run(args, {input: options.input, extra: options.env})
+    outputs.push(result)
+    return result
+  }
+  return {
+    fake,
+    cacheRoot,
+    configFile,
+    deskrun,
+    add: (name, ...extra) => deskrun(['add', name, '--repository', REPO, '--auth-value-file', tokenFile, ...extra]),
+    config: async () => JSON.parse(await readFile(configFile, 'utf8')),
+    async expectNoLeaks() {
+      const calls = await fake.calls()
+      const texts = [...calls.map((call) => call.argv.join(' ')), ...outputs.flatMap((result) => [result.stdout, result.stderr])]
+      for (const text of texts) for (const secret of SECRET_FRAGMENTS) expect(text).not.to.contain(secret)
+    },
+  }
+}
+
+export function expectOk(result: RunResult): void {
+  expect(result.exitCode, `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0)
+}
