@@ -36,6 +36,27 @@ export abstract class BaseCommand extends Command {
     return registry
   }
 
+  /** Aborted on Ctrl-C / SIGTERM: the runner then stops the running child process. */
+  private readonly interruption = new AbortController()
+
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    if (this.interruption.signal.aborted) process.exit(ExitCode.interrupted) // a second Ctrl-C: stop waiting
+    this.logToStderr(`\nReceived ${signal}: stopping the running step...`)
+    this.interruption.abort()
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    process.once('SIGINT', this.onSignal)
+    process.once('SIGTERM', this.onSignal)
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+    return super.finally(error)
+  }
+
   /** What lib/actions need from a command. */
   protected async actionContext(timeoutMinutes: number): Promise<ActionContext> {
     return {
@@ -45,6 +66,7 @@ export abstract class BaseCommand extends Command {
       tools: (clusterName) =>
         createTools(clusterName, {
           timeoutMs: timeoutMinutes * 60_000,
+          signal: this.interruption.signal,
           debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
         }),
     }
@@ -59,7 +81,7 @@ export abstract class BaseCommand extends Command {
         this.logJson({error: {code: error.code, message, hint, exit: error.exit}})
         return
       }
-      this.error(message, {exit: error.exit, code: error.code, suggestions: hint ? hint.split('\n') : undefined})
+      this.error(message, {exit: error.exit, suggestions: hint ? hint.split('\n') : undefined})
     }
     error.message = redact(error.message)
     // oclif/core#1423: under --json the exit code of a usage error would otherwise become 1.

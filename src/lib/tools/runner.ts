@@ -7,7 +7,7 @@ import {execa} from 'execa'
 
 import {DeskrunError} from '../errors.js'
 import {redact} from '../redact.js'
-import {installHint, type ToolName} from './prerequisites.js'
+import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 
 export interface RunOptions {
   /** Written to the child's stdin; the only way a secret may reach a child process. */
@@ -52,8 +52,9 @@ export class ToolRunner {
     const child = execa(tool, args, {
       input: options.input,
       stdin: options.input === undefined ? 'ignore' : 'pipe',
-      env: this.options.env,
-      extendEnv: this.options.env === undefined,
+      // deskrun's own copies (~/.deskrun/bin) come before PATH, exactly as `locateTool` finds them.
+      env: toolEnv(this.options.env ?? process.env),
+      extendEnv: false,
       timeout,
       forceKillAfterDelay: 5000,
       cancelSignal: this.options.signal,
@@ -79,16 +80,26 @@ export class ToolRunner {
     if (result.failed && isMissingExecutable(result)) {
       throw new DeskrunError(`${tool} is not installed (or not on PATH).`, {
         code: 'TOOL_MISSING',
-        hint: installHint(tool),
+        hint:
+          tool === 'docker'
+            ? installHint(tool)
+            : `${installHint(tool)}\nOr let deskrun install a pinned copy: deskrun doctor --fix`,
       })
     }
     if (result.isCanceled) {
-      throw new DeskrunError(`Interrupted while running: ${command}`, {code: 'INTERRUPTED', exit: 130})
+      throw new DeskrunError(`Interrupted while running: ${command}`, {
+        code: 'INTERRUPTED',
+        exit: 130,
+        hint: 'Steps that finished are kept and the config is intact. Run the command again (or deskrun up) to finish.',
+      })
     }
     if (result.timedOut) {
       throw new DeskrunError(
         `${options.step ? `Could not ${options.step}: ` : ''}${tool} did not finish within ${formatDuration(timeout)}.\n  command: ${command}`,
-        {code: 'TIMEOUT', hint: 'Check that Docker and the cluster are responsive, or raise the limit with --timeout.'},
+        {
+          code: 'TIMEOUT',
+          hint: 'Check that Docker and the cluster are responsive, or raise the limit with --timeout.',
+        },
       )
     }
     if (outcome.exitCode !== 0 && !options.allowFailure) throw toolFailure(tool, outcome, options)
@@ -96,7 +107,11 @@ export class ToolRunner {
   }
 }
 
-export function toolFailure(tool: string, result: RunResult, options: Pick<RunOptions, 'step' | 'hint'>): DeskrunError {
+export function toolFailure(
+  tool: string,
+  result: RunResult,
+  options: Pick<RunOptions, 'step' | 'hint'>,
+): DeskrunError {
   const tail = redact(result.stderr || result.stdout)
     .split('\n')
     .filter((line) => line.trim())
@@ -104,10 +119,13 @@ export function toolFailure(tool: string, result: RunResult, options: Pick<RunOp
     .map((line) => `    ${line}`)
     .join('\n')
   const what = options.step ? `Could not ${options.step}` : `${tool} failed`
-  return new DeskrunError(`${what}: ${tool} exited with code ${result.exitCode}.\n  command: ${result.command}\n${tail}`, {
-    code: 'TOOL_FAILED',
-    hint: options.hint,
-  })
+  return new DeskrunError(
+    `${what}: ${tool} exited with code ${result.exitCode}.\n  command: ${result.command}\n${tail}`,
+    {
+      code: 'TOOL_FAILED',
+      hint: options.hint,
+    },
+  )
 }
 
 function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean {
@@ -122,4 +140,3 @@ function quote(arg: string): string {
 function formatDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`
 }
-

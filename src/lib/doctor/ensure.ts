@@ -1,0 +1,84 @@
+/**
+ * What `add`, `up` and `cluster create` run before changing anything: the checks that matter for
+ * them, an offer to install missing kind, helm or kubectl (with consent), and one error that lists
+ * every remaining problem with its fix, in the same words as `deskrun doctor`.
+ */
+import type {DeskrunConfig} from '../config/types.js'
+import {DeskrunError} from '../errors.js'
+import {toolsBaseUrl} from '../provision/catalog.js'
+import {askYesNo, canPrompt} from '../provision/consent.js'
+import {provisionTools} from '../provision/install.js'
+import type {ToolName} from '../tools/prerequisites.js'
+import {tildify} from './context.js'
+import {provisionable} from './doctor.js'
+import {createContext, runChecks, type ContextOptions} from './run.js'
+import type {Check, CheckId} from './types.js'
+
+export interface EnsureOptions extends ContextOptions {
+  /** The tools the command will run. */
+  tools: readonly ToolName[]
+  /** The loaded config: cluster name, cache root, chart version, mirror. */
+  config: DeskrunConfig
+  /** Whether the command may ask (false under --json). A question also needs terminals and no CI. */
+  interactive: boolean
+  /** --yes: install without asking. */
+  yes?: boolean
+  /** Under --json no progress is drawn. */
+  json?: boolean
+  /** Hears each warning (a check that passed with a caveat), for the command to print on stderr. */
+  onWarning?: (message: string) => void
+  /** Replaces the default selection (the tools' checks plus cache root, inotify and cgroup). */
+  checks?: readonly CheckId[]
+  /** Replaces the terminal question (tests). */
+  confirm?: (question: string) => Promise<boolean>
+  stallTimeoutMs?: number
+}
+
+const HOST_CHECKS: readonly CheckId[] = ['cache-root', 'inotify', 'cgroup']
+
+/** Runs the checks, offers to install what deskrun can, and throws if anything still fails. */
+export async function ensurePrerequisites(options: EnsureOptions): Promise<Check[]> {
+  const env = options.env ?? process.env
+  const ctx = createContext(options.config, options)
+  const ids = options.checks ?? [...options.tools, ...HOST_CHECKS]
+  let checks = await runChecks(ctx, ids)
+
+  const toInstall = provisionable(checks)
+  if (toInstall.length > 0) {
+    const offer = toInstall.map((tool) => `${tool} ${ctx.provisionable(tool)}`).join(', ')
+    const question = `deskrun needs ${offer}. Install ${toInstall.length === 1 ? 'it' : 'them'} into ${tildify(ctx.binDir)}?`
+    const ask = options.confirm ?? askYesNo
+    const mayAsk = options.interactive && (options.confirm !== undefined || canPrompt(env))
+    if (options.yes || (mayAsk && (await ask(question)))) {
+      await provisionTools(toInstall, {
+        binDir: ctx.binDir,
+        catalog: options.catalog,
+        platform: options.platform,
+        baseUrl: toolsBaseUrl(env, options.config.extra),
+        stallTimeoutMs: options.stallTimeoutMs,
+        json: options.json,
+      })
+      checks = await runChecks(ctx, ids)
+    }
+  }
+
+  for (const check of checks.filter((c) => c.status === 'warn')) {
+    options.onWarning?.(`${check.title}: ${check.found}${check.fix ? `\n  ${check.fix}` : ''}`)
+  }
+  const failed = checks.filter((check) => check.status === 'fail')
+  if (failed.length > 0) throw prerequisitesError(failed)
+  return checks
+}
+
+/** One error for all failed checks: each problem on a line, each fix in the hint. */
+export function prerequisitesError(failed: readonly Check[]): DeskrunError {
+  const lines = failed.map((check) => `  ✗ ${check.title}: ${check.found}`)
+  const fixes = failed.filter((check) => check.fix).map((check) => `${check.title}: ${check.fix}`)
+  if (provisionable(failed).length > 0) {
+    fixes.push('Or run the command again with --yes to let deskrun install the missing tools itself.')
+  }
+  return new DeskrunError(
+    `deskrun cannot start: ${failed.length === 1 ? 'a prerequisite is' : `${failed.length} prerequisites are`} not met.\n${lines.join('\n')}`,
+    {code: 'PREREQUISITES', hint: [...fixes, 'See everything with: deskrun doctor'].join('\n')},
+  )
+}

@@ -1,0 +1,342 @@
+/**
+ * Bad input, across commands and the config file: each case exits non-zero with a message that says
+ * what is wrong, calls no external tool, and leaves the config byte-identical.
+ */
+import {readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {expect} from 'chai'
+
+import {FakeTools} from '../helpers/fake-tools.js'
+import {PRIVATE_KEY, REPO, TOKEN} from './support.js'
+
+interface Case {
+  name: string
+  args: string[]
+  /** Replaces the config file before the run. */
+  config?: string
+  input?: string
+  env?: Record<string, string>
+  /** Expected in stderr (or in the JSON error under --json). */
+  message: RegExp
+  exit?: number
+}
+
+const EXISTING = JSON.stringify(
+  {
+    version: 1,
+    cluster_name: 'deskrun',
+    installations: {
+      taken: {
+        Name: 'taken',
+        Repository: REPO,
+        ContainerMode: 'kubernetes',
+        MinRunners: 1,
+        MaxRunners: 5,
+        Instances: 2,
+        CachePaths: [],
+        AuthType: 'pat',
+        AuthValue: TOKEN,
+      },
+    },
+  },
+  null,
+  2,
+)
+
+const add = (name: string, ...flags: string[]) => ['add', name, '--repository', REPO, ...flags]
+const withToken = (name: string, ...flags: string[]) => add(name, '--auth-value-file', '{token}', ...flags)
+const app = (...flags: string[]) => add('app', '--auth-type', 'github-app', ...flags)
+
+const cases: Case[] = [
+  // names
+  {name: 'upper-case name', args: withToken('My-Runner'), message: /lower-case/, exit: 2},
+  {name: 'name with a dot', args: withToken('my.runner'), message: /my\.runner/, exit: 2},
+  {name: 'name ending with a dash', args: withToken('runner-'), message: /runner-/, exit: 2},
+  {name: 'name over 45 characters', args: withToken('a'.repeat(46)), message: /45/, exit: 2},
+  {
+    name: 'name that fits but not with its instance suffix',
+    args: withToken('a'.repeat(43), '--instances', '10'),
+    message: /45/,
+    exit: 2,
+  },
+  {
+    name: 'name already in the config',
+    args: withToken('taken'),
+    config: EXISTING,
+    message: /already exists/,
+    exit: 2,
+  },
+  {
+    name: 'runs-on name used by another installation',
+    args: withToken('taken-1'),
+    config: EXISTING,
+    message: /taken-1/,
+    exit: 2,
+  },
+  // URLs
+  {
+    name: 'plain http URL',
+    args: ['add', 'r', '--repository', 'http://github.com/owner/repo', '--auth-value-file', '{token}'],
+    message: /https/,
+    exit: 2,
+  },
+  {
+    name: 'not a URL',
+    args: ['add', 'r', '--repository', 'owner/repo', '--auth-value-file', '{token}'],
+    message: /URL/,
+    exit: 2,
+  },
+  {
+    name: 'URL of a page inside a repository',
+    args: ['add', 'r', '--repository', `${REPO}/tree/main`, '--auth-value-file', '{token}'],
+    message: /repository/,
+    exit: 2,
+  },
+  {
+    name: 'URL with credentials in it',
+    args: ['add', 'r', '--repository', 'https://me:pw@github.com/owner/repo', '--auth-value-file', '{token}'],
+    message: /credentials|user/i,
+    exit: 2,
+  },
+  {
+    name: 'api.github.com URL',
+    args: ['add', 'r', '--repository', 'https://api.github.com/repos/o/r', '--auth-value-file', '{token}'],
+    message: /github/i,
+    exit: 2,
+  },
+  // modes
+  {name: 'unknown mode', args: withToken('r', '--mode', 'podman'), message: /podman/, exit: 2},
+  // numbers
+  {
+    name: 'min above max',
+    args: withToken('r', '--min-runners', '6', '--max-runners', '2'),
+    message: /--min-runners|--max-runners/,
+    exit: 2,
+  },
+  {name: 'negative min', args: withToken('r', '--min-runners=-1'), message: /--min-runners/, exit: 2},
+  {
+    name: 'max not a number',
+    args: withToken('r', '--max-runners', 'many'),
+    message: /max-runners|integer/i,
+    exit: 2,
+  },
+  {name: 'zero instances', args: withToken('r', '--instances', '0'), message: /--instances/, exit: 2},
+  {
+    name: 'instances with min/max',
+    args: withToken('r', '--instances', '2', '--max-runners', '3'),
+    message: /--instances/,
+    exit: 2,
+  },
+  // caches
+  {
+    name: 'relative cache path',
+    args: withToken('r', '--cache', 'var/lib/docker'),
+    message: /absolute/,
+    exit: 2,
+  },
+  {
+    name: 'cache path escaping with ..',
+    args: withToken('r', '--cache', '/var/../../etc'),
+    message: /\.\./,
+    exit: 2,
+  },
+  {
+    name: 'cache source outside the cache root',
+    args: withToken('r', '--cache', '/srv/docker:/var/lib/docker'),
+    message: /cache root/,
+    exit: 2,
+  },
+  {
+    name: 'the same cache target twice',
+    args: withToken('r', '--cache', '/root/.cache', '--cache', '/root/.cache/'),
+    message: /twice|duplicate|more than once/i,
+    exit: 2,
+  },
+  {name: 'empty cache value', args: withToken('r', '--cache', ''), message: /cache/i, exit: 2},
+  // auth
+  {name: 'no token at all', args: add('r'), message: /No token/, exit: 2},
+  {
+    name: 'empty token on stdin',
+    args: add('r', '--auth-value', '-'),
+    input: '',
+    message: /No token/,
+    exit: 2,
+  },
+  {
+    name: 'token file that does not exist',
+    args: add('r', '--auth-value-file', '/nonexistent/token'),
+    message: /Cannot read/,
+    exit: 2,
+  },
+  {
+    name: 'token given twice',
+    args: add('r', '--auth-value', TOKEN, '--auth-value-file', '{token}'),
+    message: /once/,
+    exit: 2,
+  },
+  {name: 'unknown auth type', args: add('r', '--auth-type', 'oauth'), message: /auth-type/, exit: 2},
+  {
+    name: 'app without app id',
+    args: app('--installation-id', '1', '--private-key-file', '{key}'),
+    message: /--app-id/,
+    exit: 2,
+  },
+  {
+    name: 'app without installation id',
+    args: app('--app-id', '1', '--private-key-file', '{key}'),
+    message: /--installation-id/,
+    exit: 2,
+  },
+  {
+    name: 'app with a non-numeric installation id',
+    args: app('--app-id', '1', '--installation-id', 'abc', '--private-key-file', '{key}'),
+    message: /--installation-id/,
+    exit: 2,
+  },
+  {
+    name: 'app with a key that is not a PEM',
+    args: app('--app-id', '1', '--installation-id', '2', '--private-key-file', '{token}'),
+    message: /private key/i,
+    exit: 2,
+  },
+  {
+    name: 'app with a public key',
+    args: app('--app-id', '1', '--installation-id', '2', '--private-key-file', '{public}'),
+    message: /private key/i,
+    exit: 2,
+  },
+  {
+    name: 'app with an unreadable key file',
+    args: app('--app-id', '1', '--installation-id', '2', '--private-key-file', '/nonexistent.pem'),
+    message: /Cannot read/,
+    exit: 2,
+  },
+  {
+    name: 'app for an enterprise',
+    args: [
+      'add',
+      'e',
+      '--repository',
+      'https://github.com/enterprises/acme',
+      '--auth-type',
+      'github-app',
+      '--app-id',
+      '1',
+      '--installation-id',
+      '2',
+      '--private-key-file',
+      '{key}',
+    ],
+    message: /enterprise/i,
+    exit: 2,
+  },
+  {name: 'label with a space', args: withToken('r', '--label', 'two words'), message: /label/i, exit: 2},
+  // flags and arguments
+  {name: 'unknown flag', args: withToken('r', '--frobnicate'), message: /frobnicate/, exit: 2},
+  {
+    name: 'missing --repository',
+    args: ['add', 'r', '--auth-value-file', '{token}'],
+    message: /repository/,
+    exit: 2,
+  },
+  {
+    name: 'missing name',
+    args: ['add', '--repository', REPO, '--auth-value-file', '{token}'],
+    message: /name/i,
+    exit: 2,
+  },
+  {name: 'timeout below one minute', args: ['up', '--timeout', '0'], message: /timeout/, exit: 2},
+  {
+    name: 'remove of an unknown installation',
+    args: ['remove', 'ghost'],
+    message: /No installation named "ghost"/,
+    exit: 2,
+  },
+  {
+    name: 'status of an unknown installation',
+    args: ['status', 'ghost'],
+    message: /No installation named "ghost"/,
+    exit: 2,
+  },
+  {
+    name: 'usage error under --json keeps exit 2',
+    args: ['remove', 'ghost', '--json'],
+    message: /No installation named/,
+    exit: 2,
+  },
+  // the config file
+  {
+    name: 'config that is not JSON',
+    args: ['list'],
+    config: '{"cluster_name": "deskrun",\n  "installations": {,}}',
+    message: /config\.json.*line 2/s,
+  },
+  {
+    name: 'config with a wrong field, on add',
+    args: withToken('r'),
+    config: EXISTING.replace('"MaxRunners": 5', '"MaxRunners": -5'),
+    message: /MaxRunners/,
+  },
+  {
+    name: 'config with a wrong field, on up',
+    args: ['up'],
+    config: EXISTING.replace('"MinRunners": 1', '"MinRunners": "one"'),
+    message: /MinRunners/,
+  },
+  {
+    name: 'config from a newer deskrun',
+    args: ['list'],
+    config: EXISTING.replace('"version": 1', '"version": 99'),
+    message: /newer/,
+  },
+  {
+    name: 'config naming a mode nobody provides',
+    args: ['up'],
+    config: EXISTING.replace('"ContainerMode": "kubernetes"', '"ContainerMode": "gpu"'),
+    message: /gpu/,
+  },
+]
+
+describe('bad input changes nothing', function () {
+  let fake: FakeTools
+  let configFile: string
+  const files: Record<string, string> = {}
+
+  before(async () => {
+    fake = await FakeTools.create()
+    configFile = path.join(fake.deskrunHome, 'config.json')
+    files['{token}'] = path.join(fake.root, 'token')
+    files['{key}'] = path.join(fake.root, 'key.pem')
+    files['{public}'] = path.join(fake.root, 'public.pem')
+    await writeFile(files['{token}'], TOKEN)
+    await writeFile(files['{key}'], PRIVATE_KEY)
+    await writeFile(
+      files['{public}'],
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----\n',
+    )
+  })
+  after(() => fake.cleanup())
+
+  it(`has at least 40 cases`, () => expect(cases.length).to.be.at.least(40))
+
+  for (const testCase of cases)
+    it(testCase.name, async () => {
+      const config = testCase.config ?? EXISTING
+      await import('node:fs/promises').then(({mkdir}) =>
+        mkdir(fake.deskrunHome, {recursive: true, mode: 0o700}),
+      )
+      await writeFile(configFile, config, {mode: 0o600})
+      const callsBefore = (await fake.calls()).length
+      const args = testCase.args.map((arg) => files[arg] ?? arg)
+      const result = await fake.run(args, {input: testCase.input, extra: testCase.env})
+      const shown = `${result.stderr}\n${result.stdout}`
+      expect(result.exitCode, shown).to.not.equal(0)
+      if (testCase.exit !== undefined) expect(result.exitCode, shown).to.equal(testCase.exit)
+      expect(shown.replaceAll(/\s*›\s*/g, ' ')).to.match(testCase.message)
+      expect(shown).not.to.match(/\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace')
+      expect(shown).not.to.contain(TOKEN)
+      expect((await fake.calls()).length, 'no external tool called').to.equal(callsBefore)
+      expect(await readFile(configFile, 'utf8'), 'config unchanged').to.equal(config)
+    })
+})
