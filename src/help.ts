@@ -7,7 +7,9 @@ import {Help} from '@oclif/core'
 export default class DeskrunHelp extends Help {
   protected override async showRootHelp(): Promise<void> {
     const own = (pluginName?: string) => pluginName === this.config.pjson.name
-    const commands = this.sortedCommands.filter((command) => command.id && (own(command.pluginName) || !command.id.includes(':')))
+    const commands = this.sortedCommands.filter(
+      (command) => command.id && (own(command.pluginName) || !command.id.includes(':')),
+    )
     const topics = this.sortedTopics.filter((topic) => !topic.name.includes(':'))
     this.log(this.formatRoot())
     this.log('')

@@ -13,30 +13,38 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
   static override examples = [
     {
       description: 'A runner for one repository, with a token read from a file:',
-      command: '<%= config.bin %> <%= command.id %> my-runner --repository https://github.com/owner/repo --auth-type pat --auth-value-file ~/.config/deskrun/token',
+      command:
+        '<%= config.bin %> <%= command.id %> my-runner --repository https://github.com/owner/repo --auth-type pat --auth-value-file ~/.config/deskrun/token',
     },
     {
       description: 'Privileged jobs with a Docker layer cache:',
-      command: '<%= config.bin %> <%= command.id %> docker-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --auth-value-file ~/.gh-token',
+      command:
+        '<%= config.bin %> <%= command.id %> docker-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --auth-value-file ~/.gh-token',
     },
     {
       description: 'Three single-runner scale sets multi-runner-1..3, each with its own cache:',
-      command: '<%= config.bin %> <%= command.id %> multi-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --instances 3 --auth-value-file ~/.gh-token',
+      command:
+        '<%= config.bin %> <%= command.id %> multi-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --instances 3 --auth-value-file ~/.gh-token',
     },
     {
       description: 'Docker-in-Docker, token from stdin:',
-      command: 'gh auth token | <%= config.bin %> <%= command.id %> dind-runner --repository https://github.com/owner/repo --mode dind --auth-value -',
+      command:
+        'gh auth token | <%= config.bin %> <%= command.id %> dind-runner --repository https://github.com/owner/repo --mode dind --auth-value -',
     },
     {
       description: 'A GitHub App for an organization:',
-      command: '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
+      command:
+        '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
     },
   ]
 
   static override enableJsonFlag = true
 
   static override args = {
-    name: Args.string({description: 'Installation name; also the runs-on value (lower-case letters, digits and -).', required: true}),
+    name: Args.string({
+      description: 'Installation name; also the runs-on value (lower-case letters, digits and -).',
+      required: true,
+    }),
   }
 
   static override flags = {...installationFlags, ...authFlags}

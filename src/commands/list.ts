@@ -6,7 +6,10 @@ export default class List extends BaseCommand {
   static override summary = 'List the runner installations in the config.'
   static override description =
     'Reads the config only (no Docker or cluster needed). DEPLOYED is what the last add or up did; `deskrun status` asks the cluster.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
   static override enableJsonFlag = true
 
   async run() {

@@ -4,12 +4,16 @@ import {removeInstallation} from '../lib/actions/remove.js'
 import {BaseCommand} from '../lib/base-command.js'
 
 export default class Remove extends BaseCommand {
-  static override summary = 'Remove a runner installation: its scale sets, their objects, and its config entry.'
+  static override summary =
+    'Remove a runner installation: its scale sets, their objects, and its config entry.'
   static override description =
     'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache. If it fails part way, run it again.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> my-runner',
-    {description: 'Also delete its caches:', command: '<%= config.bin %> <%= command.id %> my-runner --purge-cache'},
+    {
+      description: 'Also delete its caches:',
+      command: '<%= config.bin %> <%= command.id %> my-runner --purge-cache',
+    },
   ]
 
   static override enableJsonFlag = true

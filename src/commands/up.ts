@@ -16,7 +16,8 @@ Use it after a reboot, after \`deskrun cluster delete\`, or after editing the co
   async run() {
     const {flags} = await this.parse(Up)
     const result = await up(await this.actionContext(flags.timeout))
-    if (result.installations.length === 0) this.log('The config has no installations yet; add one with: deskrun add')
+    if (result.installations.length === 0)
+      this.log('The config has no installations yet; add one with: deskrun add')
     else if (result.changed.length === 0) this.log('Everything is up to date; nothing changed.')
     else this.log(`Done: ${result.changed.join('; ')}.`)
     return result

@@ -12,7 +12,9 @@ import type {ActionContext} from './actions/context.js'
 import {createTools} from './tools/index.js'
 import {DEFAULT_TIMEOUT_MS} from './tools/runner.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {

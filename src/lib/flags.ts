@@ -9,7 +9,8 @@ export const installationFlags = {
   repository: Flags.string({
     char: 'r',
     summary: 'GitHub repository, organization or enterprise URL the runners register with.',
-    description: 'https://github.com/OWNER/REPO, https://github.com/ORG or https://github.com/enterprises/ENTERPRISE (other hosts: GitHub Enterprise Server).',
+    description:
+      'https://github.com/OWNER/REPO, https://github.com/ORG or https://github.com/enterprises/ENTERPRISE (other hosts: GitHub Enterprise Server).',
     required: true,
     helpGroup: 'RUNNER',
   }),
@@ -22,7 +23,8 @@ export const installationFlags = {
   cache: Flags.string({
     char: 'c',
     summary: 'Path to keep between jobs, as PATH or HOST_FOLDER:PATH (repeatable).',
-    description: 'Each path is backed by a folder under the cache root on this machine (default /tmp/github-runner-cache/NAME/cache-N), so it survives jobs and cluster rebuilds.',
+    description:
+      'Each path is backed by a folder under the cache root on this machine (default /tmp/github-runner-cache/NAME/cache-N), so it survives jobs and cluster rebuilds.',
     multiple: true,
     default: [],
     helpGroup: 'RUNNER',
@@ -60,5 +62,8 @@ export const authFlags = {
   }),
   'app-id': Flags.string({summary: 'GitHub App ID or client ID (github-app).', helpGroup: 'AUTH'}),
   'installation-id': Flags.string({summary: 'GitHub App installation ID (github-app).', helpGroup: 'AUTH'}),
-  'private-key-file': Flags.string({summary: "GitHub App's private key PEM file (github-app).", helpGroup: 'AUTH'}),
+  'private-key-file': Flags.string({
+    summary: "GitHub App's private key PEM file (github-app).",
+    helpGroup: 'AUTH',
+  }),
 }

@@ -50,13 +50,19 @@ export function planInstallation(
 ): InstallationPlan {
   const {mode} = registered
   if (installation.caches.length > 0 && !mode.takesCaches)
-    throw new DeskrunError(`Mode "${mode.name}" does not use caches, but "${installation.name}" has --cache paths.`, {
-      code: 'MODE_REJECTS_CACHES',
-      hint: 'Remove the --cache flags, or pick a mode that takes caches (`deskrun modes`).',
-    })
+    throw new DeskrunError(
+      `Mode "${mode.name}" does not use caches, but "${installation.name}" has --cache paths.`,
+      {
+        code: 'MODE_REJECTS_CACHES',
+        hint: 'Remove the --cache flags, or pick a mode that takes caches (`deskrun modes`).',
+      },
+    )
   const view = viewOf(installation)
   const secretName = authSecretName(installation.name)
-  const instances = expandInstances(installation, {cacheRoot: settings.cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+  const instances = expandInstances(installation, {
+    cacheRoot: settings.cacheRoot,
+    nodeCacheRoot: NODE_CACHE_ROOT,
+  })
   const scaleSets = instances.map((instance): ScaleSetPlan => {
     const context: RenderContext = {
       installation: view,
@@ -76,7 +82,13 @@ export function planInstallation(
     const rendered = renderInstance(registered, context)
     return {
       name: instance.name,
-      values: scaleSetValues({installation, instance, secretName, chartVersion: settings.chartVersion, mode: rendered}),
+      values: scaleSetValues({
+        installation,
+        instance,
+        secretName,
+        chartVersion: settings.chartVersion,
+        mode: rendered,
+      }),
       objects: rendered.objects ?? [],
     }
   })
@@ -86,8 +98,11 @@ export function planInstallation(
     secret: authSecret(installation, SCALE_SET_NAMESPACE, deskrunLabels(installation.name)),
     scaleSets,
     caches: instances.flatMap((instance) =>
-      instance.caches.map((cache) => ({scaleSet: instance.name, target: cache.target, hostPath: cache.hostPath})),
+      instance.caches.map((cache) => ({
+        scaleSet: instance.name,
+        target: cache.target,
+        hostPath: cache.hostPath,
+      })),
     ),
   }
 }
-

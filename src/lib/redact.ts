@@ -20,12 +20,14 @@ export function registerSecret(value: string | undefined): void {
   // Short values would mask ordinary words; the shapes above still catch real tokens.
   if (trimmed.length >= 8) knownSecrets.add(trimmed)
   // A PEM may be shown with its newlines escaped or re-wrapped; mask each body line as well.
-  for (const line of trimmed.split(/\r?\n|\\n/)) if (line.length >= 16 && !line.startsWith('-----')) knownSecrets.add(line)
+  for (const line of trimmed.split(/\r?\n|\\n/))
+    if (line.length >= 16 && !line.startsWith('-----')) knownSecrets.add(line)
 }
 
 export function redact(text: string): string {
   let result = text
-  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join(MASK)
+  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length))
+    result = result.split(secret).join(MASK)
   for (const shape of TOKEN_SHAPES) result = result.replace(shape, MASK)
   return result
 }

@@ -76,14 +76,22 @@ describe('failures and recovery', () => {
     expect(text).to.contain('0.14.2')
     expect(text).to.contain('0.15.0')
     expect(text).to.contain('deskrun cluster delete && deskrun up')
-    const mutations = (await s.fake.calls('helm')).slice(before).filter((call) => ['upgrade', 'uninstall'].includes(call.argv[0]))
+    const mutations = (await s.fake.calls('helm'))
+      .slice(before)
+      .filter((call) => ['upgrade', 'uninstall'].includes(call.argv[0]))
     expect(mutations).to.deep.equal([])
   })
 
   it('an existing cluster without the cache mount is reported, never used for caches', async () => {
     const created = await s.fake.tool('kind', ['create', 'cluster', '--name', CLUSTER])
     expect(created.exitCode).to.equal(0)
-    const result = await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker')
+    const result = await s.add(
+      'docker-runner',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/var/lib/docker',
+    )
     expect(result.exitCode).to.equal(1)
     const text = result.stderr.replaceAll(/\s*›\s*/g, ' ')
     expect(text).to.contain('does not mount the cache root')

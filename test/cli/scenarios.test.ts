@@ -25,7 +25,9 @@ describe('README scenarios against the fake tools', () => {
 
   const releases = async () => (await s.fake.releases(CLUSTER)).map((release) => release.name).sort()
   const runnerSets = async () =>
-    (await s.fake.objects(CLUSTER, {kind: 'AutoscalingRunnerSet', namespace: 'arc-runners'})).map((o) => o.metadata.name).sort()
+    (await s.fake.objects(CLUSTER, {kind: 'AutoscalingRunnerSet', namespace: 'arc-runners'}))
+      .map((o) => o.metadata.name)
+      .sort()
 
   it('standard runner: creates the cluster with the cache mount, the controller and one scale set', async () => {
     const result = await s.add('my-runner')
@@ -55,21 +57,34 @@ describe('README scenarios against the fake tools', () => {
     expect(await runnerSets()).to.deep.equal(['my-runner'])
 
     const config = await s.config()
-    expect(config.installations['my-runner']).to.include({Name: 'my-runner', ContainerMode: 'kubernetes', Deployed: true})
+    expect(config.installations['my-runner']).to.include({
+      Name: 'my-runner',
+      ContainerMode: 'kubernetes',
+      Deployed: true,
+    })
   })
 
   it('privileged runner with a Docker cache: hook extension with privileges and a host-backed cache', async () => {
-    expectOk(await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'))
-    const [configMap] = await s.fake.objects(CLUSTER, {kind: 'ConfigMap', namespace: 'arc-runners'}).then((objects) =>
-      objects.filter((object) => object.metadata.name === 'docker-runner-hook-extension'),
+    expectOk(
+      await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'),
     )
+    const [configMap] = await s.fake
+      .objects(CLUSTER, {kind: 'ConfigMap', namespace: 'arc-runners'})
+      .then((objects) => objects.filter((object) => object.metadata.name === 'docker-runner-hook-extension'))
     expect(configMap, 'hook extension ConfigMap').to.exist
     const template = parse(Object.values(configMap.data as Record<string, string>)[0])
     const job = template.spec.containers.find((container: {name: string}) => container.name === '$job')
     expect(job.securityContext).to.include({privileged: true, runAsUser: 0})
-    expect(job.securityContext.capabilities.add).to.include.members(['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_CHROOT'])
+    expect(job.securityContext.capabilities.add).to.include.members([
+      'SYS_ADMIN',
+      'NET_ADMIN',
+      'SYS_PTRACE',
+      'SYS_CHROOT',
+    ])
     expect(job.env).to.deep.include({name: 'SYSTEMD_IGNORE_CHROOT', value: '1'})
-    expect(job.volumeMounts.map((mount: {mountPath: string}) => mount.mountPath)).to.include('/var/lib/docker')
+    expect(job.volumeMounts.map((mount: {mountPath: string}) => mount.mountPath)).to.include(
+      '/var/lib/docker',
+    )
     const volume = template.spec.volumes.find((v: {hostPath?: {path: string}}) => v.hostPath)
     expect(volume.hostPath.path).to.equal('/var/lib/deskrun/cache/docker-runner/cache-0')
 
@@ -78,7 +93,15 @@ describe('README scenarios against the fake tools', () => {
   })
 
   it('three instances: three scale sets with min=max=1 and their own cache partitions', async () => {
-    const result = await s.add('multi-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker', '--instances', '3')
+    const result = await s.add(
+      'multi-runner',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/var/lib/docker',
+      '--instances',
+      '3',
+    )
     expectOk(result)
     for (const n of [1, 2, 3]) expect(result.stdout).to.contain(`runs-on: multi-runner-${n}`)
     expect(await runnerSets()).to.deep.equal(['multi-runner-1', 'multi-runner-2', 'multi-runner-3'])
@@ -100,13 +123,19 @@ describe('README scenarios against the fake tools', () => {
 
   it('dind runner: containerMode dind, and a /var/lib/docker cache lands in the Docker daemon container', async () => {
     expectOk(await s.add('dind-runner', '--mode', 'dind'))
-    expect((await s.fake.releases(CLUSTER)).find((r) => r.name === 'dind-runner')!.values?.containerMode).to.deep.include({
+    expect(
+      (await s.fake.releases(CLUSTER)).find((r) => r.name === 'dind-runner')!.values?.containerMode,
+    ).to.deep.include({
       type: 'dind',
     })
     expectOk(await s.add('dind-cached', '--mode', 'dind', '--cache', '/var/lib/docker'))
     const release = (await s.fake.releases(CLUSTER)).find((r) => r.name === 'dind-cached')!
-    const spec = (release.values?.template as {spec: {containers: any[]; initContainers?: any[]; volumes: any[]}}).spec
-    const daemon = [...spec.containers, ...(spec.initContainers ?? [])].find((container) => container.name === 'dind')
+    const spec = (
+      release.values?.template as {spec: {containers: any[]; initContainers?: any[]; volumes: any[]}}
+    ).spec
+    const daemon = [...spec.containers, ...(spec.initContainers ?? [])].find(
+      (container) => container.name === 'dind',
+    )
     expect(daemon.securityContext.privileged).to.equal(true)
     const mount = daemon.volumeMounts.find((m: {mountPath: string}) => m.mountPath === '/var/lib/docker')
     const volume = spec.volumes.find((v: {name: string}) => v.name === mount.name)
@@ -115,7 +144,17 @@ describe('README scenarios against the fake tools', () => {
 
   it('list shows every installation from the config, also without any tool', async () => {
     expectOk(await s.add('my-runner'))
-    expectOk(await s.add('multi-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker', '--instances', '2'))
+    expectOk(
+      await s.add(
+        'multi-runner',
+        '--mode',
+        'cached-privileged-kubernetes',
+        '--cache',
+        '/var/lib/docker',
+        '--instances',
+        '2',
+      ),
+    )
     const callsBefore = (await s.fake.calls()).length
     const human = await s.deskrun(['list'])
     expectOk(human)
@@ -123,8 +162,16 @@ describe('README scenarios against the fake tools', () => {
     expect(human.stdout).to.contain('multi-runner-1, multi-runner-2')
     const json = JSON.parse((await s.deskrun(['list', '--json'])).stdout)
     const byName = (name: string) => json.installations.find((i: {name: string}) => i.name === name)
-    expect(json.installations.map((i: {name: string}) => i.name).sort()).to.deep.equal(['multi-runner', 'my-runner'])
-    expect(byName('multi-runner')).to.deep.include({mode: 'cached-privileged-kubernetes', instances: 2, minRunners: 1, maxRunners: 1})
+    expect(json.installations.map((i: {name: string}) => i.name).sort()).to.deep.equal([
+      'multi-runner',
+      'my-runner',
+    ])
+    expect(byName('multi-runner')).to.deep.include({
+      mode: 'cached-privileged-kubernetes',
+      instances: 2,
+      minRunners: 1,
+      maxRunners: 1,
+    })
     expect(byName('multi-runner').caches).to.deep.equal([{target: '/var/lib/docker'}])
     expect(byName('my-runner').auth).to.deep.equal({type: 'pat', set: true})
     expect((await s.fake.calls()).length, 'list calls no tool').to.equal(callsBefore)
@@ -146,7 +193,9 @@ describe('README scenarios against the fake tools', () => {
   })
 
   it('remove uninstalls the scale sets first, deletes its objects, keeps caches, and drops it from the config', async () => {
-    expectOk(await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'))
+    expectOk(
+      await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'),
+    )
     expectOk(await s.add('other'))
     const cacheFolder = path.join(s.cacheRoot, 'docker-runner')
     await mkdir(path.join(cacheFolder, 'cache-0'), {recursive: true})
@@ -201,7 +250,9 @@ describe('README scenarios against the fake tools', () => {
     expectOk(again)
     expect(again.stdout).to.contain('nothing changed')
     const newCalls = (await s.fake.calls('helm')).slice(before)
-    expect(newCalls.filter((call) => ['upgrade', 'install', 'uninstall'].includes(call.argv[0]))).to.deep.equal([])
+    expect(
+      newCalls.filter((call) => ['upgrade', 'install', 'uninstall'].includes(call.argv[0])),
+    ).to.deep.equal([])
     expect(JSON.parse((await s.deskrun(['up', '--json'])).stdout).changed).to.deep.equal([])
   })
 
@@ -218,14 +269,21 @@ describe('README scenarios against the fake tools', () => {
     const runner = all.find((release) => release.name === 'my-runner')!
     expect(runner.revision, 'upgraded, not reinstalled').to.equal(2)
     expect(runner.values).to.include({maxRunners: 9})
-    expect(all.map((release) => release.name).sort()).to.deep.equal(['arc', 'multi-1', 'multi-2', 'my-runner'])
+    expect(all.map((release) => release.name).sort()).to.deep.equal([
+      'arc',
+      'multi-1',
+      'multi-2',
+      'my-runner',
+    ])
     expect(all.find((release) => release.name === 'multi-1')!.revision).to.equal(1)
 
     delete config.installations.multi
     await writeFile(s.configFile, JSON.stringify(config, null, 2))
     expectOk(await s.deskrun(['up']))
     expect(await releases()).to.deep.equal(['arc', 'my-runner'])
-    const secrets = (await s.fake.objects(CLUSTER, {kind: 'Secret', namespace: 'arc-runners'})).map((o) => o.metadata.name)
+    const secrets = (await s.fake.objects(CLUSTER, {kind: 'Secret', namespace: 'arc-runners'})).map(
+      (o) => o.metadata.name,
+    )
     expect(secrets).to.deep.equal(['my-runner-github-auth'])
   })
 

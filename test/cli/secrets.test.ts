@@ -21,7 +21,9 @@ describe('credentials', () => {
       (object) => object.metadata.name === name,
     )
     const data = secret.data as Record<string, string>
-    return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]))
+    return Object.fromEntries(
+      Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
+    )
   }
 
   const base = ['add', 'my-runner', '--repository', REPO]
@@ -29,7 +31,9 @@ describe('credentials', () => {
   it('a token from a file becomes a Secret applied on stdin that the scale set names', async () => {
     expectOk(await s.add('my-runner'))
     expect(await secretData('my-runner-github-auth')).to.deep.equal({github_token: TOKEN})
-    const apply = (await s.fake.calls('kubectl')).find((call) => call.argv.includes('apply') && call.stdin?.includes('Secret'))
+    const apply = (await s.fake.calls('kubectl')).find(
+      (call) => call.argv.includes('apply') && call.stdin?.includes('Secret'),
+    )
     expect(apply?.argv).to.deep.equal(['--context', 'kind-deskrun', 'apply', '-f', '-'])
     const [release] = (await s.fake.releases('deskrun')).filter((r) => r.name === 'my-runner')
     expect(release.values?.githubConfigSecret).to.equal('my-runner-github-auth')
@@ -97,6 +101,7 @@ describe('credentials', () => {
 
   it('list and status --json never show a credential', async () => {
     expectOk(await s.add('my-runner'))
-    for (const args of [['list', '--json'], ['status', '--json'], ['list'], ['status']]) expectOk(await s.deskrun(args))
+    for (const args of [['list', '--json'], ['status', '--json'], ['list'], ['status']])
+      expectOk(await s.deskrun(args))
   })
 })

@@ -39,9 +39,13 @@ export async function sandbox(): Promise<Sandbox> {
   const tokenFile = path.join(fake.root, 'token')
   await writeFile(tokenFile, `${TOKEN}\n`, {mode: 0o600})
   await mkdir(fake.deskrunHome, {recursive: true, mode: 0o700})
-  await writeFile(configFile, JSON.stringify({version: 1, cluster_name: 'deskrun', cache_root: cacheRoot, installations: {}}), {
-    mode: 0o600,
-  })
+  await writeFile(
+    configFile,
+    JSON.stringify({version: 1, cluster_name: 'deskrun', cache_root: cacheRoot, installations: {}}),
+    {
+      mode: 0o600,
+    },
+  )
   const outputs: RunResult[] = []
   const deskrun: Sandbox['deskrun'] = async (args, options = {}) => {
     const result = await fake.run(args, {input: options.input, extra: options.env})
@@ -53,16 +57,23 @@ export async function sandbox(): Promise<Sandbox> {
     cacheRoot,
     configFile,
     deskrun,
-    add: (name, ...extra) => deskrun(['add', name, '--repository', REPO, '--auth-value-file', tokenFile, ...extra]),
+    add: (name, ...extra) =>
+      deskrun(['add', name, '--repository', REPO, '--auth-value-file', tokenFile, ...extra]),
     config: async () => JSON.parse(await readFile(configFile, 'utf8')),
     async expectNoLeaks() {
       const calls = await fake.calls()
-      const texts = [...calls.map((call) => call.argv.join(' ')), ...outputs.flatMap((result) => [result.stdout, result.stderr])]
+      const texts = [
+        ...calls.map((call) => call.argv.join(' ')),
+        ...outputs.flatMap((result) => [result.stdout, result.stderr]),
+      ]
       for (const text of texts) for (const secret of SECRET_FRAGMENTS) expect(text).not.to.contain(secret)
     },
   }
 }
 
 export function expectOk(result: RunResult): void {
-  expect(result.exitCode, `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0)
+  expect(
+    result.exitCode,
+    `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`,
+  ).to.equal(0)
 }

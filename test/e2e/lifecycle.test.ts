@@ -24,8 +24,12 @@ const context = `kind-${cluster}`
   const token = process.env.E2E_GITHUB_TOKEN ?? 'ghp_e2eDummyTokenThatIsNotReal0000000000'
 
   const deskrun = (...args: string[]) =>
-    execa('node', [cli, ...args], {env: {DESKRUN_HOME: home, DESKRUN_AUTH_VALUE: token, CI: '1'}, reject: false})
-  const kubectl = async (...args: string[]) => (await execa('kubectl', ['--context', context, ...args])).stdout
+    execa('node', [cli, ...args], {
+      env: {DESKRUN_HOME: home, DESKRUN_AUTH_VALUE: token, CI: '1'},
+      reject: false,
+    })
+  const kubectl = async (...args: string[]) =>
+    (await execa('kubectl', ['--context', context, ...args])).stdout
 
   before(async () => {
     home = await mkdtemp(path.join(os.tmpdir(), 'deskrun-e2e-'))
@@ -40,23 +44,38 @@ const context = `kind-${cluster}`
   })
 
   after(async () => {
-    if (process.env.DESKRUN_E2E_KEEP !== '1') await execa('kind', ['delete', 'cluster', '--name', cluster], {reject: false})
+    if (process.env.DESKRUN_E2E_KEEP !== '1')
+      await execa('kind', ['delete', 'cluster', '--name', cluster], {reject: false})
     await rm(home, {recursive: true, force: true})
   })
 
   it('adds a privileged runner with a cache: cluster, mount, controller, scale set and hook extension', async () => {
     const add = await deskrun(
-      'add', 'e2e-priv', '--repository', 'https://github.com/deskrun/e2e', '--mode', 'cached-privileged-kubernetes',
-      '--cache', '/var/lib/docker',
+      'add',
+      'e2e-priv',
+      '--repository',
+      'https://github.com/deskrun/e2e',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/var/lib/docker',
     )
     expect(add.exitCode, add.stderr).to.equal(0)
     expect(add.stdout).to.contain('runs-on: e2e-priv')
-    const mounts = JSON.parse((await execa('docker', ['inspect', `${cluster}-control-plane`, '--format', '{{json .Mounts}}'])).stdout)
+    const mounts = JSON.parse(
+      (await execa('docker', ['inspect', `${cluster}-control-plane`, '--format', '{{json .Mounts}}'])).stdout,
+    )
     expect(mounts.map((mount: {Source: string}) => mount.Source)).to.include(cacheRoot)
-    expect(await kubectl('get', 'crd', 'autoscalingrunnersets.actions.github.com', '-o', 'name')).to.contain('autoscalingrunnersets')
+    expect(await kubectl('get', 'crd', 'autoscalingrunnersets.actions.github.com', '-o', 'name')).to.contain(
+      'autoscalingrunnersets',
+    )
     const ars = JSON.parse(await kubectl('get', 'autoscalingrunnersets', '-n', 'arc-runners', '-o', 'json'))
-    expect(ars.items.map((item: {metadata: {name: string}}) => item.metadata.name)).to.deep.equal(['e2e-priv'])
-    expect(await kubectl('get', 'configmap', 'e2e-priv-hook-extension', '-n', 'arc-runners', '-o', 'name')).to.contain('e2e-priv')
+    expect(ars.items.map((item: {metadata: {name: string}}) => item.metadata.name)).to.deep.equal([
+      'e2e-priv',
+    ])
+    expect(
+      await kubectl('get', 'configmap', 'e2e-priv-hook-extension', '-n', 'arc-runners', '-o', 'name'),
+    ).to.contain('e2e-priv')
   })
 
   it('up is idempotent and says nothing changed', async () => {
@@ -66,18 +85,33 @@ const context = `kind-${cluster}`
   })
 
   it('adds three dind instances and shows their status', async () => {
-    const add = await deskrun('add', 'e2e-dind', '--repository', 'https://github.com/deskrun/e2e', '--mode', 'dind', '--instances', '3')
+    const add = await deskrun(
+      'add',
+      'e2e-dind',
+      '--repository',
+      'https://github.com/deskrun/e2e',
+      '--mode',
+      'dind',
+      '--instances',
+      '3',
+    )
     expect(add.exitCode, add.stderr).to.equal(0)
     const status = JSON.parse((await deskrun('status', '--json')).stdout)
     const dind = status.installations.find((installation: {name: string}) => installation.name === 'e2e-dind')
-    expect(dind.scaleSets.map((scaleSet: {name: string}) => scaleSet.name)).to.deep.equal(['e2e-dind-1', 'e2e-dind-2', 'e2e-dind-3'])
+    expect(dind.scaleSets.map((scaleSet: {name: string}) => scaleSet.name)).to.deep.equal([
+      'e2e-dind-1',
+      'e2e-dind-2',
+      'e2e-dind-3',
+    ])
     for (const scaleSet of dind.scaleSets) expect(scaleSet.release.status).to.equal('deployed')
   })
 
   it('removes an installation, scale sets first, and keeps the rest', async () => {
     const remove = await deskrun('remove', 'e2e-dind')
     expect(remove.exitCode, remove.stderr).to.equal(0)
-    const releases = JSON.parse((await execa('helm', ['--kube-context', context, 'list', '-n', 'arc-runners', '-o', 'json'])).stdout)
+    const releases = JSON.parse(
+      (await execa('helm', ['--kube-context', context, 'list', '-n', 'arc-runners', '-o', 'json'])).stdout,
+    )
     expect(releases.map((release: {name: string}) => release.name)).to.deep.equal(['e2e-priv'])
   })
 
@@ -86,6 +120,8 @@ const context = `kind-${cluster}`
     const up = await deskrun('up')
     expect(up.exitCode, up.stderr).to.equal(0)
     const ars = JSON.parse(await kubectl('get', 'autoscalingrunnersets', '-n', 'arc-runners', '-o', 'json'))
-    expect(ars.items.map((item: {metadata: {name: string}}) => item.metadata.name)).to.deep.equal(['e2e-priv'])
+    expect(ars.items.map((item: {metadata: {name: string}}) => item.metadata.name)).to.deep.equal([
+      'e2e-priv',
+    ])
   })
 })

@@ -4,14 +4,21 @@ import {BaseCommand} from '../../lib/base-command.js'
 export default class ClusterCreate extends BaseCommand {
   static override summary = 'Create the kind cluster (does nothing if it exists).'
   static override description =
-    "The cluster mounts the cache root from this machine into its node, so caches live on your disk and survive `deskrun cluster delete`. It does not deploy runners: `deskrun up` does."
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> && <%= config.bin %> up']
+    'The cluster mounts the cache root from this machine into its node, so caches live on your disk and survive `deskrun cluster delete`. It does not deploy runners: `deskrun up` does.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> && <%= config.bin %> up',
+  ]
   static override enableJsonFlag = true
 
   async run() {
     const {flags} = await this.parse(ClusterCreate)
     const result = await createCluster(await this.actionContext(flags.timeout))
-    this.log(result.changed.length > 0 ? `Cluster ${result.cluster} created.` : `Cluster ${result.cluster} already exists.`)
+    this.log(
+      result.changed.length > 0
+        ? `Cluster ${result.cluster} created.`
+        : `Cluster ${result.cluster} already exists.`,
+    )
     return result
   }
 }

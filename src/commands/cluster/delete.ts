@@ -3,8 +3,12 @@ import {BaseCommand} from '../../lib/base-command.js'
 
 export default class ClusterDelete extends BaseCommand {
   static override summary = 'Delete the kind cluster; the config and the caches stay.'
-  static override description = 'Every runner goes with the cluster. `deskrun up` rebuilds it all from the config.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> && <%= config.bin %> up']
+  static override description =
+    'Every runner goes with the cluster. `deskrun up` rebuilds it all from the config.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> && <%= config.bin %> up',
+  ]
   static override enableJsonFlag = true
 
   async run() {

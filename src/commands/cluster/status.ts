@@ -3,7 +3,10 @@ import {BaseCommand} from '../../lib/base-command.js'
 
 export default class ClusterStatus extends BaseCommand {
   static override summary = 'Show whether the kind cluster exists, its nodes, and its cache mount.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
   static override enableJsonFlag = true
 
   async run() {

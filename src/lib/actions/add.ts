@@ -48,10 +48,16 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const plan = planFor(config, installation, context.modes)
   await requireTools(ALL_TOOLS)
 
-  const saved = await updateConfig((current) => {
-    checkNew(current, installation, context)
-    return {...current, installations: {...current.installations, [installation.name]: {...installation, deployed: false}}}
-  }, {onNote: context.note})
+  const saved = await updateConfig(
+    (current) => {
+      checkNew(current, installation, context)
+      return {
+        ...current,
+        installations: {...current.installations, [installation.name]: {...installation, deployed: false}},
+      }
+    },
+    {onNote: context.note},
+  )
 
   const deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
   const outcome = newOutcome()
@@ -83,9 +89,12 @@ export const DEFAULT_MAX_RUNNERS = 5
 
 async function installationFrom(request: AddRequest, context: ActionContext): Promise<Installation> {
   if (request.instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
-    throw new UsageError('--min-runners and --max-runners cannot be combined with --instances: each instance runs exactly one runner.', {
-      hint: 'Drop --instances for one scale set that scales, or drop --min-runners/--max-runners.',
-    })
+    throw new UsageError(
+      '--min-runners and --max-runners cannot be combined with --instances: each instance runs exactly one runner.',
+      {
+        hint: 'Drop --instances for one scale set that scales, or drop --min-runners/--max-runners.',
+      },
+    )
   const caches = request.cache.map((value) => parseCacheFlag(value))
   const credentials = await readCredentials(request.credentials)
   if (credentials.warning) context.note(credentials.warning)
@@ -115,16 +124,23 @@ function checkNew(config: DeskrunConfig, installation: Installation, context: Ac
     )
   if (problems.length > 0)
     throw new UsageError(
-      problems.length === 1 ? problems[0] : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      problems.length === 1
+        ? problems[0]
+        : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
       {hint: 'See `deskrun add --help` for the flags and examples.'},
     )
 }
 
-export async function markDeployed(names: string[], deployed: boolean, context: Pick<ActionContext, 'note'>): Promise<void> {
+export async function markDeployed(
+  names: string[],
+  deployed: boolean,
+  context: Pick<ActionContext, 'note'>,
+): Promise<void> {
   await updateConfig(
     (current) => {
       const installations = {...current.installations}
-      for (const name of names) if (installations[name]) installations[name] = {...installations[name], deployed}
+      for (const name of names)
+        if (installations[name]) installations[name] = {...installations[name], deployed}
       return {...current, installations}
     },
     {onNote: context.note},

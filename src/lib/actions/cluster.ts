@@ -16,7 +16,9 @@ export interface ClusterResult {
 export async function createCluster(context: ActionContext): Promise<ClusterResult> {
   const deps = await clusterDeps(context)
   // An explicit create always checks the cache mount, so an old cluster without it is reported.
-  const outcome = await runTasks([ensureCluster(deps, {needsCacheMount: true})], newOutcome(), {json: context.json})
+  const outcome = await runTasks([ensureCluster(deps, {needsCacheMount: true})], newOutcome(), {
+    json: context.json,
+  })
   return {cluster: deps.config.clusterName, changed: outcome.changed}
 }
 
@@ -64,12 +66,17 @@ export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
   const nodes = await deps.tools.kubectl.list<Node>('nodes')
   status.nodes = nodes.map((node) => ({
     name: node.metadata.name,
-    ready: Boolean(node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')),
+    ready: Boolean(
+      node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+    ),
   }))
   return status
 }
 
-async function clusterDeps(context: ActionContext, tools: readonly ToolName[] = ['docker', 'kind']): Promise<Deps> {
+async function clusterDeps(
+  context: ActionContext,
+  tools: readonly ToolName[] = ['docker', 'kind'],
+): Promise<Deps> {
   const config = await loadConfig()
   await requireTools(tools)
   return {config, tools: context.tools(config.clusterName), modes: context.modes}

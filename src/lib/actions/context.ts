@@ -19,6 +19,10 @@ export function clusterSettings(config: DeskrunConfig): ClusterSettings {
   return {clusterName: config.clusterName, cacheRoot: config.cacheRoot, chartVersion: config.chartVersion}
 }
 
-export function planFor(config: DeskrunConfig, installation: Installation, modes: ModeRegistry): InstallationPlan {
+export function planFor(
+  config: DeskrunConfig,
+  installation: Installation,
+  modes: ModeRegistry,
+): InstallationPlan {
   return planInstallation(installation, clusterSettings(config), findMode(modes, installation.mode))
 }

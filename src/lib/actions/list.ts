@@ -20,7 +20,10 @@ export interface ListedInstallation {
 }
 
 /** Reads the config only: works without Docker or a cluster. */
-export async function listInstallations(): Promise<{clusterName: string; installations: ListedInstallation[]}> {
+export async function listInstallations(): Promise<{
+  clusterName: string
+  installations: ListedInstallation[]
+}> {
   const config = await loadConfig()
   const installations = Object.values(config.installations).map((installation) => ({
     name: installation.name,
@@ -35,7 +38,10 @@ export async function listInstallations(): Promise<{clusterName: string; install
     labels: installation.labels,
     auth: {
       type: installation.auth.type,
-      set: installation.auth.type === 'pat' ? Boolean(installation.auth.token) : Boolean(installation.auth.privateKey),
+      set:
+        installation.auth.type === 'pat'
+          ? Boolean(installation.auth.token)
+          : Boolean(installation.auth.privateKey),
     },
     deployed: installation.deployed,
   }))

@@ -35,7 +35,10 @@ export async function removeInstallation(
   if (!installation) {
     const known = Object.keys(config.installations)
     throw new UsageError(`No installation named "${name}".`, {
-      hint: known.length > 0 ? `Installations: ${known.join(', ')} (see deskrun list).` : 'There are none yet; add one with deskrun add.',
+      hint:
+        known.length > 0
+          ? `Installations: ${known.join(', ')} (see deskrun list).`
+          : 'There are none yet; add one with deskrun add.',
     })
   }
   await requireTools(ALL_TOOLS)
@@ -43,7 +46,12 @@ export async function removeInstallation(
   const outcome = newOutcome()
   if (await deps.tools.kind.exists(config.clusterName)) {
     const labelled = await deps.tools.helm.releases(SCALE_SET_NAMESPACE, {[INSTALLATION_RELEASE_LABEL]: name})
-    const releases = [...new Set([...instanceNames(name, installation.instances), ...labelled.map((release) => release.name)])]
+    const releases = [
+      ...new Set([
+        ...instanceNames(name, installation.instances),
+        ...labelled.map((release) => release.name),
+      ]),
+    ]
     await runTasks(
       [
         removeScaleSets(deps, {
@@ -83,9 +91,12 @@ async function purge(folders: string[]): Promise<void> {
     try {
       await rm(folder, {recursive: true, force: true})
     } catch (error) {
-      throw new DeskrunError(`Could not delete the cache folder ${folder}: ${(error as NodeJS.ErrnoException).code}.`, {
-        hint: `Jobs write their caches as root. Delete it yourself: sudo rm -rf ${folder}`,
-      })
+      throw new DeskrunError(
+        `Could not delete the cache folder ${folder}: ${(error as NodeJS.ErrnoException).code}.`,
+        {
+          hint: `Jobs write their caches as root. Delete it yourself: sudo rm -rf ${folder}`,
+        },
+      )
     }
   }
 }

@@ -41,7 +41,14 @@ export interface InstallationStatus {
 
 export interface StatusReport {
   cluster: ClusterStatus
-  controller: {release: string; namespace: string; installed: boolean; status?: string; version?: string; ready: boolean}
+  controller: {
+    release: string
+    namespace: string
+    installed: boolean
+    status?: string
+    version?: string
+    ready: boolean
+  }
   installations: InstallationStatus[]
 }
 
@@ -63,14 +70,23 @@ interface RunnerSet {
 export async function status(context: ActionContext, name?: string): Promise<StatusReport> {
   const config = await loadConfig()
   if (name && !config.installations[name])
-    throw new UsageError(`No installation named "${name}".`, {hint: 'See the installations with: deskrun list'})
+    throw new UsageError(`No installation named "${name}".`, {
+      hint: 'See the installations with: deskrun list',
+    })
   await requireTools(ALL_TOOLS)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const cluster = await readClusterStatus(deps)
-  const selected = Object.values(config.installations).filter((installation) => !name || installation.name === name)
+  const selected = Object.values(config.installations).filter(
+    (installation) => !name || installation.name === name,
+  )
   const report: StatusReport = {
     cluster,
-    controller: {release: CONTROLLER_RELEASE, namespace: CONTROLLER_NAMESPACE, installed: false, ready: false},
+    controller: {
+      release: CONTROLLER_RELEASE,
+      namespace: CONTROLLER_NAMESPACE,
+      installed: false,
+      ready: false,
+    },
     installations: [],
   }
   const {helm, kubectl} = deps.tools
@@ -86,7 +102,9 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
 
   const controller = controllerReleases.find((release) => release.name === CONTROLLER_RELEASE)
   if (controller) {
-    const pods = controllerPods.filter((pod) => pod.metadata.labels?.['app.kubernetes.io/part-of'] === 'gha-rs-controller')
+    const pods = controllerPods.filter(
+      (pod) => pod.metadata.labels?.['app.kubernetes.io/part-of'] === 'gha-rs-controller',
+    )
     report.controller = {
       ...report.controller,
       installed: true,
@@ -119,7 +137,10 @@ function scaleSetStatus(
   const listener = controllerPods.find((pod) => pod.metadata.labels?.[SCALE_SET_LABEL] === name)
   return {
     name,
-    release: release && {status: release.status, version: chartVersionOf(release.chart, SCALE_SET_CHART_NAME)},
+    release: release && {
+      status: release.status,
+      version: chartVersionOf(release.chart, SCALE_SET_CHART_NAME),
+    },
     runnerSet: runnerSet && {
       currentRunners: runnerSet.status?.currentRunners ?? 0,
       pendingRunners: runnerSet.status?.pendingEphemeralRunners ?? 0,
@@ -137,7 +158,9 @@ function podStatus(pod: Pod): PodStatus {
   return {
     name: pod.metadata.name,
     phase: pod.status?.phase ?? 'Unknown',
-    ready: Boolean(pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')),
+    ready: Boolean(
+      pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+    ),
     reason: waiting ?? pod.status?.reason,
   }
 }

@@ -32,7 +32,9 @@ export async function up(context: ActionContext): Promise<UpResult> {
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const wanted = new Set(plans.flatMap((plan) => plan.scaleSets.map((scaleSet) => scaleSet.name)))
   const tasks: ListrTask<Outcome>[] = [
-    ensureCluster(deps, {needsCacheMount: installations.some((installation) => installation.caches.length > 0)}),
+    ensureCluster(deps, {
+      needsCacheMount: installations.some((installation) => installation.caches.length > 0),
+    }),
     ensureController(deps),
     pruneOrphans(deps, wanted, new Set(installations.map((installation) => installation.name))),
     ...plans.flatMap((plan) => deployInstallation(deps, plan)),

@@ -2,13 +2,13 @@
  * `deskrun doctor`: every prerequisite, what was found, and the fix. It changes nothing, except that
  * `--fix` installs pinned kind, helm and kubectl where they are missing or too old.
  */
-import type {VersionedTool} from './versions.js'
 import {toolsBaseUrl} from '../provision/catalog.js'
 import {provisionTools} from '../provision/install.js'
 import {configPath} from '../settings.js'
 import {checkConfig} from './checks/config.js'
 import {createContext, runChecks, type ContextOptions} from './run.js'
 import type {Check, DoctorReport} from './types.js'
+import type {VersionedTool} from './versions.js'
 
 export interface DoctorOptions extends ContextOptions {
   /** Install the kind, helm and kubectl that failed their checks (when deskrun has a pinned download). */

@@ -33,7 +33,11 @@ export async function readCredentials(
   io: {env?: NodeJS.ProcessEnv; stdin?: () => Promise<string>} = {},
 ): Promise<CredentialInput> {
   const env = io.env ?? process.env
-  const given = [flags.authValue, flags.authValueFile, flags.authType === 'github-app' ? flags.privateKeyFile : undefined]
+  const given = [
+    flags.authValue,
+    flags.authValueFile,
+    flags.authType === 'github-app' ? flags.privateKeyFile : undefined,
+  ]
   if (given.filter((value) => value !== undefined).length > 1)
     throw new UsageError('Give the credential once: --auth-value, --auth-value-file or --private-key-file.')
 
@@ -68,7 +72,12 @@ export async function readCredentials(
       : undefined
   if (flags.authType === 'pat') return {auth: {type: 'pat', token: value}, source, warning}
   return {
-    auth: {type: 'github-app', appId: flags.appId?.trim() ?? '', installationId: flags.installationId?.trim() ?? '', privateKey: value},
+    auth: {
+      type: 'github-app',
+      appId: flags.appId?.trim() ?? '',
+      installationId: flags.installationId?.trim() ?? '',
+      privateKey: value,
+    },
     source,
     warning,
   }

@@ -6,7 +6,9 @@ import type {CacheMount, Installation} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 
 /** What a mode may read about the installation: everything but the credentials. */
-export type InstallationView = Readonly<Omit<Installation, 'auth'>> & {readonly authType: Installation['auth']['type']}
+export type InstallationView = Readonly<Omit<Installation, 'auth'>> & {
+  readonly authType: Installation['auth']['type']
+}
 
 /** Everything a mode's render step knows. It is plain data: render must not read files or spawn. */
 export interface RenderContext {

@@ -3,8 +3,8 @@
  * sha256 its project published. This machine never trusts what a server says a file should be: a
  * download is kept only when it matches the checksum written here.
  *
- * Every checksum below was cross-checked in at least two independent public sources, named next to it.
- * A platform missing here (e.g. Windows) is one whose checksum was not verified: deskrun then says it
+ * Every checksum below agrees across at least two independent public sources, named next to it. A
+ * platform missing here (e.g. Windows) is one whose checksum was not verified: deskrun then says it
  * cannot install the tool there and points at the project's own install docs.
  *
  * Mirrors (DESKRUN_TOOLS_BASE_URL, or `tools_base_url` in the config) serve the same files under one
@@ -75,7 +75,7 @@ function kubectl(platform: PlatformKey, sha256: string): [PlatformKey, Artifact]
 export const PINNED_TOOLS: ToolCatalog = {
   // kind v0.29.0 release binaries. Sources: cert-manager/makefile-modules modules/tools/00_mod.mk
   // (commit fdc858d5, "make learn-tools-shas", which hashes the downloaded files) and
-  // cashapp/hermit-packages kind.hcl (sha256sums).
+  // cashapp/hermit-packages kind.hcl (commit 02766bce, sha256sums).
   kind: {
     version: KIND,
     artifacts: Object.fromEntries([
@@ -87,7 +87,7 @@ export const PINNED_TOOLS: ToolCatalog = {
   },
   // helm v3.18.4 archives. Sources: the checksums in helm's v3.18.4 release notes
   // (github.com/helm/helm/releases/tag/v3.18.4), cert-manager/makefile-modules modules/tools/00_mod.mk
-  // (commit f2dbe741) and cashapp/hermit-packages helm.hcl.
+  // (commit f2dbe741) and cashapp/hermit-packages helm.hcl (commit ff713b0f).
   helm: {
     version: HELM,
     artifacts: Object.fromEntries([
@@ -98,8 +98,8 @@ export const PINNED_TOOLS: ToolCatalog = {
     ]),
   },
   // kubectl v1.33.7 binaries. Sources: cashapp/hermit-packages kubectl.hcl (commit e7ed34f6,
-  // sha256sums) and a Bazel kubectl toolchain table (`_binaries`, built from dl.k8s.io's .sha256 files)
-  // that agrees on all four.
+  // sha256sums), and a Bazel kubectl toolchain table (`_binaries`, copied from dl.k8s.io's .sha256
+  // files) in the public code index, which agrees on all four but whose repository it does not name.
   kubectl: {
     version: KUBECTL,
     artifacts: Object.fromEntries([

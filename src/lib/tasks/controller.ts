@@ -42,7 +42,9 @@ export function ensureController(deps: Deps): ListrTask<Outcome> {
         {onLine: (line) => (task.output = line)},
       )
       task.title = `ARC controller ${target}: ${current ? 'upgraded' : 'installed'}`
-      outcome.changed.push(`controller ${CONTROLLER_RELEASE} ${current ? 'upgraded' : 'installed'} (${target})`)
+      outcome.changed.push(
+        `controller ${CONTROLLER_RELEASE} ${current ? 'upgraded' : 'installed'} (${target})`,
+      )
     },
   }
 }

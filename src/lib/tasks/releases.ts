@@ -16,11 +16,16 @@ export function installationReleaseLabels(installation: string): Record<string, 
  * install or upgrade can proceed from: roll back to the last good revision, or start afresh when
  * there never was one. Returns the release as it is afterwards (undefined when gone).
  */
-export async function recoverStuckRelease(deps: Deps, namespace: string, name: string): Promise<HelmRelease | undefined> {
+export async function recoverStuckRelease(
+  deps: Deps,
+  namespace: string,
+  name: string,
+): Promise<HelmRelease | undefined> {
   const {helm} = deps.tools
   const release = await helm.release(namespace, name)
   if (!release || release.status === 'deployed') return release
-  const neverDeployed = release.revision === '1' || release.status === 'pending-install' || release.status === 'uninstalling'
+  const neverDeployed =
+    release.revision === '1' || release.status === 'pending-install' || release.status === 'uninstalling'
   if (neverDeployed) {
     await helm.uninstall(namespace, name)
     return undefined

@@ -19,8 +19,13 @@ export function deployInstallation(deps: Deps, plan: InstallationPlan): ListrTas
           kind: 'Namespace',
           metadata: {name: plan.namespace, labels: {'app.kubernetes.io/managed-by': 'deskrun'}},
         }
-        const applied = await deps.tools.kubectl.apply([namespace, plan.secret], `store the credentials of ${plan.installation}`)
-        const changed = applied.some((entry) => entry.object.startsWith('secret/') && entry.action !== 'unchanged')
+        const applied = await deps.tools.kubectl.apply(
+          [namespace, plan.secret],
+          `store the credentials of ${plan.installation}`,
+        )
+        const changed = applied.some(
+          (entry) => entry.object.startsWith('secret/') && entry.action !== 'unchanged',
+        )
         task.title = `Credentials for ${plan.installation}: ${changed ? 'stored' : 'unchanged'}`
         ;(changed ? outcome.changed : outcome.unchanged).push(`credentials of ${plan.installation}`)
       },
@@ -41,7 +46,10 @@ function deployScaleSet(deps: Deps, plan: InstallationPlan, scaleSet: ScaleSetPl
       const upToDate =
         current?.status === 'deployed' &&
         chartVersionOf(current.chart, SCALE_SET_CHART_NAME) === version &&
-        isDeepStrictEqual(await helm.values(plan.namespace, scaleSet.name), JSON.parse(JSON.stringify(scaleSet.values)))
+        isDeepStrictEqual(
+          await helm.values(plan.namespace, scaleSet.name),
+          JSON.parse(JSON.stringify(scaleSet.values)),
+        )
       // The hook extension is read when a job starts, so a changed ConfigMap alone needs no helm upgrade.
       if (upToDate) {
         task.title = `Scale set ${scaleSet.name}: ${objectsChanged ? 'updated' : 'unchanged'}`
@@ -88,8 +96,13 @@ export function removeScaleSets(
         outcome.changed.push(`scale set ${release} uninstalled`)
       }
       for (const type of ['configmaps', 'secrets']) {
-        const owned = await kubectl.list(type, {namespace: SCALE_SET_NAMESPACE, selector: {[MANAGED_BY_LABEL]: 'deskrun'}})
-        const names = owned.filter((object) => target.isObsolete(object.metadata.labels ?? {})).map((object) => object.metadata.name)
+        const owned = await kubectl.list(type, {
+          namespace: SCALE_SET_NAMESPACE,
+          selector: {[MANAGED_BY_LABEL]: 'deskrun'},
+        })
+        const names = owned
+          .filter((object) => target.isObsolete(object.metadata.labels ?? {}))
+          .map((object) => object.metadata.name)
         await kubectl.delete(type, {namespace: SCALE_SET_NAMESPACE, names})
         outcome.changed.push(...names.map((name) => `${type.slice(0, -1)} ${name} deleted`))
       }

@@ -50,21 +50,45 @@ export class Helm {
 
   /** The values deskrun passed at the last install or upgrade. */
   async values(namespace: string, release: string): Promise<Record<string, unknown>> {
-    const {stdout} = await this.run(['get', 'values', release, '--namespace', namespace, '--output', 'json'], {
-      step: `read the values of ${release}`,
-    })
+    const {stdout} = await this.run(
+      ['get', 'values', release, '--namespace', namespace, '--output', 'json'],
+      {
+        step: `read the values of ${release}`,
+      },
+    )
     return (JSON.parse(stdout || 'null') as Record<string, unknown> | null) ?? {}
   }
 
   /** Values go on stdin: no temp file, nothing on argv. */
-  async upgradeInstall(request: UpgradeInstallRequest, options: Pick<RunOptions, 'onLine' | 'timeoutMs'> = {}): Promise<void> {
+  async upgradeInstall(
+    request: UpgradeInstallRequest,
+    options: Pick<RunOptions, 'onLine' | 'timeoutMs'> = {},
+  ): Promise<void> {
     const args = ['upgrade', '--install', request.release, request.chart, '--version', request.version]
-    args.push('--namespace', request.namespace, '--create-namespace', '--values', '-', '--wait', '--timeout', '10m')
+    args.push(
+      '--namespace',
+      request.namespace,
+      '--create-namespace',
+      '--values',
+      '-',
+      '--wait',
+      '--timeout',
+      '10m',
+    )
     if (request.labels) args.push('--labels', labelList(request.labels))
-    await this.run(args, {...options, input: stringify(request.values), step: request.step, hint: request.hint})
+    await this.run(args, {
+      ...options,
+      input: stringify(request.values),
+      step: request.step,
+      hint: request.hint,
+    })
   }
 
-  async uninstall(namespace: string, release: string, options: Pick<RunOptions, 'onLine' | 'hint'> = {}): Promise<void> {
+  async uninstall(
+    namespace: string,
+    release: string,
+    options: Pick<RunOptions, 'onLine' | 'hint'> = {},
+  ): Promise<void> {
     await this.run(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], {
       ...options,
       step: `uninstall the Helm release ${release}`,

@@ -17,7 +17,11 @@ export class Kind {
   }
 
   /** The config travels on stdin (`--config -`), so nothing is left in a temp file. */
-  async createCluster(name: string, configYaml: string, options: Pick<RunOptions, 'onLine'> = {}): Promise<void> {
+  async createCluster(
+    name: string,
+    configYaml: string,
+    options: Pick<RunOptions, 'onLine'> = {},
+  ): Promise<void> {
     await this.runner.run('kind', ['create', 'cluster', '--name', name, '--config', '-', '--wait', '120s'], {
       ...options,
       input: configYaml,

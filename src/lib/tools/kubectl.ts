@@ -37,7 +37,10 @@ export class Kubectl {
 
   async list<T = KubeObject>(type: string, options: GetOptions = {}): Promise<T[]> {
     const step = `list ${type}`
-    const result = await this.run(['get', type, ...scope(options), '--output', 'json'], {step, allowFailure: true})
+    const result = await this.run(['get', type, ...scope(options), '--output', 'json'], {
+      step,
+      allowFailure: true,
+    })
     // Before the ARC CRDs exist, kubectl does not know their types: there are none of them.
     if (result.exitCode !== 0 && /doesn't have a resource type/.test(result.stderr)) return []
     if (result.exitCode !== 0) throw toolFailure('kubectl', result, {step})
@@ -47,9 +50,12 @@ export class Kubectl {
   async delete(type: string, options: GetOptions & {names?: string[]}): Promise<void> {
     const target = options.names ?? []
     if (target.length === 0 && !options.selector) return
-    await this.run(['delete', type, ...target, ...scope(options), '--ignore-not-found', '--wait', '--timeout', '2m'], {
-      step: `delete ${type} ${target.join(' ')}`.trim(),
-    })
+    await this.run(
+      ['delete', type, ...target, ...scope(options), '--ignore-not-found', '--wait', '--timeout', '2m'],
+      {
+        step: `delete ${type} ${target.join(' ')}`.trim(),
+      },
+    )
   }
 }
 

@@ -17,7 +17,10 @@ describe('ToolRunner', () => {
     const script = `console.error('token ${secret} and ghp_${'a'.repeat(36)} rejected'); process.exit(3)`
     const error = await new ToolRunner()
       .run(node, ['-e', script], {step: 'test a tool', hint: 'try again'})
-      .then(() => undefined, (caught: unknown) => caught)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
     expect(error).to.be.instanceOf(DeskrunError)
     const {message, hint} = error as DeskrunError
     expect(message).to.contain('Could not test a tool')
@@ -28,15 +31,18 @@ describe('ToolRunner', () => {
   })
 
   it('passes input on stdin, never on argv', async () => {
-    const result = await new ToolRunner().run(node, ['-e', 'process.stdin.pipe(process.stdout)'], {input: 'from stdin'})
+    const result = await new ToolRunner().run(node, ['-e', 'process.stdin.pipe(process.stdout)'], {
+      input: 'from stdin',
+    })
     expect(result.stdout).to.equal('from stdin')
     expect(result.command).not.to.contain('from stdin')
   })
 
   it('names a missing tool and how to install it', async () => {
-    const error = await new ToolRunner({env: {PATH: '/nonexistent'}})
-      .run('kind', ['version'])
-      .then(() => undefined, (caught: unknown) => caught as DeskrunError)
+    const error = await new ToolRunner({env: {PATH: '/nonexistent'}}).run('kind', ['version']).then(
+      () => undefined,
+      (caught: unknown) => caught as DeskrunError,
+    )
     expect(error?.message).to.equal('kind is not installed (or not on PATH).')
     expect(error?.hint).to.contain('kind.sigs.k8s.io')
   })
@@ -44,7 +50,10 @@ describe('ToolRunner', () => {
   it('stops a call that takes longer than its timeout, naming the step', async () => {
     const error = await new ToolRunner({timeoutMs: 200})
       .run(node, ['-e', 'setTimeout(() => {}, 60000)'], {step: 'wait forever'})
-      .then(() => undefined, (caught: unknown) => caught as DeskrunError)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as DeskrunError,
+      )
     expect(error?.code).to.equal('TIMEOUT')
     expect(error?.message).to.contain('Could not wait forever')
     expect(error?.hint).to.contain('--timeout')
@@ -52,9 +61,15 @@ describe('ToolRunner', () => {
 
   it('stops the child when the command is interrupted', async () => {
     const controller = new AbortController()
-    const pending = new ToolRunner({signal: controller.signal}).run(node, ['-e', 'setTimeout(() => {}, 60000)'])
+    const pending = new ToolRunner({signal: controller.signal}).run(node, [
+      '-e',
+      'setTimeout(() => {}, 60000)',
+    ])
     controller.abort()
-    const error = await pending.then(() => undefined, (caught: unknown) => caught as DeskrunError)
+    const error = await pending.then(
+      () => undefined,
+      (caught: unknown) => caught as DeskrunError,
+    )
     expect(error?.exit).to.equal(130)
   })
 })
@@ -64,11 +79,15 @@ describe('redact', () => {
 
   it('masks token shapes and PEM blocks even when never registered', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----'
-    expect(redact(`a ghs_${'x'.repeat(36)} b github_pat_${'y'.repeat(40)} c ${pem} d`)).to.equal('a *** b *** c *** d')
+    expect(redact(`a ghs_${'x'.repeat(36)} b github_pat_${'y'.repeat(40)} c ${pem} d`)).to.equal(
+      'a *** b *** c *** d',
+    )
   })
 
   it('masks each line of a registered key, even re-wrapped', () => {
-    registerSecret('-----BEGIN RSA PRIVATE KEY-----\nAAAABBBBCCCCDDDDEEEE\nFFFFGGGGHHHHIIIIJJJJ\n-----END RSA PRIVATE KEY-----')
+    registerSecret(
+      '-----BEGIN RSA PRIVATE KEY-----\nAAAABBBBCCCCDDDDEEEE\nFFFFGGGGHHHHIIIIJJJJ\n-----END RSA PRIVATE KEY-----',
+    )
     expect(redact('saw AAAABBBBCCCCDDDDEEEE then FFFFGGGGHHHHIIIIJJJJ')).to.equal('saw *** then ***')
   })
 })

@@ -1,0 +1,44 @@
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {expect} from 'chai'
+
+import {realFacts} from '../../../src/lib/doctor/facts.js'
+
+describe('doctor: facts of this machine', () => {
+  it('measures the nearest existing folder of a cache root that does not exist yet', async () => {
+    const disk = await realFacts().disk(path.join(os.tmpdir(), 'deskrun-no-such', 'cache'))
+    expect(disk?.path).to.equal(os.tmpdir())
+    expect(disk?.freeBytes).to.be.a('number').greaterThan(0)
+  })
+
+  it('reads kernel settings on Linux and nothing elsewhere', async function () {
+    const watches = await realFacts().sysctl('fs.inotify.max_user_watches')
+    if (process.platform === 'linux') expect(watches).to.be.a('number')
+    else expect(watches).to.equal(undefined)
+    expect(await realFacts().sysctl('no.such.setting')).to.equal(undefined)
+  })
+
+  it('finds tools in deskrun’s folder before PATH', async function () {
+    if (process.platform === 'win32') this.skip()
+    const home = await mkdtemp(path.join(os.tmpdir(), 'deskrun-facts-'))
+    try {
+      const other = path.join(home, 'other')
+      await mkdir(path.join(home, 'bin'))
+      await mkdir(other)
+      for (const dir of [path.join(home, 'bin'), other])
+        await writeFile(path.join(dir, 'kind'), '#!/bin/sh\n', {mode: 0o755})
+      await writeFile(path.join(other, 'helm'), '#!/bin/sh\n', {mode: 0o755})
+      const facts = realFacts({DESKRUN_HOME: home, PATH: other})
+      expect(await facts.locate('kind')).to.deep.equal({
+        path: path.join(home, 'bin', 'kind'),
+        source: 'deskrun',
+      })
+      expect(await facts.locate('helm')).to.deep.equal({path: path.join(other, 'helm'), source: 'path'})
+      expect(await facts.locate('kubectl')).to.equal(undefined)
+    } finally {
+      await rm(home, {recursive: true, force: true})
+    }
+  })
+})
