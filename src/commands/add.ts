@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {addInstallation} from '../lib/actions/add.js'
 import {BaseCommand} from '../lib/base-command.js'
-import {authFlags, installationFlags} from '../lib/flags.js'
+import {authFlags, installationFlags, yesFlag} from '../lib/flags.js'
 import type {AuthType} from '../lib/installation/types.js'
 
 export default class Add extends BaseCommand {
@@ -47,11 +47,11 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
     }),
   }
 
-  static override flags = {...installationFlags, ...authFlags}
+  static override flags = {...installationFlags, ...authFlags, ...yesFlag}
 
   async run() {
     const {args, flags} = await this.parse(Add)
-    const result = await addInstallation(await this.actionContext(flags.timeout), {
+    const result = await addInstallation(await this.actionContext(flags), {
       name: args.name,
       repository: flags.repository,
       mode: flags.mode,

@@ -28,7 +28,7 @@ export default class Remove extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Remove)
-    const result = await removeInstallation(await this.actionContext(flags.timeout), args.name, {
+    const result = await removeInstallation(await this.actionContext(flags), args.name, {
       purgeCache: flags['purge-cache'],
     })
     this.log(`Removed ${result.installation}.`)

@@ -1,4 +1,5 @@
 import {up} from '../lib/actions/up.js'
+import {yesFlag} from '../lib/flags.js'
 import {BaseCommand} from '../lib/base-command.js'
 
 export default class Up extends BaseCommand {
@@ -12,10 +13,11 @@ Use it after a reboot, after \`deskrun cluster delete\`, or after editing the co
   ]
 
   static override enableJsonFlag = true
+  static override flags = {...yesFlag}
 
   async run() {
     const {flags} = await this.parse(Up)
-    const result = await up(await this.actionContext(flags.timeout))
+    const result = await up(await this.actionContext(flags))
     if (result.installations.length === 0)
       this.log('The config has no installations yet; add one with: deskrun add')
     else if (result.changed.length === 0) this.log('Everything is up to date; nothing changed.')

@@ -60,14 +60,15 @@ export abstract class BaseCommand extends Command {
   }
 
   /** What lib/actions need from a command. */
-  protected async actionContext(timeoutMinutes: number): Promise<ActionContext> {
+  protected async actionContext(flags: {timeout: number; yes?: boolean}): Promise<ActionContext> {
     return {
       modes: await this.modes(),
       json: this.jsonEnabled(),
+      yes: flags.yes ?? false,
       note: (message) => this.warn(redact(message)),
       tools: (clusterName) =>
         createTools(clusterName, {
-          timeoutMs: timeoutMinutes * 60_000,
+          timeoutMs: flags.timeout * 60_000,
           signal: this.interruption.signal,
           debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
         }),

@@ -5,6 +5,14 @@ import {AUTH_VALUE_ENV} from './installation/credentials.js'
 
 export const jsonExample = (command: string) => `<%= config.bin %> ${command} --json`
 
+/** Consent to install missing kind, helm or kubectl into deskrun's own folder. */
+export const yesFlag = {
+  yes: Flags.boolean({
+    char: 'y',
+    summary: "Install missing or too old kind, helm and kubectl into deskrun's own folder without asking.",
+  }),
+}
+
 export const installationFlags = {
   repository: Flags.string({
     char: 'r',

@@ -1,4 +1,5 @@
 import {createCluster} from '../../lib/actions/cluster.js'
+import {yesFlag} from '../../lib/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 
 export default class ClusterCreate extends BaseCommand {
@@ -10,10 +11,11 @@ export default class ClusterCreate extends BaseCommand {
     '<%= config.bin %> <%= command.id %> && <%= config.bin %> up',
   ]
   static override enableJsonFlag = true
+  static override flags = {...yesFlag}
 
   async run() {
     const {flags} = await this.parse(ClusterCreate)
-    const result = await createCluster(await this.actionContext(flags.timeout))
+    const result = await createCluster(await this.actionContext(flags))
     this.log(
       result.changed.length > 0
         ? `Cluster ${result.cluster} created.`

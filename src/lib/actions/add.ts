@@ -10,8 +10,7 @@ import {ensureController} from '../tasks/controller.js'
 import {newOutcome} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {ALL_TOOLS, requireTools} from '../tools/prerequisites.js'
-import {planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, planFor, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -46,7 +45,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const installation = await installationFrom(request, context)
   checkNew(config, installation, context)
   const plan = planFor(config, installation, context.modes)
-  await requireTools(ALL_TOOLS)
+  await checkPrerequisites(context, config)
 
   const saved = await updateConfig(
     (current) => {

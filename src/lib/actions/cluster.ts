@@ -6,7 +6,7 @@ import {runTasks} from '../tasks/run.js'
 import {requireTools, type ToolName} from '../tools/prerequisites.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../settings.js'
 import {markDeployed} from './add.js'
-import type {ActionContext} from './context.js'
+import {checkPrerequisites, type ActionContext} from './context.js'
 
 export interface ClusterResult {
   cluster: string
@@ -14,7 +14,9 @@ export interface ClusterResult {
 }
 
 export async function createCluster(context: ActionContext): Promise<ClusterResult> {
-  const deps = await clusterDeps(context)
+  const config = await loadConfig()
+  await checkPrerequisites(context, config, ['docker', 'kind'])
+  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   // An explicit create always checks the cache mount, so an old cluster without it is reported.
   const outcome = await runTasks([ensureCluster(deps, {needsCacheMount: true})], newOutcome(), {
     json: context.json,

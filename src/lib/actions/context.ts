@@ -4,6 +4,8 @@ import {findMode} from '../modes/registry.js'
 import {planInstallation, type ClusterSettings, type InstallationPlan} from '../plan.js'
 import type {Installation} from '../installation/types.js'
 import type {Tools} from '../tools/index.js'
+import {ALL_TOOLS, type ToolName} from '../tools/prerequisites.js'
+import {ensurePrerequisites} from '../doctor/ensure.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -13,6 +15,17 @@ export interface ActionContext {
   json: boolean
   /** One-line notes for the user (stderr), e.g. a repaired file permission. */
   note: (message: string) => void
+  /** --yes: install missing tools without asking. */
+  yes: boolean
+}
+
+/** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */
+export async function checkPrerequisites(
+  context: ActionContext,
+  config: DeskrunConfig,
+  tools: readonly ToolName[] = ALL_TOOLS,
+): Promise<void> {
+  await ensurePrerequisites({tools, config, interactive: !context.json, yes: context.yes, json: context.json, onWarning: context.note})
 }
 
 export function clusterSettings(config: DeskrunConfig): ClusterSettings {

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -81,9 +82,11 @@ export async function removeInstallation(
   }
 }
 
-/** The partitions deskrun chose for this installation (explicit --cache sources are the user's own). */
+/** The partitions deskrun chose for this installation that exist (explicit --cache sources are the user's own). */
 function cacheFolders(cacheRoot: string, name: string, instances: number): string[] {
-  return instanceNames(name, instances).map((folder) => path.join(cacheRoot, folder))
+  return instanceNames(name, instances)
+    .map((folder) => path.join(cacheRoot, folder))
+    .filter((folder) => existsSync(folder))
 }
 
 async function purge(folders: string[]): Promise<void> {

@@ -7,10 +7,9 @@ import {newOutcome, type Deps, type Outcome} from '../tasks/deps.js'
 import {DESKRUN_RELEASE_LABELS} from '../tasks/releases.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation, removeScaleSets} from '../tasks/scale-sets.js'
-import {ALL_TOOLS, requireTools} from '../tools/prerequisites.js'
 import type {ListrTask} from 'listr2'
 import {markDeployed} from './add.js'
-import {planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, planFor, type ActionContext} from './context.js'
 
 export interface UpResult {
   installations: string[]
@@ -27,7 +26,7 @@ export async function up(context: ActionContext): Promise<UpResult> {
   const config = await loadConfig()
   const installations = Object.values(config.installations)
   const plans = installations.map((installation) => planFor(config, installation, context.modes))
-  await requireTools(ALL_TOOLS)
+  await checkPrerequisites(context, config)
 
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const wanted = new Set(plans.flatMap((plan) => plan.scaleSets.map((scaleSet) => scaleSet.name)))

@@ -4,6 +4,7 @@ import {hasCacheMount, kindClusterConfigYaml} from '../cluster/kind-config.js'
 import {DeskrunError} from '../errors.js'
 import {NODE_CACHE_ROOT} from '../settings.js'
 import type {Deps, Outcome} from './deps.js'
+import {toolOutput} from './run.js'
 
 export function nodeContainer(clusterName: string): string {
   return `${clusterName}-control-plane`
@@ -23,7 +24,7 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
       }
       task.title = `Cluster ${clusterName}: creating (this takes a minute)`
       const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
-      await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: (line) => (task.output = line)})
+      await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
       task.title = `Cluster ${clusterName}: created`
       outcome.changed.push(`cluster ${clusterName} created`)
     },
@@ -57,7 +58,7 @@ export function deleteCluster(deps: Deps): ListrTask<Outcome> {
         outcome.unchanged.push(`cluster ${clusterName}`)
         return
       }
-      await deps.tools.kind.deleteCluster(clusterName, {onLine: (line) => (task.output = line)})
+      await deps.tools.kind.deleteCluster(clusterName, {onLine: toolOutput(task)})
       task.title = `Cluster ${clusterName}: deleted`
       outcome.changed.push(`cluster ${clusterName} deleted`)
     },

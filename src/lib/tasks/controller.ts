@@ -11,6 +11,7 @@ import {
 import {DeskrunError} from '../errors.js'
 import {configPath} from '../settings.js'
 import type {Deps, Outcome} from './deps.js'
+import {toolOutput} from './run.js'
 import {DESKRUN_RELEASE_LABELS, recoverStuckRelease} from './releases.js'
 
 /** Installs the ARC controller once; a different minor version is refused, never mixed. */
@@ -39,7 +40,7 @@ export function ensureController(deps: Deps): ListrTask<Outcome> {
           step: 'install the ARC controller',
           hint: 'Check network access to ghcr.io, and `kubectl --context kind-<cluster> get pods -n arc-systems` for pods that do not start.',
         },
-        {onLine: (line) => (task.output = line)},
+        {onLine: toolOutput(task)},
       )
       task.title = `ARC controller ${target}: ${current ? 'upgraded' : 'installed'}`
       outcome.changed.push(

@@ -30,3 +30,11 @@ export async function runTasks<Ctx extends object>(
   })
   return list.run()
 }
+
+/**
+ * Where a step sends the lines its tool prints: the live line under the task on a terminal. Plain
+ * logs (CI, pipes) keep only the step titles; a failure still shows the tool's stderr tail.
+ */
+export function toolOutput(task: {output?: unknown}): ((line: string) => void) | undefined {
+  return useFancyRenderer() ? (line) => (task.output = line) : undefined
+}

@@ -6,6 +6,7 @@ import {SCALE_SET_CHART, SCALE_SET_CHART_NAME, SCALE_SET_NAMESPACE, chartVersion
 import {MANAGED_BY_LABEL} from '../kube.js'
 import type {InstallationPlan, ScaleSetPlan} from '../plan.js'
 import type {Deps, Outcome} from './deps.js'
+import {toolOutput} from './run.js'
 import {installationReleaseLabels, recoverStuckRelease} from './releases.js'
 
 /** The credentials Secret (from stdin), then one task per scale set instance. */
@@ -68,7 +69,7 @@ function deployScaleSet(deps: Deps, plan: InstallationPlan, scaleSet: ScaleSetPl
           step: `deploy the scale set ${scaleSet.name}`,
           hint: `See what the runners do: deskrun status ${plan.installation}`,
         },
-        {onLine: (line) => (task.output = line)},
+        {onLine: toolOutput(task)},
       )
       task.title = `Scale set ${scaleSet.name}: ${current ? 'upgraded' : 'installed'}`
       outcome.changed.push(`scale set ${scaleSet.name} ${current ? 'upgraded' : 'installed'}`)
