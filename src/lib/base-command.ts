@@ -11,6 +11,7 @@ import {redact} from './redact.js'
 import type {ActionContext} from './actions/context.js'
 import {createTools} from './tools/index.js'
 import {DEFAULT_TIMEOUT_MS} from './tools/runner.js'
+import {parseDuration} from './duration.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -18,12 +19,14 @@ export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
-    timeout: Flags.integer({
-      summary: 'Minutes each kind, helm or kubectl call may take before deskrun gives up.',
-      default: DEFAULT_TIMEOUT_MS / 60_000,
-      min: 1,
+    timeout: Flags.custom<number>({
+      summary:
+        'How long each kind, helm or kubectl call may take before deskrun gives up, e.g. 90s, 15m, 1h.',
+      default: DEFAULT_TIMEOUT_MS,
+      defaultHelp: async () => '10m',
+      parse: async (input) => parseDuration(input),
       helpGroup: 'GLOBAL',
-    }),
+    })(),
   }
 
   protected get debugEnabled(): boolean {
@@ -68,7 +71,7 @@ export abstract class BaseCommand extends Command {
       note: (message) => this.warn(redact(message)),
       tools: (clusterName) =>
         createTools(clusterName, {
-          timeoutMs: flags.timeout * 60_000,
+          timeoutMs: flags.timeout,
           signal: this.interruption.signal,
           debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
         }),

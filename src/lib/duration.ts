@@ -1,0 +1,16 @@
+import {UsageError} from './errors.js'
+
+const UNITS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
+
+/** `90s`, `15m`, `1h30m` or a bare number of minutes, as milliseconds. */
+export function parseDuration(input: string): number {
+  const text = input.trim()
+  if (/^\d+$/.test(text) && Number(text) > 0) return Number(text) * UNITS.m
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h)/g)]
+  const total = parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * UNITS[unit], 0)
+  if (parts.length === 0 || parts.map(([part]) => part).join('') !== text || total <= 0)
+    throw new UsageError(`--timeout "${input}" is not a duration.`, {
+      hint: 'Use for example --timeout 90s, --timeout 15m or --timeout 1h.',
+    })
+  return total
+}
