@@ -34,7 +34,6 @@ export const installationFlags = {
     description:
       'Each path is backed by a folder under the cache root on this machine (default /tmp/github-runner-cache/NAME/cache-N), so it survives jobs and cluster rebuilds.',
     multiple: true,
-    default: [],
     helpGroup: 'RUNNER',
   }),
   instances: Flags.integer({
@@ -48,7 +47,6 @@ export const installationFlags = {
   label: Flags.string({
     summary: 'Extra runs-on label for the scale set (repeatable).',
     multiple: true,
-    default: [],
     helpGroup: 'RUNNER',
   }),
 }
