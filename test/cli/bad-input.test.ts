@@ -246,7 +246,12 @@ const cases: Case[] = [
     message: /name/i,
     exit: 2,
   },
-  {name: 'timeout that is not a duration', args: ['up', '--timeout', 'soon'], message: /not a duration/, exit: 2},
+  {
+    name: 'timeout that is not a duration',
+    args: ['up', '--timeout', 'soon'],
+    message: /not a duration/,
+    exit: 2,
+  },
   {
     name: 'remove of an unknown installation',
     args: ['remove', 'ghost'],

@@ -25,7 +25,14 @@ export async function checkPrerequisites(
   config: DeskrunConfig,
   tools: readonly ToolName[] = ALL_TOOLS,
 ): Promise<void> {
-  await ensurePrerequisites({tools, config, interactive: !context.json, yes: context.yes, json: context.json, onWarning: context.note})
+  await ensurePrerequisites({
+    tools,
+    config,
+    interactive: !context.json,
+    yes: context.yes,
+    json: context.json,
+    onWarning: context.note,
+  })
 }
 
 export function clusterSettings(config: DeskrunConfig): ClusterSettings {
