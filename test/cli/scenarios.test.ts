@@ -287,6 +287,23 @@ describe('README scenarios against the fake tools', () => {
     expect(secrets).to.deep.equal(['my-runner-github-auth'])
   })
 
+  it('stores the repository URL the way ARC expects it', async () => {
+    const tokenFile = `${s.fake.root}/token`
+    expectOk(
+      await s.deskrun([
+        'add',
+        'r',
+        '--repository',
+        'https://github.com/owner/repo.git/',
+        '--auth-value-file',
+        tokenFile,
+      ]),
+    )
+    expect((await s.config()).installations.r.Repository).to.equal('https://github.com/owner/repo')
+    const release = (await s.fake.releases(CLUSTER)).find((candidate) => candidate.name === 'r')!
+    expect(release.values?.githubConfigUrl).to.equal('https://github.com/owner/repo')
+  })
+
   it('a config written by the original Go deskrun loads, lists and deploys', async () => {
     const original = {
       cluster_name: CLUSTER,

@@ -4,7 +4,7 @@ import {DeskrunError, UsageError} from '../errors.js'
 import {parseCacheFlag} from '../installation/caches.js'
 import {readCredentials, type CredentialFlags} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
-import {installationProblems} from '../installation/validate.js'
+import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
 import {newOutcome} from '../tasks/deps.js'
@@ -99,7 +99,8 @@ async function installationFrom(request: AddRequest, context: ActionContext): Pr
   if (credentials.warning) context.note(credentials.warning)
   return {
     name: request.name,
-    repository: request.repository,
+    // Stored as ARC wants it: no trailing slash or .git.
+    repository: parseGitHubUrl(request.repository)?.url ?? request.repository,
     mode: request.mode,
     minRunners: request.instances > 1 ? 1 : (request.minRunners ?? DEFAULT_MIN_RUNNERS),
     maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
