@@ -2,15 +2,15 @@
  * Checks what a container mode rendered before anything reaches helm or kubectl, so that a broken
  * mode (deskrun's or a plugin's) is reported by name instead of as a pod that never starts.
  */
-import {Role, RoleBinding} from 'kubernetes-models/rbac.authorization.k8s.io/v1'
-import {
-  ConfigMap,
-  PersistentVolumeClaim,
-  Pod,
-  PodTemplate,
-  Secret,
-  ServiceAccount,
-} from 'kubernetes-models/v1'
+// One file per model: the v1 index loads every Kubernetes kind and slows every command's start.
+import {Role} from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role'
+import {RoleBinding} from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding'
+import {ConfigMap} from 'kubernetes-models/v1/ConfigMap'
+import {PersistentVolumeClaim} from 'kubernetes-models/v1/PersistentVolumeClaim'
+import {Pod} from 'kubernetes-models/v1/Pod'
+import {PodTemplate} from 'kubernetes-models/v1/PodTemplate'
+import {Secret} from 'kubernetes-models/v1/Secret'
+import {ServiceAccount} from 'kubernetes-models/v1/ServiceAccount'
 import {parse} from 'yaml'
 
 import {checkModeValues, DESKRUN_VALUE_KEYS, dottedPath} from '../arc/values.js'
