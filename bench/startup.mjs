@@ -19,10 +19,15 @@ try {
     const times = []
     for (let i = 0; i < runs; i++) {
       const start = process.hrtime.bigint()
-      execFileSync(process.execPath, [cli, ...args], {env: {...process.env, DESKRUN_HOME: home}, stdio: 'ignore'})
+      execFileSync(process.execPath, [cli, ...args], {
+        env: {...process.env, DESKRUN_HOME: home},
+        stdio: 'ignore',
+      })
       times.push(Number(process.hrtime.bigint() - start) / 1e6)
     }
-    console.log(`${`deskrun ${args.join(' ')}`.padEnd(24)} ${median(times).toFixed(0).padStart(5)} ms (median of ${runs})`)
+    console.log(
+      `${`deskrun ${args.join(' ')}`.padEnd(24)} ${median(times).toFixed(0).padStart(5)} ms (median of ${runs})`,
+    )
   }
 } finally {
   rmSync(home, {recursive: true, force: true})
