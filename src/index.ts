@@ -1,6 +1,8 @@
 /**
  * deskrun's public API for container mode plugins. A plugin answers the `deskrun:container-modes`
- * oclif hook with modes built from these types and helpers; docs/plugins.md walks through it.
+ * oclif hook with modes built from these types; at run time the hook receives deskrun's helpers in
+ * `options.helpers`, so a plugin needs deskrun only for its types (and its tests).
+ * docs/plugins.md walks through it with examples/deskrun-plugin-gpu.
  */
 export {defineContainerMode} from './lib/modes/api.js'
 export type {
@@ -11,7 +13,7 @@ export type {
   RenderContext,
   RenderResult,
 } from './lib/modes/api.js'
-export type {CacheMount, CacheSpec, Installation, Instance} from './lib/installation/types.js'
+export type {AuthType, CacheMount, CacheSpec, Installation, Instance} from './lib/installation/types.js'
 export type {KubeObject} from './lib/kube.js'
 export {
   cacheVolumeMounts,
@@ -22,14 +24,24 @@ export {
   jobContainerPatch,
   privilegedRootSecurityContext,
   runnerContainer,
+  ALLOW_RUN_AS_ROOT_ENV,
+  CONTAINER_HOOKS_ENV,
+  HOOK_EXTENSION_KEY,
+  HOOK_EXTENSION_MOUNT,
+  HOOK_EXTENSION_VOLUME,
   HOOK_TEMPLATE_ENV,
   JOB_CONTAINER_PATCH,
   KUBERNETES_HOOK,
   KUBERNETES_NOVOLUME_HOOK,
   PRIVILEGED_CAPABILITIES,
+  REQUIRE_JOB_CONTAINER_ENV,
+  RUNNER_COMMAND,
   RUNNER_CONTAINER,
   RUNNER_IMAGE,
+  RUNNER_WORK_DIR,
 } from './lib/modes/helpers.js'
 export type {HookExtension, RunnerContainerOptions} from './lib/modes/helpers.js'
+/** What deskrun checks before anything reaches helm or kubectl; plugin tests call it on their output. */
 export {checkRender} from './lib/modes/check.js'
-export {MODES_HOOK} from './lib/modes/registry.js'
+export {MODES_HOOK, modeHelpers} from './lib/modes/registry.js'
+export type {ContainerModesHook, ContainerModesHookOptions, ModeHelpers} from './lib/modes/registry.js'

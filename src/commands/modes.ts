@@ -1,15 +1,32 @@
 import {BaseCommand} from '../lib/base-command.js'
-import {describeSource} from '../lib/modes/registry.js'
+import {describeSource, type ModeSource} from '../lib/modes/registry.js'
 import {table} from '../lib/table.js'
+
+export interface ModeEntry {
+  name: string
+  summary: string
+  description?: string
+  takesCaches: boolean
+  source: ModeSource
+}
+
+export interface ModesResult {
+  modes: ModeEntry[]
+  /** Plugins or modes that were left out, and why. */
+  warnings: string[]
+}
 
 export default class Modes extends BaseCommand {
   static override summary = 'List the container modes: built-in and from installed plugins.'
   static override description =
     'A mode decides how jobs run: in separate job pods, privileged, with Docker-in-Docker, ... Plugins add modes: deskrun plugins install <plugin>.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
   static override enableJsonFlag = true
 
-  async run() {
+  async run(): Promise<ModesResult> {
     await this.parse(Modes)
     const registry = await this.modes()
     const modes = registry.modes.map(({mode, source}) => ({
@@ -17,11 +34,16 @@ export default class Modes extends BaseCommand {
       summary: mode.summary,
       ...(mode.description ? {description: mode.description} : {}),
       takesCaches: mode.takesCaches,
-      source: describeSource(source),
+      source,
     }))
     this.log(
       await table(
-        modes.map((mode) => ({mode: mode.name, caches: mode.takesCaches ? 'yes' : 'no', source: mode.source, summary: mode.summary})),
+        modes.map((mode) => ({
+          mode: mode.name,
+          caches: mode.takesCaches ? 'yes' : 'no',
+          source: describeSource(mode.source),
+          summary: mode.summary,
+        })),
         ['mode', 'caches', 'source', 'summary'],
       ),
     )

@@ -1,14 +1,40 @@
 /**
  * Collects container modes from every plugin that answers the `deskrun:container-modes` hook,
  * deskrun's own built-ins included. A plugin that throws, returns something that is not a mode, or
- * reuses a taken name is left out with one warning; the CLI keeps working.
+ * reuses a taken name is left out with one warning naming it; the CLI keeps working.
+ *
+ * Every hook receives deskrun's mode helpers in `options.helpers`, so a plugin builds pods with the
+ * code the built-ins use, from the deskrun that runs it, and needs deskrun only for its types.
  */
-import type {Config} from '@oclif/core'
+import {getLogger, type Config, type Hook, type Interfaces} from '@oclif/core'
 
 import {DeskrunError} from '../errors.js'
-import type {ContainerMode} from './api.js'
+import {defineContainerMode, type ContainerMode} from './api.js'
+import * as helpers from './helpers.js'
+import {recallProviders, rememberProviders, type ModeProvider} from './providers.js'
 
 export const MODES_HOOK = 'deskrun:container-modes'
+
+/** A plugin whose hook hangs must not hang deskrun (shell completion included). */
+const HOOK_TIMEOUT_MS = 10_000
+
+/** What every `deskrun:container-modes` hook receives as `options.helpers`. */
+export const modeHelpers = Object.freeze({defineContainerMode, ...helpers})
+export type ModeHelpers = typeof modeHelpers
+
+export interface ContainerModesHookOptions {
+  /** deskrun's helpers for runner containers, hook extensions and cache volumes. */
+  helpers: ModeHelpers
+}
+
+/**
+ * A plugin's `deskrun:container-modes` hook: the default export of the file that its package.json
+ * names under `oclif.hooks`. It returns the plugin's modes, as many as it likes.
+ */
+export type ContainerModesHook = (
+  this: Hook.Context,
+  options: ContainerModesHookOptions & {config: Interfaces.Config; context: Hook.Context},
+) => Promise<ContainerMode[]>
 
 export type ModeSource = {type: 'built-in'} | {type: 'plugin'; name: string; version: string}
 
@@ -17,71 +43,225 @@ export interface RegisteredMode {
   source: ModeSource
 }
 
+export type {ModeProvider} from './providers.js'
+
 export interface ModeRegistry {
   modes: RegisteredMode[]
   /** One line per plugin problem, naming the plugin and the reason. */
   warnings: string[]
   /** Details for DESKRUN_DEBUG (stacks, raw values). */
   details: string[]
+  /** Plugin modes seen before, by name: lets an error name the plugin of a mode that has gone. */
+  remembered?: Readonly<Record<string, ModeProvider>>
+  /** Plugins whose hook failed: their modes are missing although the plugin is installed. */
+  failedPlugins?: string[]
+  /** Modes that were offered but left out, by name, with the warning that says why. */
+  rejected?: Readonly<Record<string, string>>
 }
 
 const MODE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
+const logger = getLogger('deskrun:modes')
+
+interface Offer {
+  candidate: unknown
+  source: ModeSource
+  /** Where the mode is listed: built-ins, then plugins by name, each in its own order. */
+  order: number
+}
 
 export async function loadModes(config: Config): Promise<ModeRegistry> {
-  const result = await config.runHook(MODES_HOOK, {}, undefined, true)
-  const registry: ModeRegistry = {modes: [], warnings: [], details: []}
-  const isRoot = (pluginName: string) => pluginName === config.pjson.name
-  // deskrun's own modes claim their names first, then plugins in a stable order.
-  const answers = [...result.successes].sort(
-    (a, b) => Number(isRoot(b.plugin.name)) - Number(isRoot(a.plugin.name)) || a.plugin.name.localeCompare(b.plugin.name),
-  )
-  for (const failure of result.failures) {
-    registry.warnings.push(`Plugin ${failure.plugin.name} could not provide container modes: ${failure.error.message}`)
-    registry.details.push(failure.error.stack ?? String(failure.error))
+  const options: ContainerModesHookOptions = {helpers: modeHelpers}
+  // api.ts types this hook without options; deskrun passes its helpers all the same.
+  const result = await config.runHook(MODES_HOOK, options as never, HOOK_TIMEOUT_MS, true)
+  const registry: ModeRegistry = {modes: [], warnings: [], details: [], failedPlugins: []}
+  for (const {plugin, error} of result.failures) {
+    registry.failedPlugins!.push(plugin.name)
+    registry.warnings.push(
+      `Plugin ${plugin.name}@${plugin.version} could not provide container modes, so they are left out: ${error.message}`,
+    )
+    registry.details.push(
+      `${plugin.name}@${plugin.version} (${plugin.root}): ${error.stack ?? String(error)}`,
+    )
   }
-  for (const {plugin, result: modes} of answers) {
-    const source: ModeSource = isRoot(plugin.name)
-      ? {type: 'built-in'}
-      : {type: 'plugin', name: plugin.name, version: plugin.version}
-    if (!Array.isArray(modes)) {
-      registry.warnings.push(`Plugin ${plugin.name} answered ${MODES_HOOK} with ${typeof modes}, not a list of modes; ignored.`)
-      continue
-    }
-    for (const candidate of modes) {
-      const problem = modeProblem(candidate, registry.modes)
-      if (problem) {
-        registry.warnings.push(`Plugin ${plugin.name}: ${problem}; that mode is left out.`)
-        continue
-      }
-      registry.modes.push({mode: candidate as ContainerMode, source})
-    }
-  }
+
+  const remembered = await recallProviders(config.cacheDir)
+  const offers = collectOffers(result.successes, config.pjson.name, registry)
+  registry.modes = claimNames(offers, remembered, registry)
+  registry.remembered = await rememberProviders(config.cacheDir, remembered, registry.modes)
+  for (const detail of registry.details) logger.debug(detail)
   return registry
 }
 
-function modeProblem(candidate: unknown, taken: RegisteredMode[]): string | undefined {
-  if (!candidate || typeof candidate !== 'object') return `a mode must be an object, got ${typeof candidate}`
+/** Every mode offered, in listing order: deskrun's, then each plugin's (by plugin name) in its own order. */
+function collectOffers(
+  answers: readonly {plugin: Interfaces.Plugin; result: unknown}[],
+  rootName: string,
+  registry: ModeRegistry,
+): Offer[] {
+  const isRoot = (name: string) => name === rootName
+  const sorted = [...answers].sort(
+    (a, b) =>
+      Number(isRoot(b.plugin.name)) - Number(isRoot(a.plugin.name)) ||
+      a.plugin.name.localeCompare(b.plugin.name),
+  )
+  const offers: Offer[] = []
+  for (const {plugin, result: modes} of sorted) {
+    const source: ModeSource = isRoot(plugin.name)
+      ? {type: 'built-in'}
+      : {type: 'plugin', name: plugin.name, version: plugin.version}
+    if (Array.isArray(modes)) {
+      for (const candidate of modes) offers.push({candidate, source, order: offers.length})
+      continue
+    }
+
+    registry.failedPlugins!.push(plugin.name)
+    registry.warnings.push(
+      `${describeSourceForHumans(source)} answered ${MODES_HOOK} with ${describeValue(modes)} instead of a list of modes; its modes are left out.`,
+    )
+  }
+
+  return offers
+}
+
+/**
+ * The valid modes, in listing order. Names are claimed by deskrun first, then by the plugin that had
+ * the name before (so installing another plugin cannot take a mode away from installations that use
+ * it), then in listing order. Each offer left out gets one warning.
+ */
+function claimNames(
+  offers: Offer[],
+  remembered: Readonly<Record<string, ModeProvider>>,
+  registry: ModeRegistry,
+): RegisteredMode[] {
+  const rank = (offer: Offer) => {
+    if (offer.source.type === 'built-in') return 0
+    const name = nameOf(offer.candidate)
+    return name !== undefined &&
+      Object.hasOwn(remembered, name) &&
+      remembered[name].plugin === offer.source.name
+      ? 1
+      : 2
+  }
+
+  const rejected: Record<string, string> = Object.create(null)
+  const accepted: Offer[] = []
+  for (const offer of [...offers].sort((a, b) => rank(a) - rank(b) || a.order - b.order)) {
+    const problem = modeProblem(offer.candidate, accepted)
+    if (!problem) {
+      accepted.push(offer)
+      continue
+    }
+
+    const warning = `${describeSourceForHumans(offer.source)}: ${problem}; that mode is left out.`
+    registry.warnings.push(warning)
+    registry.details.push(
+      `${describeSourceForHumans(offer.source)} offered ${describeValue(offer.candidate)}`,
+    )
+    const name = nameOf(offer.candidate)
+    if (name !== undefined) rejected[name] ??= warning
+  }
+
+  registry.rejected = rejected
+  return accepted
+    .sort((a, b) => a.order - b.order)
+    .map(({candidate, source}) => ({mode: candidate as ContainerMode, source}))
+}
+
+function nameOf(candidate: unknown): string | undefined {
+  const name = (candidate as {name?: unknown} | null | undefined)?.name
+  return typeof name === 'string' ? name : undefined
+}
+
+function describeSourceForHumans(source: ModeSource): string {
+  return source.type === 'built-in' ? 'deskrun' : `Plugin ${source.name}@${source.version}`
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return `a list of ${value.length}`
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value !== 'object') return `${typeof value} ${String(value)}`
+  const keys = Object.keys(value)
+  return `an object with ${keys.length > 0 ? keys.join(', ') : 'no keys'}`
+}
+
+function modeProblem(candidate: unknown, taken: Offer[]): string | undefined {
+  if (!candidate || typeof candidate !== 'object' || Array.isArray(candidate))
+    return `a mode must be an object, not ${describeValue(candidate)}`
   const mode = candidate as Partial<ContainerMode>
   if (typeof mode.name !== 'string' || !MODE_NAME.test(mode.name))
-    return `mode name ${JSON.stringify(mode.name)} is not a lower-case DNS-style name`
+    return `mode name ${JSON.stringify(mode.name)} is not a lower-case DNS-style name (a-z, 0-9 and -)`
   if (typeof mode.summary !== 'string' || !mode.summary.trim()) return `mode "${mode.name}" has no summary`
-  if (typeof mode.takesCaches !== 'boolean') return `mode "${mode.name}" must say whether it takes caches (takesCaches)`
+  if (typeof mode.takesCaches !== 'boolean')
+    return `mode "${mode.name}" must say whether it takes caches (takesCaches: true or false)`
   if (typeof mode.render !== 'function') return `mode "${mode.name}" has no render function`
   if (mode.validate !== undefined && typeof mode.validate !== 'function')
     return `mode "${mode.name}" has a validate that is not a function`
-  const clash = taken.find((entry) => entry.mode.name === mode.name)
+  const clash = taken.find((offer) => nameOf(offer.candidate) === mode.name)
   if (clash)
-    return `mode "${mode.name}" is already provided by ${clash.source.type === 'built-in' ? 'deskrun itself' : clash.source.name}`
+    return `mode "${mode.name}" is already provided by ${clash.source.type === 'built-in' ? 'deskrun itself' : `plugin ${clash.source.name}`}`
   return undefined
 }
 
-export function findMode(registry: ModeRegistry, name: string): RegisteredMode {
+export interface FindModeOptions {
+  /** The plugin the installation's mode came from, when the config knows it. */
+  plugin?: string
+  /** The installation that uses the mode, for the message. */
+  installation?: string
+}
+
+/** The mode called `name`; when it is missing, an error that says which plugin to (re)install. */
+export function findMode(
+  registry: ModeRegistry,
+  name: string,
+  options: FindModeOptions = {},
+): RegisteredMode {
   const found = registry.modes.find((entry) => entry.mode.name === name)
   if (found) return found
-  throw new DeskrunError(`Unknown container mode "${name}".`, {
-    code: 'UNKNOWN_MODE',
-    hint: `Known modes: ${registry.modes.map((entry) => entry.mode.name).join(', ')}. A mode from a plugin needs that plugin: \`deskrun plugins install <plugin>\`; \`deskrun modes\` lists what is available.`,
-  })
+  const others = `Or pick another mode: ${registry.modes.map((entry) => entry.mode.name).join(', ') || 'none is available'} (deskrun modes).`
+  const uses = `Installation "${options.installation}" uses container mode "${name}"`
+  const sentence = (withInstallation: string, alone: string) =>
+    options.installation ? `${uses}${withInstallation}` : `Container mode "${name}" ${alone}`
+  const rejected =
+    registry.rejected && Object.hasOwn(registry.rejected, name) ? registry.rejected[name] : undefined
+  if (rejected)
+    throw new DeskrunError(sentence(`, which was left out: ${rejected}`, `was left out: ${rejected}`), {
+      code: 'UNKNOWN_MODE',
+      hint: `Update or report the plugin that provides it.\n${others}`,
+    })
+
+  const plugin =
+    options.plugin ??
+    (registry.remembered && Object.hasOwn(registry.remembered, name)
+      ? registry.remembered[name].plugin
+      : undefined)
+  if (plugin) {
+    const failed = registry.failedPlugins?.includes(plugin)
+    const state = failed ? 'failed to load (see the warning above)' : 'is no longer installed'
+    throw new DeskrunError(
+      sentence(
+        ` from the plugin ${plugin}, which ${state}.`,
+        `comes from the plugin ${plugin}, which ${state}.`,
+      ),
+      {
+        code: 'UNKNOWN_MODE',
+        hint: `${failed ? 'Update or reinstall it' : 'Install it again'}: deskrun plugins install ${plugin} (or deskrun plugins link DIR for a local checkout).\n${others}`,
+      },
+    )
+  }
+
+  throw new DeskrunError(
+    sentence(', which is not available', 'is not available') +
+      ": it is not one of deskrun's own modes, so it probably came from a plugin that is no longer installed.",
+    {
+      code: 'UNKNOWN_MODE',
+      hint: [
+        'Install the plugin that provides it again: deskrun plugins install <plugin> (deskrun plugins lists what is installed).',
+        ...(registry.warnings.length > 0 ? ['Some plugins failed to load; see the warnings above.'] : []),
+        others,
+      ].join('\n'),
+    },
+  )
 }
 
 export function describeSource(source: ModeSource): string {
