@@ -282,7 +282,9 @@ function modeProblems(inst: Installation, modes: readonly ModeInfo[]): string[] 
   if (mode.validate) {
     const {auth, ...rest} = inst
     try {
-      problems.push(...mode.validate({...rest, authType: auth.type}))
+      const found: unknown = mode.validate({...rest, authType: auth.type})
+      if (Array.isArray(found)) problems.push(...found.map(String))
+      else problems.push(`Container mode ${mode.name} gave no list of problems from its validate step.`)
     } catch (error) {
       problems.push(
         `Container mode ${mode.name} failed to check the installation: ${(error as Error).message}`,

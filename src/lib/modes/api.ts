@@ -4,6 +4,7 @@
  */
 import type {CacheMount, Installation} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
+import type {ContainerModesHookOptions} from './registry.js'
 
 /** What a mode may read about the installation: everything but the credentials. */
 export type InstallationView = Readonly<Omit<Installation, 'auth'>> & {
@@ -79,7 +80,7 @@ export type ContainerModesHookResult = ContainerMode[]
 declare module '@oclif/core/hooks' {
   interface Hooks {
     'deskrun:container-modes': {
-      options: Record<string, never>
+      options: ContainerModesHookOptions
       return: ContainerModesHookResult
     }
   }

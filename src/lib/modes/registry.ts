@@ -71,8 +71,7 @@ interface Offer {
 
 export async function loadModes(config: Config): Promise<ModeRegistry> {
   const options: ContainerModesHookOptions = {helpers: modeHelpers}
-  // api.ts types this hook without options; deskrun passes its helpers all the same.
-  const result = await config.runHook(MODES_HOOK, options as never, HOOK_TIMEOUT_MS, true)
+  const result = await config.runHook(MODES_HOOK, options, HOOK_TIMEOUT_MS, true)
   const registry: ModeRegistry = {modes: [], warnings: [], details: [], failedPlugins: []}
   for (const {plugin, error} of result.failures) {
     registry.failedPlugins!.push(plugin.name)

@@ -289,11 +289,16 @@ describe('installationProblems', () => {
           throw new Error('boom')
         },
       },
+      // A plugin written in JavaScript can return anything.
+      {name: 'sloppy', takesCaches: false, validate: (() => 'not a list') as unknown as ModeInfo['validate']},
     ]
     expect(installationProblems(installation({mode: 'picky'}), {modes})).to.deep.equal(['picky wants an app'])
     expect(installationProblems(installation({mode: 'broken'}), {modes})[0])
       .to.include('broken failed')
       .and.include('boom')
+    expect(installationProblems(installation({mode: 'sloppy'}), {modes})).to.deep.equal([
+      'Container mode sloppy gave no list of problems from its validate step.',
+    ])
   })
 
   it('says when no modes are registered', () => {
