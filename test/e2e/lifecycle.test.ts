@@ -78,6 +78,14 @@ const context = `kind-${cluster}`
     ).to.contain('e2e-priv')
   })
 
+  it('doctor finds nothing wrong once a runner is up', async () => {
+    const doctor = await deskrun('doctor', '--json')
+    const report = JSON.parse(doctor.stdout)
+    const failed = report.checks.filter((check: {status: string}) => check.status === 'fail')
+    expect(failed, doctor.stdout).to.deep.equal([])
+    expect(doctor.exitCode).to.equal(0)
+  })
+
   it('up is idempotent and says nothing changed', async () => {
     const up = await deskrun('up', '--json')
     expect(up.exitCode, up.stderr).to.equal(0)
