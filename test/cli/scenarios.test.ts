@@ -173,7 +173,7 @@ describe('README scenarios against the fake tools', () => {
       maxRunners: 1,
     })
     expect(byName('multi-runner').caches).to.deep.equal([{target: '/var/lib/docker'}])
-    expect(byName('my-runner').auth).to.deep.equal({type: 'pat', set: true})
+    expect(byName('my-runner').auth).to.deep.equal({type: 'pat', set: true, source: 'file'})
     expect((await s.fake.calls()).length, 'list calls no tool').to.equal(callsBefore)
   })
 

@@ -2,7 +2,7 @@ import {loadConfig, updateConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
 import {parseCacheFlag} from '../installation/caches.js'
-import {readCredentials, type CredentialFlags} from '../installation/credentials.js'
+import {readCredentials, type CredentialFlags, type CredentialSource} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
 import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
 import {ensureCluster} from '../tasks/cluster.js'
@@ -42,7 +42,7 @@ export interface AddResult {
  */
 export async function addInstallation(context: ActionContext, request: AddRequest): Promise<AddResult> {
   const config = await loadConfig()
-  const installation = await installationFrom(request, context)
+  const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
   const plan = planFor(config, installation, context.modes)
   await checkPrerequisites(context, config)
@@ -52,7 +52,10 @@ export async function addInstallation(context: ActionContext, request: AddReques
       checkNew(current, installation, context)
       return {
         ...current,
-        installations: {...current.installations, [installation.name]: {...installation, deployed: false}},
+        installations: {
+          ...current.installations,
+          [installation.name]: {...installation, deployed: false, authSource},
+        },
       }
     },
     {onNote: context.note},
@@ -86,7 +89,11 @@ export async function addInstallation(context: ActionContext, request: AddReques
 export const DEFAULT_MIN_RUNNERS = 1
 export const DEFAULT_MAX_RUNNERS = 5
 
-async function installationFrom(request: AddRequest, context: ActionContext): Promise<Installation> {
+/** The installation, and where its credential came from (kept in the config, shown by `list`). */
+async function installationFrom(
+  request: AddRequest,
+  context: ActionContext,
+): Promise<{installation: Installation; authSource: CredentialSource}> {
   if (request.instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
     throw new UsageError(
       '--min-runners and --max-runners cannot be combined with --instances: each instance runs exactly one runner.',
@@ -97,7 +104,7 @@ async function installationFrom(request: AddRequest, context: ActionContext): Pr
   const caches = request.cache.map((value) => parseCacheFlag(value))
   const credentials = await readCredentials(request.credentials)
   if (credentials.warning) context.note(credentials.warning)
-  return {
+  const installation: Installation = {
     name: request.name,
     // Stored as ARC wants it: no trailing slash or .git.
     repository: parseGitHubUrl(request.repository)?.url ?? request.repository,
@@ -110,6 +117,7 @@ async function installationFrom(request: AddRequest, context: ActionContext): Pr
     labels: request.label,
     auth: credentials.auth,
   }
+  return {installation, authSource: credentials.source}
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
@@ -155,5 +163,6 @@ export function notDeployed(error: unknown, name: string): unknown {
     exit: error.exit,
     cause: error,
     hint: error.hint ? `${error.hint}\n${next}` : next,
+    progress: error.progress,
   })
 }

@@ -1,4 +1,5 @@
 import {loadConfig} from '../config/store.js'
+import type {CredentialSource} from '../installation/credentials.js'
 import {instanceNames} from '../installation/naming.js'
 
 export interface ListedInstallation {
@@ -13,8 +14,11 @@ export interface ListedInstallation {
   caches: {target: string; source?: string}[]
   runnerGroup?: string
   labels: string[]
-  /** Never the credential itself. */
-  auth: {type: string; set: boolean}
+  /**
+   * Never the credential itself: whether one is set, and where `deskrun add` read it from
+   * (`config` when the file does not say, e.g. written by hand or by the original deskrun).
+   */
+  auth: {type: string; set: boolean; source: CredentialSource | 'config'}
   /** Whether the last add/up deployed it (the config's record; `deskrun status` asks the cluster). */
   deployed: boolean
 }
@@ -25,7 +29,7 @@ export async function listInstallations(): Promise<{
   installations: ListedInstallation[]
 }> {
   const config = await loadConfig()
-  const installations = Object.values(config.installations).map((installation) => ({
+  const installations = Object.values(config.installations).map((installation): ListedInstallation => ({
     name: installation.name,
     repository: installation.repository,
     mode: installation.mode,
@@ -42,6 +46,7 @@ export async function listInstallations(): Promise<{
         installation.auth.type === 'pat'
           ? Boolean(installation.auth.token)
           : Boolean(installation.auth.privateKey),
+      source: installation.authSource ?? 'config',
     },
     deployed: installation.deployed,
   }))

@@ -26,6 +26,7 @@ const INSTALLATION_KEYS = new Set([
   'AuthValue',
   'AppID',
   'InstallationID',
+  'AuthSource',
   'Deployed',
 ])
 
@@ -73,6 +74,7 @@ function installationToDomain(
     deployed: file.Deployed ?? false,
   }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
+  if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
 
   if (file.Mounts && file.Mounts.length > 0) {
     installation.unsupportedMounts = file.Mounts
@@ -137,6 +139,7 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
     file.AppID = auth.appId
     file.InstallationID = auth.installationId
   }
+  if (installation.authSource !== undefined) file.AuthSource = installation.authSource
 
   return Object.assign(file, unknownKeys(installation.extra ?? {}, INSTALLATION_KEYS))
 }

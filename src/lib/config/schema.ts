@@ -5,6 +5,7 @@
  */
 import {Ajv, type ErrorObject, type SchemaObject} from 'ajv'
 
+import {CREDENTIAL_SOURCES} from '../installation/credentials.js'
 import {CONFIG_VERSION} from './types.js'
 
 /** Each schema node says in `expected` what a person should write there. */
@@ -70,6 +71,10 @@ function installationSchema(originalShape: boolean): SchemaObject {
       AuthValue: {type: 'string', expected: 'a string (the token or the private key)'},
       AppID: idSchema,
       InstallationID: idSchema,
+      AuthSource: {
+        enum: [...CREDENTIAL_SOURCES],
+        expected: `where the credential was read from: ${CREDENTIAL_SOURCES.join(', ')}`,
+      },
       Deployed: {type: 'boolean', expected: 'true or false'},
     },
   }

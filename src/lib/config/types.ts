@@ -2,6 +2,7 @@
  * The config file (`~/.deskrun/config.json`) as it is on disk, and the domain view the rest of deskrun
  * uses. The on-disk names are the original Go deskrun's, so its files load and ours stay readable by it.
  */
+import type {CredentialSource} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
 
 export const CONFIG_VERSION = 1
@@ -38,6 +39,8 @@ export interface FileInstallation {
   AuthValue: string
   AppID?: string
   InstallationID?: string
+  /** Where `deskrun add` read AuthValue from; absent in files written by hand or by the original. */
+  AuthSource?: CredentialSource
   Deployed?: boolean
   [unknownKey: string]: unknown
 }
@@ -55,6 +58,8 @@ export interface ConfigFile {
 export interface StoredInstallation extends Installation {
   /** True once deskrun has deployed it; `up` redeploys everything in the config either way. */
   deployed: boolean
+  /** Where the credential came from when it was added (never the credential itself). */
+  authSource?: CredentialSource
   /** Mounts from the original that deskrun does not support; kept so that saving loses nothing. */
   unsupportedMounts?: FileMount[]
   /** Keys deskrun does not know, kept as they were. */

@@ -19,7 +19,9 @@ export interface CredentialFlags {
   installationId?: string
 }
 
-export type CredentialSource = 'flag' | 'file' | 'stdin' | 'env'
+/** Where a credential was read from: --auth-value-file, stdin (-), DESKRUN_AUTH_VALUE or --auth-value. */
+export const CREDENTIAL_SOURCES = ['file', 'stdin', 'env', 'flag'] as const
+export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number]
 
 export interface CredentialInput {
   auth: Auth
