@@ -5,7 +5,7 @@
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {DeskrunError, ExitCode} from './errors.js'
+import {DeskrunError, ExitCode, type Progress} from './errors.js'
 import {loadModes, type ModeRegistry} from './modes/registry.js'
 import {redact} from './redact.js'
 import type {ActionContext} from './actions/context.js'
@@ -52,8 +52,8 @@ export abstract class BaseCommand extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    process.once('SIGINT', this.onSignal)
-    process.once('SIGTERM', this.onSignal)
+    process.on('SIGINT', this.onSignal)
+    process.on('SIGTERM', this.onSignal)
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
@@ -69,6 +69,8 @@ export abstract class BaseCommand extends Command {
       json: this.jsonEnabled(),
       yes: flags.yes ?? false,
       note: (message) => this.warn(redact(message)),
+      timeoutMs: flags.timeout,
+      signal: this.interruption.signal,
       tools: (clusterName) =>
         createTools(clusterName, {
           timeoutMs: flags.timeout,
@@ -82,11 +84,16 @@ export abstract class BaseCommand extends Command {
     if (error instanceof DeskrunError) {
       const message = redact(error.message)
       const hint = error.hint ? redact(error.hint) : undefined
+      const progress = error.progress && {
+        done: error.progress.done.map(redact),
+        notDone: error.progress.notDone.map(redact),
+      }
       if (this.jsonEnabled()) {
         process.exitCode = error.exit
-        this.logJson({error: {code: error.code, message, hint, exit: error.exit}})
+        this.logJson({error: {code: error.code, message, hint, exit: error.exit, ...progress}})
         return
       }
+      if (progress) this.logToStderr(progressSummary(progress, error.exit === ExitCode.interrupted))
       this.error(message, {exit: error.exit, suggestions: hint ? hint.split('\n') : undefined})
     }
     error.message = redact(error.message)
@@ -94,4 +101,16 @@ export abstract class BaseCommand extends Command {
     process.exitCode = error.oclif?.exit ?? ExitCode.failure
     return super.catch(error)
   }
+}
+
+/** What a stopped pipeline did and did not do, so the user knows what `deskrun up` will pick up. */
+function progressSummary(progress: Progress, interrupted: boolean): string {
+  const [stopped, ...never] = progress.notDone
+  return [
+    `\n${interrupted ? 'Interrupted' : 'Stopped'}. Done:`,
+    ...(progress.done.length > 0 ? progress.done.map((title) => `  ✔ ${title}`) : ['  (nothing)']),
+    'Not done:',
+    ...(stopped ? [`  ✖ ${stopped} (${interrupted ? 'interrupted' : 'failed'})`] : []),
+    ...never.map((title) => `  - ${title}`),
+  ].join('\n')
 }

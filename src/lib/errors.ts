@@ -6,6 +6,13 @@ export const ExitCode = {
   interrupted: 130,
 } as const
 
+/** How far a pipeline got before it stopped, in step titles: shown under the error. */
+export interface Progress {
+  done: string[]
+  /** The step that failed (or was interrupted) first, then the ones that never ran. */
+  notDone: string[]
+}
+
 export interface DeskrunErrorOptions {
   /** What the user can do next, one action a line. */
   hint?: string
@@ -13,6 +20,7 @@ export interface DeskrunErrorOptions {
   /** A stable machine-readable code, shown under --json. */
   code?: string
   cause?: unknown
+  progress?: Progress
 }
 
 /**
@@ -23,6 +31,8 @@ export class DeskrunError extends Error {
   readonly hint?: string
   readonly exit: number
   readonly code: string
+  /** Set by the pipeline runner when the error stopped a pipeline. */
+  progress?: Progress
 
   constructor(message: string, options: DeskrunErrorOptions = {}) {
     super(message, {cause: options.cause})
@@ -30,6 +40,7 @@ export class DeskrunError extends Error {
     this.hint = options.hint
     this.exit = options.exit ?? ExitCode.failure
     this.code = options.code ?? 'DESKRUN_FAILURE'
+    this.progress = options.progress
   }
 }
 

@@ -6,6 +6,7 @@ import type {Installation} from '../installation/types.js'
 import type {Tools} from '../tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../tools/prerequisites.js'
 import {ensurePrerequisites} from '../doctor/ensure.js'
+import {CHECK_TIMEOUT_MS} from '../doctor/run.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -17,6 +18,10 @@ export interface ActionContext {
   note: (message: string) => void
   /** --yes: install missing tools without asking. */
   yes: boolean
+  /** --timeout, also for the prerequisite checks (which never wait longer than CHECK_TIMEOUT_MS). */
+  timeoutMs?: number
+  /** Aborted on Ctrl-C / SIGTERM, so that a hung prerequisite check is stopped too. */
+  signal?: AbortSignal
 }
 
 /** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */
@@ -32,6 +37,8 @@ export async function checkPrerequisites(
     yes: context.yes,
     json: context.json,
     onWarning: context.note,
+    timeoutMs: Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS),
+    signal: context.signal,
   })
 }
 

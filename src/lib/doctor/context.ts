@@ -53,13 +53,16 @@ export async function attempt(
   try {
     return await run.run(tool, args, {...options, allowFailure: true})
   } catch (error) {
-    if (error instanceof DeskrunError) return error
+    // Ctrl-C is the user's decision, not a finding about the tool.
+    if (error instanceof DeskrunError && error.code !== 'INTERRUPTED') return error
     throw error
   }
 }
 
 /** The first meaningful line of a failed call, for the "found" column. */
 export function firstLine(result: RunResult | DeskrunError): string {
+  // A killed tool may have printed half of a normal answer, which would read as the reason.
+  if (!(result instanceof DeskrunError) && result.signal) return `killed (${result.signal})`
   const text = result instanceof DeskrunError ? result.message : result.stderr || result.stdout
   return (
     text

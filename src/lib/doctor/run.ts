@@ -60,6 +60,8 @@ export interface ContextOptions {
   catalog?: ToolCatalog
   platform?: PlatformKey
   timeoutMs?: number
+  /** Aborted on Ctrl-C: the running check's tool is stopped. */
+  signal?: AbortSignal
   debug?: (line: string) => void
 }
 
@@ -70,7 +72,12 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
   return {
     run:
       options.runner ??
-      new ToolRunner({env, timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS, debug: options.debug}),
+      new ToolRunner({
+        env,
+        timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS,
+        signal: options.signal,
+        debug: options.debug,
+      }),
     facts: options.facts ?? realFacts(env),
     env,
     binDir: deskrunBinDir(env),

@@ -24,11 +24,25 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
       }
       task.title = `Cluster ${clusterName}: creating (this takes a minute)`
       const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
-      await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
+      try {
+        await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
+      } catch (error) {
+        // Another deskrun started at the same time may have won the race ("node(s) already exist").
+        if (!(await createdMeanwhile(deps, error))) throw error
+        if (options.needsCacheMount) await requireCacheMount(deps)
+        task.title = `Cluster ${clusterName}: exists (created by another deskrun meanwhile)`
+        outcome.unchanged.push(`cluster ${clusterName}`)
+        return
+      }
       task.title = `Cluster ${clusterName}: created`
       outcome.changed.push(`cluster ${clusterName} created`)
     },
   }
+}
+
+async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
+  if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') return false
+  return deps.tools.kind.exists(deps.config.clusterName).catch(() => false)
 }
 
 /**

@@ -29,25 +29,48 @@ export function ensureController(deps: Deps): ListrTask<Outcome> {
         return
       }
       task.title = `ARC controller ${target}: ${current ? 'upgrading' : 'installing'}`
-      await deps.tools.helm.upgradeInstall(
-        {
-          release: CONTROLLER_RELEASE,
-          chart: CONTROLLER_CHART,
-          version: target,
-          namespace: CONTROLLER_NAMESPACE,
-          values: {},
-          labels: DESKRUN_RELEASE_LABELS,
-          step: 'install the ARC controller',
-          hint: 'Check network access to ghcr.io, and `kubectl --context kind-<cluster> get pods -n arc-systems` for pods that do not start.',
-        },
-        {onLine: toolOutput(task)},
-      )
+      try {
+        await install(deps, task)
+      } catch (error) {
+        // Another deskrun started at the same time may have installed it meanwhile.
+        if (!(await installedMeanwhile(deps, error))) throw error
+        task.title = `ARC controller ${target}: installed (by another deskrun meanwhile)`
+        outcome.unchanged.push(`controller ${CONTROLLER_RELEASE}`)
+        return
+      }
       task.title = `ARC controller ${target}: ${current ? 'upgraded' : 'installed'}`
       outcome.changed.push(
         `controller ${CONTROLLER_RELEASE} ${current ? 'upgraded' : 'installed'} (${target})`,
       )
     },
   }
+}
+
+async function install(deps: Deps, task: {output?: unknown}): Promise<void> {
+  await deps.tools.helm.upgradeInstall(
+    {
+      release: CONTROLLER_RELEASE,
+      chart: CONTROLLER_CHART,
+      version: deps.config.chartVersion,
+      namespace: CONTROLLER_NAMESPACE,
+      values: {},
+      labels: DESKRUN_RELEASE_LABELS,
+      step: 'install the ARC controller',
+      hint: 'Check network access to ghcr.io, and `kubectl --context kind-<cluster> get pods -n arc-systems` for pods that do not start.',
+    },
+    {onLine: toolOutput(task)},
+  )
+}
+
+async function installedMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
+  if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') return false
+  const release = await deps.tools.helm
+    .release(CONTROLLER_NAMESPACE, CONTROLLER_RELEASE)
+    .catch(() => undefined)
+  return (
+    release?.status === 'deployed' &&
+    chartVersionOf(release.chart, CONTROLLER_CHART_NAME) === deps.config.chartVersion
+  )
 }
 
 function versionSkew(installed: string, wanted: string): DeskrunError {

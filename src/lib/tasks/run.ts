@@ -1,6 +1,8 @@
 /** Runs a listr2 task list with the renderer that suits where the output goes. */
 import {Listr, ListrLogger, ProcessOutput, type ListrTask} from 'listr2'
 
+import {DeskrunError} from '../errors.js'
+
 export interface ProgressOptions {
   /** Under --json nothing but the JSON result may reach stdout, and no progress is shown. */
   json?: boolean
@@ -28,7 +30,22 @@ export async function runTasks<Ctx extends object>(
     fallbackRenderer: 'simple',
     fallbackRendererOptions: {logger},
   })
-  return list.run()
+  try {
+    return await list.run()
+  } catch (error) {
+    // The command says what was done and what was not, so the user knows what `deskrun up` will pick up.
+    if (error instanceof DeskrunError) {
+      const title = (task: (typeof list.tasks)[number]) => task.title ?? task.initialTitle ?? ''
+      error.progress = {
+        done: list.tasks.filter((task) => task.isCompleted()).map(title),
+        notDone: [
+          ...list.tasks.filter((task) => task.hasFailed()),
+          ...list.tasks.filter((task) => !task.isCompleted() && !task.hasFailed()),
+        ].map((task) => task.initialTitle ?? title(task)),
+      }
+    }
+    throw error
+  }
 }
 
 /**

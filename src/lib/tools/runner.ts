@@ -28,6 +28,8 @@ export interface RunResult {
   exitCode: number
   stdout: string
   stderr: string
+  /** Set when the child was killed by a signal (it has no exit code then). */
+  signal?: string
 }
 
 export interface RunnerOptions {
@@ -75,6 +77,7 @@ export class ToolRunner {
       exitCode: result.exitCode ?? -1,
       stdout: String(result.stdout ?? ''),
       stderr: String(result.stderr ?? ''),
+      ...(result.signal ? {signal: result.signal} : {}),
     }
     this.options.debug?.(`  exit ${outcome.exitCode}${result.timedOut ? ' (timed out)' : ''}`)
     if (result.failed && isMissingExecutable(result)) {
@@ -86,7 +89,8 @@ export class ToolRunner {
             : `${installHint(tool)}\nOr let deskrun install a pinned copy: deskrun doctor --fix`,
       })
     }
-    if (result.isCanceled) {
+    // On a terminal, Ctrl-C reaches the child too, and it may die of it before execa sees the abort.
+    if (result.isCanceled || (result.failed && this.options.signal?.aborted)) {
       throw new DeskrunError(`Interrupted while running: ${command}`, {
         code: 'INTERRUPTED',
         exit: 130,
@@ -119,13 +123,11 @@ export function toolFailure(
     .map((line) => `    ${line}`)
     .join('\n')
   const what = options.step ? `Could not ${options.step}` : `${tool} failed`
-  return new DeskrunError(
-    `${what}: ${tool} exited with code ${result.exitCode}.\n  command: ${result.command}\n${tail}`,
-    {
-      code: 'TOOL_FAILED',
-      hint: options.hint,
-    },
-  )
+  const how = result.signal ? `was killed (${result.signal})` : `exited with code ${result.exitCode}`
+  return new DeskrunError(`${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`, {
+    code: 'TOOL_FAILED',
+    hint: options.hint,
+  })
 }
 
 function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean {

@@ -1,0 +1,135 @@
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while a step runs: deskrun stops the running tool, says what was done and
+ * what was not, exits 130, and leaves a config that the next `deskrun up` finishes from.
+ */
+import {existsSync} from 'node:fs'
+import {readdir, readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {expect} from 'chai'
+import {execa} from 'execa'
+
+import {REPO_ROOT, type FakeCall} from '../helpers/fake-tools.js'
+import {expectOk, REPO, sandbox, type Sandbox} from './support.js'
+
+const CLUSTER = 'deskrun'
+const linuxOnly = existsSync('/proc') ? it : it.skip
+
+/** Starts deskrun, waits until calls.jsonl shows the call `until` picks, sends `signal`, and waits for the exit. */
+async function interrupt(
+  s: Sandbox,
+  args: string[],
+  until: (call: FakeCall) => boolean,
+  signal: NodeJS.Signals,
+) {
+  const child = execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
+    env: s.fake.env(),
+    extendEnv: false,
+    cwd: s.fake.homeDir,
+    stdin: 'ignore',
+    reject: false,
+    timeout: 60_000,
+  })
+  const deadline = Date.now() + 50_000
+  while (!(await s.fake.calls()).some(until)) {
+    if (child.exitCode !== null || Date.now() > deadline) break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  expect((await s.fake.calls()).some(until), 'the call to interrupt never started').to.equal(true)
+  child.kill(signal)
+  const result = await child
+  return {exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr)}
+}
+
+/** Processes still running one of the sandbox's fake tools (the hung helm must have been stopped). */
+async function fakeProcesses(s: Sandbox): Promise<string[]> {
+  const found: string[] = []
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    if (commandLine.includes(s.fake.binDir)) found.push(commandLine.replaceAll('\0', ' '))
+  }
+  return found
+}
+
+const hangingScaleSet = (call: FakeCall) =>
+  call.fault === 'hang' && call.argv.join(' ').includes('upgrade --install my-runner')
+
+describe('interrupts', function () {
+  this.timeout(120_000)
+  let s: Sandbox
+  let tokenFile: string
+  beforeEach(async () => {
+    s = await sandbox()
+    tokenFile = path.join(s.fake.root, 'token')
+    s.fake.setFaults([{tool: 'helm', match: 'upgrade --install my-runner', action: 'hang'}])
+  })
+  afterEach(async () => {
+    await s.expectNoLeaks()
+    await s.fake.cleanup()
+  })
+
+  const add = ['add', 'my-runner', '--repository', REPO, '--auth-value-file']
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    linuxOnly(
+      `${signal} during the scale set install: stops helm, reports, exits 130; up finishes`,
+      async () => {
+        const result = await interrupt(s, [...add, tokenFile], hangingScaleSet, signal)
+        const output = `stderr:\n${result.stderr}`
+        expect(result.exitCode, output).to.equal(130)
+        expect(result.stderr).to.contain(`Received ${signal}`)
+        const summary = result.stderr.slice(result.stderr.indexOf('Interrupted. Done:'))
+        expect(summary, output).to.match(
+          /^Interrupted\. Done:\n {2}✔ Cluster deskrun: created\n {2}✔ ARC controller 0\.14\.2: installed\n {2}✔ Credentials for my-runner: stored\nNot done:\n {2}✖ Scale set my-runner \(interrupted\)\n/,
+        )
+        expect(result.stderr.replaceAll(/\s*›\s*/g, ' ')).to.contain(
+          'Interrupted while running: helm upgrade --install my-runner',
+        )
+        expect(result.stderr).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
+        expect(await fakeProcesses(s)).to.deep.equal([])
+
+        // The config loads, with the installation kept and marked not deployed.
+        expect((await s.config()).installations['my-runner'].Deployed).to.equal(false)
+        const list = await s.deskrun(['list', '--json'])
+        expectOk(list)
+        expect(JSON.parse(list.stdout).installations[0]).to.include({name: 'my-runner', deployed: false})
+
+        s.fake.setFaults([])
+        expectOk(await s.deskrun(['up']))
+        const release = (await s.fake.releases(CLUSTER)).find((candidate) => candidate.name === 'my-runner')
+        expect(release?.status).to.equal('deployed')
+        expect((await s.config()).installations['my-runner'].Deployed).to.equal(true)
+        const again = await s.deskrun(['up', '--json'])
+        expect(JSON.parse(again.stdout).changed).to.deep.equal([])
+      },
+    )
+  }
+
+  it('under --json the error says what was done and what was not', async () => {
+    const result = await interrupt(s, [...add, tokenFile, '--json'], hangingScaleSet, 'SIGINT')
+    expect(result.exitCode).to.equal(130)
+    const {error} = JSON.parse(result.stdout)
+    expect(error).to.include({code: 'INTERRUPTED', exit: 130})
+    expect(error.done).to.deep.equal([
+      'Cluster deskrun: created',
+      'ARC controller 0.14.2: installed',
+      'Credentials for my-runner: stored',
+    ])
+    expect(error.notDone).to.deep.equal(['Scale set my-runner'])
+  })
+
+  it('a hung prerequisite check is stopped too, and nothing is saved', async () => {
+    s.fake.setFaults([{tool: 'helm', match: 'version', action: 'hang'}])
+    const before = await readFile(s.configFile, 'utf8')
+    const result = await interrupt(
+      s,
+      [...add, tokenFile],
+      (call) => call.fault === 'hang' && call.argv[0] === 'version',
+      'SIGINT',
+    )
+    expect(result.exitCode, result.stderr).to.equal(130)
+    expect(result.stderr.replaceAll(/\s*›\s*/g, ' ')).to.contain('Interrupted while running: helm version')
+    expect(await readFile(s.configFile, 'utf8')).to.equal(before)
+    expect(await s.fake.clusters()).to.deep.equal([])
+  })
+})
