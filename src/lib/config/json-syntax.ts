@@ -84,21 +84,7 @@ class Scanner {
       if (this.text[this.pos] !== ':') throw new Problem(this.pos, "expected ':' after the property name")
       this.pos++
       this.value()
-      this.space()
-      const next = this.text[this.pos]
-      if (next === ',') {
-        this.pos++
-      } else if (next === '}') {
-        this.pos++
-        return
-      } else {
-        throw new Problem(
-          this.pos,
-          next === undefined
-            ? 'the text ends inside an object: a } is missing'
-            : "expected ',' or '}' after the property value",
-        )
-      }
+      if (this.closes('}', 'an object', 'the property value')) return
     }
   }
 
@@ -114,22 +100,23 @@ class Scanner {
       this.space()
       if (this.text[this.pos] === ']') throw new Problem(this.pos, 'a comma before ] is not allowed in JSON')
       this.value()
-      this.space()
-      const next = this.text[this.pos]
-      if (next === ',') {
-        this.pos++
-      } else if (next === ']') {
-        this.pos++
-        return
-      } else {
-        throw new Problem(
-          this.pos,
-          next === undefined
-            ? 'the text ends inside a list: a ] is missing'
-            : "expected ',' or ']' after the list element",
-        )
-      }
+      if (this.closes(']', 'a list', 'the list element')) return
     }
+  }
+
+  /** After a member: a comma goes on to the next one, `close` ends the container (true). */
+  private closes(close: string, container: string, member: string): boolean {
+    this.space()
+    const next = this.text[this.pos]
+    if (next !== ',' && next !== close)
+      throw new Problem(
+        this.pos,
+        next === undefined
+          ? `the text ends inside ${container}: a ${close} is missing`
+          : `expected ',' or '${close}' after ${member}`,
+      )
+    this.pos++
+    return next === close
   }
 
   private string(): void {
