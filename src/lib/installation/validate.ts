@@ -188,7 +188,7 @@ function privateKeyProblem(key: string): string | undefined {
 
   if (!PEM_BLOCK.test(trimmed)) {
     return (
-      `The private key does not look like a PEM private key (-----BEGIN RSA PRIVATE KEY----- ..., ` +
+      `The private key does not look like a PEM private key (a "BEGIN RSA PRIVATE KEY" or "BEGIN PRIVATE KEY" block, ` +
       `with its line breaks): ${where}.`
     )
   }
