@@ -4,18 +4,12 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {expectOk, PRIVATE_KEY, REPO, sandbox, TOKEN, type Sandbox} from './support.js'
+import {expectOk, PRIVATE_KEY, REPO, TOKEN, type Sandbox, useSandbox} from './support.js'
 
 describe('credential source', function () {
   this.timeout(120_000)
   let s: Sandbox
-  beforeEach(async () => {
-    s = await sandbox()
-  })
-  afterEach(async () => {
-    await s.expectNoLeaks()
-    await s.fake.cleanup()
-  })
+  useSandbox((created) => (s = created))
 
   const listed = async () => {
     const result = await s.deskrun(['list', '--json'])

@@ -6,17 +6,11 @@ import {expect} from 'chai'
 
 import type {Check, DoctorReport} from '../../src/lib/doctor/types.js'
 import {startServer} from '../unit/provision/server.js'
-import {expectOk, sandbox, type Sandbox} from './support.js'
+import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 describe('deskrun doctor', () => {
   let s: Sandbox
-  beforeEach(async () => {
-    s = await sandbox()
-  })
-  afterEach(async () => {
-    await s.expectNoLeaks()
-    await s.fake.cleanup()
-  })
+  useSandbox((created) => (s = created))
 
   async function doctor(args: string[] = [], env: Record<string, string> = {}) {
     const result = await s.deskrun(['doctor', '--json', ...args], {env})

@@ -3,19 +3,13 @@ import {writeFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
-import {expectOk, sandbox, type Sandbox} from './support.js'
+import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
 
 describe('failures and recovery', () => {
   let s: Sandbox
-  beforeEach(async () => {
-    s = await sandbox()
-  })
-  afterEach(async () => {
-    await s.expectNoLeaks()
-    await s.fake.cleanup()
-  })
+  useSandbox((created) => (s = created))
 
   it('names every missing tool at once, with how to install it, before changing anything', async () => {
     const configBefore = JSON.stringify(await s.config())

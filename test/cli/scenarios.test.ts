@@ -9,19 +9,13 @@ import path from 'node:path'
 import {expect} from 'chai'
 import {parse} from 'yaml'
 
-import {expectOk, sandbox, type Sandbox} from './support.js'
+import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
 
 describe('README scenarios against the fake tools', () => {
   let s: Sandbox
-  beforeEach(async () => {
-    s = await sandbox()
-  })
-  afterEach(async () => {
-    await s.expectNoLeaks()
-    await s.fake.cleanup()
-  })
+  useSandbox((created) => (s = created))
 
   const releases = async () => (await s.fake.releases(CLUSTER)).map((release) => release.name).sort()
   const runnerSets = async () =>

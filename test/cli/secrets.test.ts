@@ -4,17 +4,11 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {PRIVATE_KEY, REPO, TOKEN, expectOk, sandbox, type Sandbox} from './support.js'
+import {PRIVATE_KEY, REPO, TOKEN, expectOk, type Sandbox, useSandbox} from './support.js'
 
 describe('credentials', () => {
   let s: Sandbox
-  beforeEach(async () => {
-    s = await sandbox()
-  })
-  afterEach(async () => {
-    await s.expectNoLeaks()
-    await s.fake.cleanup()
-  })
+  useSandbox((created) => (s = created))
 
   const secretData = async (name: string) => {
     const [secret] = (await s.fake.objects('deskrun', {kind: 'Secret', namespace: 'arc-runners'})).filter(

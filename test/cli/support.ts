@@ -77,3 +77,16 @@ export function expectOk(result: RunResult): void {
     `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`,
   ).to.equal(0)
 }
+
+/** A fresh sandbox for each test, checked for leaked credentials and removed after it. */
+export function useSandbox(use: (created: Sandbox) => void): void {
+  let current: Sandbox
+  beforeEach(async () => {
+    current = await sandbox()
+    use(current)
+  })
+  afterEach(async () => {
+    await current.expectNoLeaks()
+    await current.fake.cleanup()
+  })
+}
