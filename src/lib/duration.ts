@@ -14,3 +14,9 @@ export function parseDuration(input: string): number {
     })
   return total
 }
+
+/** The other way round, as messages show it: `10m`, `90s`, `500ms`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`
+}

@@ -6,10 +6,10 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import lockfile from 'proper-lockfile'
 import writeFileAtomic from 'write-file-atomic'
 
 import {DeskrunError} from '../errors.js'
+import {acquireLock, LockBusy, STALE_LOCK_MS} from '../lock.js'
 import {configPath} from '../settings.js'
 import {emptyConfig, toDomain, toFile} from './convert.js'
 import {parseJson} from './json-syntax.js'
@@ -33,10 +33,8 @@ function resolve(fileOrOptions: string | ConfigOptions | undefined, options: Con
 
 const FOLDER_MODE = 0o700
 const FILE_MODE = 0o600
-/** A lock not refreshed for this long belongs to a process that died; it is taken over. */
-const STALE_LOCK_MS = 10_000
-/** Waits up to about a minute (longer than STALE_LOCK_MS, so a dead holder's lock is recovered meanwhile). */
-const LOCK_RETRIES = {retries: 60, factor: 1.3, minTimeout: 20, maxTimeout: 1000, randomize: true}
+/** Longer than STALE_LOCK_MS, so that a dead holder's lock is taken over meanwhile. */
+const LOCK_WAIT_MS = 60_000
 
 interface State {
   config: DeskrunConfig
@@ -173,20 +171,11 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-async function acquireLock(
-  file: string,
-  onCompromised: (error: Error) => void,
-): Promise<() => Promise<void>> {
+async function lockConfig(file: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
   try {
-    return await lockfile.lock(file, {
-      lockfilePath: `${file}.lock`,
-      realpath: false,
-      stale: STALE_LOCK_MS,
-      retries: LOCK_RETRIES,
-      onCompromised,
-    })
+    return await acquireLock(`${file}.lock`, {waitMs: LOCK_WAIT_MS, onCompromised})
   } catch (error) {
-    if (errorCode(error) !== 'ELOCKED') throw error
+    if (!(error instanceof LockBusy)) throw error
     throw new DeskrunError(`Another deskrun process is changing ${file} and did not finish in time.`, {
       hint:
         `Wait for it to finish and try again. If no deskrun is running, ${file}.lock is left over ` +
@@ -212,7 +201,7 @@ export async function updateConfig(
   await secure(file, note)
 
   let compromised: Error | undefined
-  const release = await acquireLock(file, (error) => {
+  const release = await lockConfig(file, (error) => {
     compromised = error
   })
   try {

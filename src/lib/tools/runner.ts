@@ -6,6 +6,7 @@
 import {execa} from 'execa'
 
 import {DeskrunError} from '../errors.js'
+import {formatDuration} from '../duration.js'
 import {redact} from '../redact.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 
@@ -137,8 +138,4 @@ function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean 
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
-}
-
-function formatDuration(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`
 }
