@@ -3,14 +3,16 @@
  * the config and the cluster, the config always loads, and a lock left by a dead process is taken over.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {chmod, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {expect} from 'chai'
 
 import {configProblems} from '../../src/lib/config/schema.js'
 import {loadConfig} from '../../src/lib/config/store.js'
-import {REPO_ROOT} from '../helpers/fake-tools.js'
+import {REPO_ROOT, unwrap} from '../helpers/fake-tools.js'
 import {expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
@@ -77,11 +79,11 @@ describe('concurrent deskrun processes', function () {
     const runnerSets = await s.fake.objects(CLUSTER, {kind: 'AutoscalingRunnerSet'})
     expect(runnerSets.map((object) => object.metadata.name).sort()).to.deep.equal([...names].sort())
 
-    // Usually several processes race to create the cluster: one wins, the others find it made.
+    // They take turns on the cluster (one deskrun at a time per cluster): one creates it, the others find it.
     const creates = (await s.fake.calls('kind')).filter((call) =>
       call.argv.join(' ').startsWith('create cluster'),
     )
-    expect(creates.filter((call) => call.exit === 0)).to.have.length(1)
+    expect(creates.map((call) => call.exit)).to.deep.equal([0])
     expect(await s.fake.clusters()).to.have.length(1)
 
     const again = await s.deskrun(['up', '--json'])
@@ -139,6 +141,51 @@ describe('concurrent deskrun processes', function () {
     expect((await s.config()).installations['my-runner'].Deployed).to.equal(true)
   })
 
+  it('one deskrun at a time per cluster: a second one waits instead of rolling back the release in progress', async () => {
+    expectOk(await s.add('my-runner'))
+    const config = await s.config()
+    config.installations['my-runner'].MaxRunners = 3
+    await writeFile(s.configFile, JSON.stringify(config, null, 2))
+
+    // The first up upgrades my-runner, and its helm call takes as long as this test wants. Meanwhile
+    // the release is pending-upgrade, as it is while a real helm works on it.
+    const gate = path.join(s.fake.root, 'gate')
+    s.fake.setFaults([{tool: 'helm', match: 'upgrade --install my-runner', action: 'hold', gate}])
+    const first = s.start(['up', '--json'])
+    while (!existsSync(`${gate}.held`)) await sleep(25)
+    await s.fake.setReleaseStatus(CLUSTER, 'arc-runners', 'my-runner', 'pending-upgrade')
+
+    const waiting = 'Another deskrun process is working on cluster "deskrun"; waiting for it to finish'
+    // (Under --json the note is not shown, as no progress is.)
+    const second = s.start(['up'])
+    await second.printed(waiting)
+    // Ctrl-C while waiting stops only the wait: the cluster is untouched.
+    const third = s.start(['cluster', 'delete'])
+    await third.printed(waiting)
+    third.kill('SIGINT')
+    const interrupted = await third.result
+    expect(interrupted.exitCode, interrupted.stderr).to.equal(130)
+    expect(unwrap(interrupted.stderr)).to.contain(
+      'Interrupted while waiting for another deskrun process working on cluster "deskrun"',
+    )
+
+    // helm finishes its upgrade.
+    await s.fake.setReleaseStatus(CLUSTER, 'arc-runners', 'my-runner', 'deployed')
+    await writeFile(gate, '')
+    const [upgraded, after] = [await first.result, await second.result]
+    expectOk(upgraded)
+    expect(JSON.parse(upgraded.stdout).changed).to.deep.equal(['scale set my-runner upgraded'])
+    expectOk(after)
+    expect(after.stdout).to.equal('Everything is up to date; nothing changed.\n')
+
+    const verbs = (await s.fake.calls()).map((call) => `${call.tool} ${call.argv[0]}`)
+    expect(verbs).not.to.include.members(['helm rollback', 'helm uninstall', 'kind delete'])
+    const [release] = (await s.fake.releases(CLUSTER)).filter((entry) => entry.name === 'my-runner')
+    expect(release.status).to.equal('deployed')
+    expect(release.values).to.deep.include({maxRunners: 3})
+    expect(await readdir(s.fake.deskrunHome)).not.to.include('cluster-deskrun.lock')
+  })
+
   it('processes SIGKILLed while saving leave a config that loads', async () => {
     const writers = Array.from({length: 12}, (_, index) => writer(s.configFile, `w-${index}`))
     // Once each has saved, they are killed a few milliseconds apart: some while they wait for the lock,
@@ -146,7 +193,7 @@ describe('concurrent deskrun processes', function () {
     await Promise.all(writers.map(({printed}) => printed('saved 0')))
     await Promise.all(
       writers.map(async ({child, exited}, index) => {
-        await new Promise((resolve) => setTimeout(resolve, index * 15))
+        await sleep(index * 15)
         await kill(child, exited)
       }),
     )

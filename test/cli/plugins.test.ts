@@ -9,7 +9,7 @@ import {expect} from 'chai'
 import {execa} from 'execa'
 import {parse} from 'yaml'
 
-import {REPO_ROOT} from '../helpers/fake-tools.js'
+import {REPO_ROOT, unwrap} from '../helpers/fake-tools.js'
 import {expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
@@ -23,15 +23,9 @@ type Container = {
 }
 type PodSpec = {runtimeClassName?: string; tolerations?: {key: string}[]; containers: Container[]}
 
-/** oclif wraps warnings and errors to the terminal width, behind " ›": one line, single spaces. */
-const flat = (stderr: string): string =>
-  stderr
-    .replaceAll(/\s*›\s*/g, ' ')
-    .replaceAll(/\s+/g, ' ')
-    .trim()
 /** Each warning of a run, unwrapped. */
 const warningsOf = (stderr: string): string[] =>
-  flat(stderr)
+  unwrap(stderr)
     .split(/(?=Warning: |Error: )/)
     .filter((part) => part.startsWith('Warning: '))
     .map((part) => part.trim())
@@ -138,10 +132,10 @@ describe('container modes from plugins', function () {
       const callsBefore = (await s.fake.calls()).length
       const up = await s.deskrun(['up'])
       expect(up.exitCode).to.equal(1)
-      expect(flat(up.stderr)).to.contain(
+      expect(unwrap(up.stderr)).to.contain(
         'Error: Container mode "gpu" comes from the plugin deskrun-plugin-gpu, which is no longer installed.',
       )
-      expect(flat(up.stderr)).to.contain('Install it again: deskrun plugins install deskrun-plugin-gpu')
+      expect(unwrap(up.stderr)).to.contain('Install it again: deskrun plugins install deskrun-plugin-gpu')
       const json = JSON.parse((await s.deskrun(['up', '--json'])).stdout)
       expect(json.error).to.deep.include({code: 'UNKNOWN_MODE', exit: 1})
       expect((await s.fake.calls()).length, 'nothing reached a tool').to.equal(callsBefore)
@@ -209,7 +203,7 @@ describe('container modes from plugins', function () {
     it('a mode whose output is invalid, or whose render throws, is named in the error before any tool runs', async () => {
       const invalid = await s.add('bad-box', '--mode', 'faulty-render')
       expect(invalid.exitCode).to.equal(1)
-      const message = flat(invalid.stderr)
+      const message = unwrap(invalid.stderr)
       expect(message).to.contain(
         'Container mode "faulty-render" (deskrun-plugin-faulty@1.0.0) rendered an invalid',
       )
@@ -219,7 +213,7 @@ describe('container modes from plugins', function () {
 
       const thrown = await s.add('bad-box', '--mode', 'faulty-throws')
       expect(thrown.exitCode).to.equal(1)
-      expect(flat(thrown.stderr)).to.contain(
+      expect(unwrap(thrown.stderr)).to.contain(
         'Container mode "faulty-throws" (deskrun-plugin-faulty@1.0.0) failed to render "bad-box": render exploded',
       )
 

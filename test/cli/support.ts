@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {FakeTools, type RunResult} from '../helpers/fake-tools.js'
+import {FakeTools, type RunResult, type Running} from '../helpers/fake-tools.js'
 
 /** Shaped like real credentials so that both value and shape redaction are exercised. */
 export const TOKEN = 'ghp_TestTokenDoNotLeak0123456789abcdefABCD'
@@ -25,6 +25,8 @@ export interface Sandbox {
   configFile: string
   /** Runs deskrun; every result is kept for the leak check. */
   deskrun(args: string[], options?: {input?: string; env?: Record<string, string>}): Promise<RunResult>
+  /** Starts deskrun in the background (its result is kept for the leak check too). */
+  start(args: string[]): Running
   /** `deskrun add NAME --repository REPO` with the token from a file, plus extra flags. */
   add(name: string, ...extra: string[]): Promise<RunResult>
   config(): Promise<Record<string, any>>
@@ -57,6 +59,11 @@ export async function sandbox(): Promise<Sandbox> {
     cacheRoot,
     configFile,
     deskrun,
+    start(args) {
+      const running = fake.start(args)
+      void running.result.then((result) => outputs.push(result))
+      return running
+    },
     add: (name, ...extra) =>
       deskrun(['add', name, '--repository', REPO, '--auth-value-file', tokenFile, ...extra]),
     config: async () => JSON.parse(await readFile(configFile, 'utf8')),

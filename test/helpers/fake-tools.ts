@@ -26,7 +26,9 @@ export interface Fault {
   match?: string
   /** How many matching calls fail (default 1); only with `match`. */
   times?: number
-  action: 'fail' | 'hang' | 'die'
+  action: 'fail' | 'hang' | 'die' | 'hold'
+  /** For `hold`: the call waits until this file exists (and creates `<gate>.held` when it starts waiting). */
+  gate?: string
 }
 
 /** A line of calls.jsonl. `exit` is null for calls that hung or died. */
@@ -128,6 +130,21 @@ export interface RunOptions extends EnvOptions {
   timeoutMs?: number
 }
 
+/** oclif wraps warnings and errors at the terminal width behind " ›   ": one line again. */
+export const unwrap = (text: string) =>
+  text
+    .replaceAll(/\s*›\s*/g, ' ')
+    .replaceAll(/\s+/g, ' ')
+    .trim()
+
+/** A deskrun started with `start()`. */
+export interface Running {
+  result: Promise<RunResult>
+  kill(signal: NodeJS.Signals): void
+  /** Resolves once its stderr (unwrapped, see `unwrap`) holds `text`; rejects if it exits first. */
+  printed(text: string): Promise<void>
+}
+
 export interface SandboxOptions {
   /** Fakes on PATH (default all four). */
   tools?: readonly FakeToolName[]
@@ -205,6 +222,47 @@ export class FakeTools {
   /** Runs `node bin/run.js ...args` (the deskrun CLI) in the sandbox. */
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
     return this.exec(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], options)
+  }
+
+  /** Starts deskrun in the background: watch its stderr, signal it, then await its result. */
+  start(args: string[], options: RunOptions = {}): Running {
+    const child = execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
+      env: this.env(options),
+      extendEnv: false,
+      cwd: this.homeDir,
+      stdin: 'ignore',
+      timeout: options.timeoutMs ?? 120_000,
+      reject: false,
+      stripFinalNewline: false,
+    })
+    let stderr = ''
+    let exited = false
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const result = child.then((done): RunResult => {
+      exited = true
+      return {
+        exitCode: done.exitCode,
+        stdout: String(done.stdout ?? ''),
+        stderr: String(done.stderr ?? ''),
+        timedOut: Boolean(done.timedOut),
+        signal: done.signal,
+      }
+    })
+    return {
+      result,
+      kill: (signal) => void child.kill(signal),
+      printed: (text) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (unwrap(stderr).includes(text)) resolve()
+            else if (exited)
+              reject(new Error(`deskrun ${args.join(' ')} exited without printing "${text}":\n${stderr}`))
+          }
+          child.stderr.on('data', check)
+          void result.then(check)
+          check()
+        }),
+    }
   }
 
   /** Runs one fake directly, as deskrun would find it on PATH. */

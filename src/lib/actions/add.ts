@@ -5,6 +5,7 @@ import {parseCacheFlag} from '../installation/caches.js'
 import {readCredentials, type CredentialFlags, type CredentialSource} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
 import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
+import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
 import {newOutcome} from '../tasks/deps.js'
@@ -37,8 +38,8 @@ export interface AddResult {
 
 /**
  * Validates everything first (nothing is called or written for bad input), saves the installation
- * as not yet deployed, brings it up, then marks it deployed. A failure on the way leaves it in the
- * config, so `deskrun up` finishes the job.
+ * as not yet deployed, then, holding the cluster lock, brings it up and marks it deployed. A failure
+ * on the way leaves it in the config, so `deskrun up` finishes the job.
  */
 export async function addInstallation(context: ActionContext, request: AddRequest): Promise<AddResult> {
   const config = await loadConfig()
@@ -64,19 +65,21 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
   const outcome = newOutcome()
   try {
-    await runTasks(
-      [
-        ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
-        ensureController(deps),
-        ...deployInstallation(deps, plan),
-      ],
-      outcome,
-      {json: context.json},
-    )
+    await withClusterLock(context, saved.clusterName, async () => {
+      await runTasks(
+        [
+          ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
+          ensureController(deps),
+          ...deployInstallation(deps, plan),
+        ],
+        outcome,
+        {json: context.json},
+      )
+      await markDeployed([installation.name], true, context)
+    })
   } catch (error) {
     throw notDeployed(error, installation.name)
   }
-  await markDeployed([installation.name], true, context)
   return {
     installation: installation.name,
     mode: installation.mode,

@@ -1,5 +1,6 @@
 import {loadConfig} from '../config/store.js'
 import {hasCacheMount} from '../cluster/kind-config.js'
+import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster, deleteCluster, nodeContainer} from '../tasks/cluster.js'
 import {newOutcome, type Deps} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
@@ -18,17 +19,20 @@ export async function createCluster(context: ActionContext): Promise<ClusterResu
   await checkPrerequisites(context, config, ['docker', 'kind'])
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   // An explicit create always checks the cache mount, so an old cluster without it is reported.
-  const outcome = await runTasks([ensureCluster(deps, {needsCacheMount: true})], newOutcome(), {
-    json: context.json,
-  })
+  const outcome = await withClusterLock(context, config.clusterName, () =>
+    runTasks([ensureCluster(deps, {needsCacheMount: true})], newOutcome(), {json: context.json}),
+  )
   return {cluster: deps.config.clusterName, changed: outcome.changed}
 }
 
 /** Deletes the cluster only: the config and the caches on disk stay, so `deskrun up` rebuilds it. */
 export async function removeCluster(context: ActionContext): Promise<ClusterResult> {
   const deps = await clusterDeps(context)
-  const outcome = await runTasks([deleteCluster(deps)], newOutcome(), {json: context.json})
-  await markDeployed(Object.keys(deps.config.installations), false, context)
+  const outcome = await withClusterLock(context, deps.config.clusterName, async () => {
+    const deleted = await runTasks([deleteCluster(deps)], newOutcome(), {json: context.json})
+    await markDeployed(Object.keys(deps.config.installations), false, context)
+    return deleted
+  })
   return {cluster: deps.config.clusterName, changed: outcome.changed}
 }
 

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 import path from 'node:path'
 
+import {withClusterLock} from '../cluster/lock.js'
 import {loadConfig, updateConfig} from '../config/store.js'
 import {DeskrunError, UsageError} from '../errors.js'
 import {instanceNames} from '../installation/naming.js'
@@ -23,8 +24,8 @@ export interface RemoveResult {
 }
 
 /**
- * Scale sets first, then the objects deskrun made for them, then the config entry: a failure
- * leaves the entry in place, so running remove again finishes the job.
+ * Scale sets first, then the objects deskrun made for them, then the config entry, under the cluster
+ * lock: a failure leaves the entry in place, so running remove again finishes the job.
  */
 export async function removeInstallation(
   context: ActionContext,
@@ -45,33 +46,37 @@ export async function removeInstallation(
   await requireTools(ALL_TOOLS)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const outcome = newOutcome()
-  if (await deps.tools.kind.exists(config.clusterName)) {
-    const labelled = await deps.tools.helm.releases(SCALE_SET_NAMESPACE, {[INSTALLATION_RELEASE_LABEL]: name})
-    const releases = [
-      ...new Set([
-        ...instanceNames(name, installation.instances),
-        ...labelled.map((release) => release.name),
-      ]),
-    ]
-    await runTasks(
-      [
-        removeScaleSets(deps, {
-          title: `Remove ${name}`,
-          releases,
-          isObsolete: (labels) => labels[INSTALLATION_LABEL] === name,
-        }),
-      ],
-      outcome,
-      {json: context.json},
+  await withClusterLock(context, config.clusterName, async () => {
+    if (await deps.tools.kind.exists(config.clusterName)) {
+      const labelled = await deps.tools.helm.releases(SCALE_SET_NAMESPACE, {
+        [INSTALLATION_RELEASE_LABEL]: name,
+      })
+      const releases = [
+        ...new Set([
+          ...instanceNames(name, installation.instances),
+          ...labelled.map((release) => release.name),
+        ]),
+      ]
+      await runTasks(
+        [
+          removeScaleSets(deps, {
+            title: `Remove ${name}`,
+            releases,
+            isObsolete: (labels) => labels[INSTALLATION_LABEL] === name,
+          }),
+        ],
+        outcome,
+        {json: context.json},
+      )
+    }
+    await updateConfig(
+      (current) => {
+        const {[name]: _removed, ...rest} = current.installations
+        return {...current, installations: rest}
+      },
+      {onNote: context.note},
     )
-  }
-  await updateConfig(
-    (current) => {
-      const {[name]: _removed, ...rest} = current.installations
-      return {...current, installations: rest}
-    },
-    {onNote: context.note},
-  )
+  })
   const caches = cacheFolders(config.cacheRoot, name, installation.instances)
   if (options.purgeCache) await purge(caches)
   return {

@@ -1,6 +1,9 @@
 import {SCALE_SET_NAMESPACE} from '../arc/charts.js'
+import {withClusterLock} from '../cluster/lock.js'
 import {loadConfig} from '../config/store.js'
+import type {DeskrunConfig} from '../config/types.js'
 import {INSTALLATION_LABEL, INSTANCE_LABEL} from '../kube.js'
+import type {InstallationPlan} from '../plan.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
 import {newOutcome, type Deps, type Outcome} from '../tasks/deps.js'
@@ -20,14 +23,26 @@ export interface UpResult {
 /**
  * Makes the cluster match the config: cluster, controller, every scale set (upgraded in place
  * when its values changed), and deskrun's scale sets that the config no longer has uninstalled.
- * Every plan is made before anything runs, so a config problem changes nothing.
+ * Every plan is made before anything runs, so a config problem changes nothing. The work runs
+ * under the cluster lock, from the config as it is once the lock is held (another deskrun may
+ * have changed it meanwhile).
  */
 export async function up(context: ActionContext): Promise<UpResult> {
   const config = await loadConfig()
-  const installations = Object.values(config.installations)
-  const plans = installations.map((installation) => planFor(config, installation, context.modes))
+  plansFor(config, context) // a config problem stops here, before any check or wait
   await checkPrerequisites(context, config)
+  return withClusterLock(context, config.clusterName, async () => converge(context, await loadConfig()))
+}
 
+function plansFor(config: DeskrunConfig, context: ActionContext): InstallationPlan[] {
+  return Object.values(config.installations).map((installation) =>
+    planFor(config, installation, context.modes),
+  )
+}
+
+async function converge(context: ActionContext, config: DeskrunConfig): Promise<UpResult> {
+  const installations = Object.values(config.installations)
+  const plans = plansFor(config, context)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const wanted = new Set(plans.flatMap((plan) => plan.scaleSets.map((scaleSet) => scaleSet.name)))
   const tasks: ListrTask<Outcome>[] = [

@@ -1,6 +1,8 @@
 // Plumbing shared by the fake kind, helm, kubectl and docker: pflag-style argument parsing, the call log,
 // fault injection and the single locked state transaction each invocation runs in.
+import {existsSync, writeFileSync} from 'node:fs'
 import {setInterval} from 'node:timers'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {appendCall, withState} from './state.js'
 
@@ -158,8 +160,10 @@ function pickFault(tool, argv, n, state) {
         ? fault.call === n
         : fault.match !== undefined && joined.includes(fault.match) && fired < (fault.times ?? 1)
     if (!hit) continue
-    if (!['fail', 'hang', 'die'].includes(fault.action))
+    if (!['fail', 'hang', 'die', 'hold'].includes(fault.action))
       throw new ToolError(`fake ${tool}: unknown fault action ${fault.action}`, 2)
+    if (fault.action === 'hold' && typeof fault.gate !== 'string')
+      throw new ToolError(`fake ${tool}: a hold fault needs a gate (a file path)`, 2)
     state.faultsFired[key] = fired + 1
     return fault
   }
@@ -213,6 +217,11 @@ export async function runTool(tool, argv, handler, formatError) {
     record(null, 'hang')
     setInterval(() => {}, 1 << 30)
     return
+  }
+  if (fault?.action === 'hold') {
+    // Like a real call that takes a while: the test opens the gate when it has seen what it wanted.
+    writeFileSync(`${fault.gate}.held`, '')
+    while (!existsSync(fault.gate)) await sleep(25)
   }
 
   /** @type {string[]} */
