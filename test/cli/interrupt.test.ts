@@ -5,11 +5,11 @@
 import {existsSync} from 'node:fs'
 import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {expect} from 'chai'
-import {execa} from 'execa'
 
-import {REPO_ROOT, type FakeCall} from '../helpers/fake-tools.js'
+import {unwrap, type FakeCall} from '../helpers/fake-tools.js'
 import {expectOk, REPO, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
@@ -22,23 +22,13 @@ async function interrupt(
   until: (call: FakeCall) => boolean,
   signal: NodeJS.Signals,
 ) {
-  const child = execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
-    env: s.fake.env(),
-    extendEnv: false,
-    cwd: s.fake.homeDir,
-    stdin: 'ignore',
-    reject: false,
-    timeout: 60_000,
-  })
-  const deadline = Date.now() + 50_000
-  while (!(await s.fake.calls()).some(until)) {
-    if (child.exitCode !== null || Date.now() > deadline) break
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  const running = s.start(args)
+  let exited = false
+  void running.result.then(() => (exited = true))
+  while (!exited && !(await s.fake.calls()).some(until)) await sleep(50)
   expect((await s.fake.calls()).some(until), 'the call to interrupt never started').to.equal(true)
-  child.kill(signal)
-  const result = await child
-  return {exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr)}
+  running.kill(signal)
+  return running.result
 }
 
 /** Processes still running one of the sandbox's fake tools (the hung helm must have been stopped). */
@@ -82,7 +72,7 @@ describe('interrupts', function () {
         expect(summary, output).to.match(
           /^Interrupted\. Done:\n {2}✔ Cluster deskrun: created\n {2}✔ ARC controller 0\.14\.2: installed\n {2}✔ Credentials for my-runner: stored\nNot done:\n {2}✖ Scale set my-runner \(interrupted\)\n/,
         )
-        expect(result.stderr.replaceAll(/\s*›\s*/g, ' ')).to.contain(
+        expect(unwrap(result.stderr)).to.contain(
           'Interrupted while running: helm upgrade --install my-runner',
         )
         expect(result.stderr).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
@@ -128,7 +118,7 @@ describe('interrupts', function () {
       'SIGINT',
     )
     expect(result.exitCode, result.stderr).to.equal(130)
-    expect(result.stderr.replaceAll(/\s*›\s*/g, ' ')).to.contain('Interrupted while running: helm version')
+    expect(unwrap(result.stderr)).to.contain('Interrupted while running: helm version')
     expect(await readFile(s.configFile, 'utf8')).to.equal(before)
     expect(await s.fake.clusters()).to.deep.equal([])
   })

@@ -73,9 +73,14 @@ export async function sandbox(): Promise<Sandbox> {
         ...calls.map((call) => call.argv.join(' ')),
         ...outputs.flatMap((result) => [result.stdout, result.stderr]),
       ]
-      for (const text of texts) for (const secret of SECRET_FRAGMENTS) expect(text).not.to.contain(secret)
+      for (const text of texts) expectNoSecret(text)
     },
   }
+}
+
+/** Fails when `text` holds any part of the test credentials. */
+export function expectNoSecret(text: string): void {
+  for (const secret of SECRET_FRAGMENTS) expect(text).not.to.contain(secret)
 }
 
 export function expectOk(result: RunResult): void {
