@@ -1,8 +1,6 @@
 // helm release mechanics: values, rendering and applying a chart revision, and helm's output formats.
 import fs from 'node:fs'
 
-import {parse as parseYaml, stringify as toYaml} from 'yaml'
-
 import {
   CONTROLLER_CHART,
   computedValues,
@@ -13,6 +11,7 @@ import {
 import {reconcile} from './arc-controller.js'
 import {ToolError, randomSuffix} from './common.js'
 import {createNamespace, deleteObject, getObject, putObject, served, typeOf} from './kube.js'
+import {parse as parseYaml, stringify as toYaml} from './yaml.js'
 
 export const find = (/** @type {any} */ c, /** @type {string} */ namespace, /** @type {string} */ name) =>
   c.releases.find((/** @type {any} */ r) => r.name === name && r.namespace === namespace)

@@ -1,6 +1,4 @@
 // Fake helm v3.18.4: releases of the two ARC charts, stored per cluster, with helm's wording.
-import {stringify as toYaml} from 'yaml'
-
 import {computedValues, mergeValues, pulled, resolveChart} from './arc-charts.js'
 import {reconcile} from './arc-controller.js'
 import {ToolError, findCommand, parseArgs, parseDuration, runTool, stripCommand} from './common.js'
@@ -16,6 +14,7 @@ import {
   userValues,
 } from './helm-release.js'
 import {deleteObject, getObject} from './kube.js'
+import {stringify as toYaml} from './yaml.js'
 
 /** @typedef {import('./common.js').Spec} Spec */
 

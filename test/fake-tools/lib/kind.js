@@ -1,8 +1,6 @@
 // Fake kind v0.29.0: clusters are records in the state; each gets a kube context and a seeded API server.
 import fs from 'node:fs'
 
-import {parse as parseYaml} from 'yaml'
-
 import {
   ToolError,
   findCommand,
@@ -13,6 +11,7 @@ import {
   stripCommand,
 } from './common.js'
 import {seedCluster} from './kube.js'
+import {parse as parseYaml} from './yaml.js'
 
 /** @typedef {import('./common.js').Spec} Spec */
 

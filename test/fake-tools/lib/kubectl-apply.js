@@ -1,10 +1,9 @@
 // How the fake API server takes objects from kubectl apply/delete -f: parsing, validation, Secret data.
 import fs from 'node:fs'
 
-import {parseAllDocuments} from 'yaml'
-
 import {ToolError} from './common.js'
 import {getObject, kindString, namespaceDefaults, putObject, served, typeOfKind} from './kube.js'
+import {parseAllDocuments} from './yaml.js'
 
 /** Reads the objects of -f FILE / -f - (YAML streams, JSON objects, `kind: List`). @returns {{source: string, obj: any}[]} */
 export function readObjects(/** @type {any} */ ctx, /** @type {string[]} */ files) {

@@ -1,7 +1,5 @@
 // Fake kubectl v1.33.1 against the fake API server in kube.js: get, apply, delete, create namespace,
 // config, version, cluster-info. Wording follows kubectl 1.33 (delete prints `kind "name" deleted`).
-import {stringify as toYaml} from 'yaml'
-
 import {reconcile} from './arc-controller.js'
 import {ToolError, findCommand, parseArgs, parseDuration, runTool, stripCommand} from './common.js'
 import {applyOne, readObjects} from './kubectl-apply.js'
@@ -16,6 +14,7 @@ import {
   served,
   typeOfKind,
 } from './kube.js'
+import {stringify as toYaml} from './yaml.js'
 
 /** @typedef {import('./common.js').Spec} Spec @typedef {import('./kube.js').ResourceType} ResourceType */
 
