@@ -4,15 +4,16 @@
  * trace), and the next `deskrun up` (or, when `add` stopped before saving anything, the same `add`)
  * converges to exactly what a clean run leaves; a second `up` then changes nothing.
  *
- * The matrix: `fail` at every call of the clean run (15 along add, 19 along up). `hang` and `die` at a
- * spread of 5 calls each: cluster creation, the controller and a scale set install (helm upgrade),
- * kubectl (credentials, or the orphan listing) and a prerequisite check or a listing. Every call for
- * them too would be 48 more cases, about three more minutes on two cores; the spread covers every kind
- * of step.
+ * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 15 calls along add
+ * and 19 along up, so 102 cases (plus the two clean runs they are built from). Each case is a fresh
+ * sandbox.
  *
- * Each case is a fresh sandbox; a few cases run ahead of their `it` (see `Ahead`) so the file stays
- * within a few minutes. No assertion depends on timing: `hang` uses `--timeout 4s` only so that the
- * runner's timeout ends it.
+ * Cases run ahead of their `it`, a few at a time (see `Ahead`): nearly all of a case's time is spent in
+ * child processes, and a hung call waits without using the CPU, so overlapping cases keeps two cores
+ * busy. The file is then bound by the CPU its processes need (about 4 s per case: three deskrun runs and
+ * some 45 fake tool calls), not by waiting. No assertion depends on timing: `hang` uses `--timeout 4s`
+ * only so that the runner's timeout ends it; a shorter one would save nothing (the wait overlaps other
+ * cases) and would leave less margin for the calls before it on a loaded machine.
  */
 import {readFile, writeFile} from 'node:fs/promises'
 
@@ -24,8 +25,17 @@ import {TOKEN, expectOk, sandbox, type Sandbox} from './support.js'
 const CLUSTER = 'deskrun'
 const MANAGED_BY = 'app.kubernetes.io/managed-by'
 const HANG_TIMEOUT = '4s'
-/** Cases in flight at once: two cores, and hung calls wait without working. */
-const AHEAD = 3
+/**
+ * Cases in flight at once. A case keeps about one core busy (deskrun waits while its tool runs), except
+ * for a hung call's wait; the actions alternate, so about one case in three is waiting. 3 to 6 took the
+ * same time on two cores: the cores are the limit.
+ */
+const AHEAD = 4
+/**
+ * How far past the `it` that runs cases may start: far enough that a slow case (a hang) does not hold
+ * the next ones back, near enough that `--grep` for one case runs only a few others.
+ */
+const LOOKAHEAD = 2 * AHEAD
 
 type Action = Fault['action']
 type Calls = Record<FakeToolName, FakeCall[]>
@@ -37,8 +47,6 @@ interface Scenario {
   run(s: Sandbox, extra: string[]): Promise<RunResult>
   /** Calls per tool of a clean run: the matrix is built from them (the first test checks them). */
   calls: Record<FakeToolName, number>
-  /** Where `hang` and `die` are tried: [tool, call number]. */
-  spread: [FakeToolName, number][]
 }
 
 const ADD: Scenario = {
@@ -58,13 +66,6 @@ const ADD: Scenario = {
   // kind: version, get clusters, create. helm: version, list, upgrade arc, (list, upgrade) x 2.
   // kubectl: version, apply credentials, apply the objects of each instance.
   calls: {docker: 1, kind: 3, helm: 7, kubectl: 4},
-  spread: [
-    ['helm', 1],
-    ['kind', 3],
-    ['helm', 3],
-    ['kubectl', 2],
-    ['helm', 7],
-  ],
 }
 
 /** Two installations in the config and no cluster (as after `deskrun cluster delete`): up does everything. */
@@ -97,13 +98,6 @@ const UP: Scenario = {
   // twice (orphans, then the ones to uninstall), then (list, upgrade) per scale set. kubectl: version,
   // get configmaps and secrets (orphans), credentials of each installation, objects of cached.
   calls: {docker: 1, kind: 3, helm: 9, kubectl: 6},
-  spread: [
-    ['kind', 3],
-    ['helm', 3],
-    ['kubectl', 3],
-    ['kubectl', 5],
-    ['helm', 9],
-  ],
 }
 
 interface Snapshot {
@@ -238,84 +232,133 @@ async function cleanRun(scenario: Scenario): Promise<Baseline> {
   }
 }
 
-/** Starts cases ahead of their `it` (a few at a time), so that mocha's serial tests overlap. */
-class Ahead {
-  private readonly started = new Map<number, Promise<void>>()
-  constructor(private readonly jobs: (() => Promise<void>)[]) {}
+const baselines = new Map<Scenario, Promise<Baseline>>()
 
-  run(index: number): Promise<void> {
-    for (let next = index; next < Math.min(index + AHEAD, this.jobs.length); next++) {
-      if (this.started.has(next)) continue
-      const job = this.jobs[next]()
-      job.catch(() => {}) // reported by its own `it`
-      this.started.set(next, job)
-    }
-    return this.started.get(index)!
+/** The clean run of a scenario: run once, by the first test or case that needs it. */
+function baseline(scenario: Scenario): Promise<Baseline> {
+  let clean = baselines.get(scenario)
+  if (!clean) {
+    clean = cleanRun(scenario)
+    clean.catch(() => {}) // reported by the clean run's own `it`
+    baselines.set(scenario, clean)
+  }
+  return clean
+}
+
+interface Case {
+  scenario: Scenario
+  tool: FakeToolName
+  call: number
+  action: Action
+}
+
+/** Each call of the clean run with each action in turn, so that the hang cases are spread out. */
+function casesOf(scenario: Scenario): Case[] {
+  return (Object.entries(scenario.calls) as [FakeToolName, number][]).flatMap(([tool, count]) =>
+    Array.from({length: count}, (_, index) =>
+      (['fail', 'hang', 'die'] as const).map((action) => ({scenario, tool, call: index + 1, action})),
+    ).flat(),
+  )
+}
+
+async function faultCase({scenario, tool, call, action}: Case): Promise<void> {
+  const clean = baseline(scenario) // needed only once the fault has struck: it runs meanwhile
+  const s = await sandbox()
+  try {
+    await scenario.prepare(s)
+    const configBefore = await readFile(s.configFile, 'utf8')
+    s.fake.setFaults([{tool, call, action}])
+    const failed = await scenario.run(s, action === 'hang' ? ['--timeout', HANG_TIMEOUT] : [])
+    s.fake.setFaults([])
+    const {state, calls} = await clean
+    const target = calls[tool][call - 1]
+    if (!target) throw new Error(`the clean run made no call ${call} of ${tool}: see its test`)
+    const output = `exit ${failed.exitCode}\nstderr:\n${failed.stderr}`
+    expect(failed.exitCode, output).to.equal(1)
+    for (const part of expectedMessage(target, action)) expect(flat(failed.stderr), output).to.contain(part)
+    expect(failed.stderr, output).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
+    expect(failed.stderr, output).not.to.match(/TypeError|ReferenceError|fake \w+ crashed/)
+    const fired = (await s.fake.calls()).filter((entry) => entry.fault)
+    expect(fired.map((entry) => [entry.tool, entry.fault])).to.deep.equal([[tool, action]])
+    expect(fired[0].argv).to.deep.equal(target.argv)
+
+    // Nothing lost: the config still loads; what add saved is marked not deployed.
+    const config = await s.config()
+    const saved = config.installations.multi
+    if (scenario === UP) expect(await readFile(s.configFile, 'utf8')).to.equal(configBefore)
+    else if (saved) expect(saved.Deployed).to.equal(false)
+
+    // add stops before saving when a prerequisite fails: then the user runs the same add again.
+    expectOk(scenario === ADD && !saved ? await scenario.run(s, []) : await s.deskrun(['up']))
+    const again = await s.deskrun(['up', '--json'])
+    expectOk(again)
+    expect(JSON.parse(again.stdout).changed).to.deep.equal([])
+    expect(await snapshot(s)).to.deep.equal(state)
+    await s.expectNoLeaks()
+  } finally {
+    await s.fake.cleanup()
   }
 }
+
+/**
+ * Starts cases ahead of their `it`, so that mocha's serial tests overlap: in order, at most AHEAD at a
+ * time and at most LOOKAHEAD past the `it` that runs. A slot is refilled as soon as any case ends, so a
+ * slow case at the head does not hold the next ones back; one queue serves both scenarios, so the second
+ * one's first cases run while the first one's last ones finish.
+ */
+class Ahead {
+  private readonly outcomes: Promise<void>[]
+  private readonly starts: (() => void)[] = []
+  /** The first case not started yet. */
+  private next = 0
+  /** The case whose `it` runs. */
+  private head = 0
+  private running = 0
+
+  constructor(jobs: (() => Promise<void>)[]) {
+    this.outcomes = jobs.map((job, index) => {
+      const outcome = new Promise<void>((start) => (this.starts[index] = start)).then(job).finally(() => {
+        this.running--
+        this.fill()
+      })
+      outcome.catch(() => {}) // reported by its own `it`
+      return outcome
+    })
+  }
+
+  /** The outcome of case `index`; it starts now, or as soon as a slot is free. */
+  run(index: number): Promise<void> {
+    this.head = index
+    this.next = Math.max(this.next, index) // cases whose `it` did not run (--grep) are not started
+    this.fill()
+    return this.outcomes[index]
+  }
+
+  private fill(): void {
+    const end = Math.min(this.head + LOOKAHEAD, this.starts.length)
+    while (this.running < AHEAD && this.next < end) {
+      this.running++
+      this.starts[this.next++]()
+    }
+  }
+}
+
+const cases = [ADD, UP].flatMap(casesOf)
+const ahead = new Ahead(cases.map((entry) => () => faultCase(entry)))
 
 for (const scenario of [ADD, UP]) {
   describe(`faults along ${scenario.title}`, function () {
     this.timeout(180_000)
-    let clean: Promise<Baseline> | undefined
-    /** Run once, by the first test that needs it. */
-    const baseline = () => (clean ??= cleanRun(scenario))
 
     it('a clean run: records the calls of each tool and the state it leaves', async () => {
-      const {calls, state} = await baseline()
+      const {calls, state} = await baseline(scenario)
       const counts = Object.fromEntries(Object.entries(calls).map(([tool, calls]) => [tool, calls.length]))
-      expect(counts, 'calls per tool (update `calls` and `spread` above)').to.deep.equal(scenario.calls)
+      expect(counts, 'calls per tool (update `calls` above)').to.deep.equal(scenario.calls)
       expect(state.releases).to.have.length(3)
       for (const call of Object.values(calls).flat()) stepOf(call)
     })
 
-    const cases: {tool: FakeToolName; call: number; action: Action}[] = []
-    for (const [tool, count] of Object.entries(scenario.calls) as [FakeToolName, number][])
-      for (let call = 1; call <= count; call++) cases.push({tool, call, action: 'fail'})
-    for (const action of ['hang', 'die'] as const)
-      for (const [tool, call] of scenario.spread) cases.push({tool, call, action})
-
-    const ahead = new Ahead(
-      cases.map(({tool, call, action}) => async () => {
-        const {state, calls} = await baseline()
-        const target = calls[tool][call - 1]
-        const s = await sandbox()
-        try {
-          await scenario.prepare(s)
-          const configBefore = await readFile(s.configFile, 'utf8')
-          s.fake.setFaults([{tool, call, action}])
-          const failed = await scenario.run(s, action === 'hang' ? ['--timeout', HANG_TIMEOUT] : [])
-          s.fake.setFaults([])
-          const output = `exit ${failed.exitCode}\nstderr:\n${failed.stderr}`
-          expect(failed.exitCode, output).to.equal(1)
-          for (const part of expectedMessage(target, action))
-            expect(flat(failed.stderr), output).to.contain(part)
-          expect(failed.stderr, output).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
-          expect(failed.stderr, output).not.to.match(/TypeError|ReferenceError|fake \w+ crashed/)
-          const fired = (await s.fake.calls()).filter((entry) => entry.fault)
-          expect(fired.map((entry) => [entry.tool, entry.fault])).to.deep.equal([[tool, action]])
-          expect(fired[0].argv).to.deep.equal(target.argv)
-
-          // Nothing lost: the config still loads; what add saved is marked not deployed.
-          const config = await s.config()
-          const saved = config.installations.multi
-          if (scenario === UP) expect(await readFile(s.configFile, 'utf8')).to.equal(configBefore)
-          else if (saved) expect(saved.Deployed).to.equal(false)
-
-          // add stops before saving when a prerequisite fails: then the user runs the same add again.
-          expectOk(scenario === ADD && !saved ? await scenario.run(s, []) : await s.deskrun(['up']))
-          const again = await s.deskrun(['up', '--json'])
-          expectOk(again)
-          expect(JSON.parse(again.stdout).changed).to.deep.equal([])
-          expect(await snapshot(s)).to.deep.equal(state)
-          await s.expectNoLeaks()
-        } finally {
-          await s.fake.cleanup()
-        }
-      }),
-    )
-    for (const [index, {tool, call, action}] of cases.entries()) {
-      it(`${action} at ${tool} call ${call}`, () => ahead.run(index))
-    }
+    for (const [index, {tool, call, action}] of cases.entries())
+      if (cases[index].scenario === scenario) it(`${action} at ${tool} call ${call}`, () => ahead.run(index))
   })
 }
