@@ -19,7 +19,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
-import type {Fault, FakeCall, FakeToolName, RunResult} from '../helpers/fake-tools.js'
+import {unwrap, type Fault, type FakeCall, type FakeToolName, type RunResult} from '../helpers/fake-tools.js'
 import {TOKEN, expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
@@ -157,9 +157,6 @@ async function callsByTool(s: Sandbox): Promise<Calls> {
   return {docker: of('docker'), kind: of('kind'), helm: of('helm'), kubectl: of('kubectl')}
 }
 
-/** oclif wraps the error at the terminal width behind " ›   ": one line again. */
-const flat = (text: string) => text.replaceAll(/\s*›\s*/g, ' ').replaceAll(/\s+/g, ' ')
-
 /** The words deskrun uses for the step that made this call (see src/lib/tools). */
 function stepOf(call: FakeCall): string {
   const [verb, ...rest] = call.argv
@@ -275,7 +272,7 @@ async function faultCase({scenario, tool, call, action}: Case): Promise<void> {
     if (!target) throw new Error(`the clean run made no call ${call} of ${tool}: see its test`)
     const output = `exit ${failed.exitCode}\nstderr:\n${failed.stderr}`
     expect(failed.exitCode, output).to.equal(1)
-    for (const part of expectedMessage(target, action)) expect(flat(failed.stderr), output).to.contain(part)
+    for (const part of expectedMessage(target, action)) expect(unwrap(failed.stderr), output).to.contain(part)
     expect(failed.stderr, output).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
     expect(failed.stderr, output).not.to.match(/TypeError|ReferenceError|fake \w+ crashed/)
     const fired = (await s.fake.calls()).filter((entry) => entry.fault)
