@@ -9,12 +9,13 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {execa} from 'execa'
+import {execa, type Result} from 'execa'
 
 import {setReleaseStatus} from '../fake-tools/lib/state.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const FAKES_BIN = path.join(REPO_ROOT, 'test', 'fake-tools', 'bin')
+const DESKRUN_BIN = path.join(REPO_ROOT, 'bin', 'run.js')
 
 export type FakeToolName = 'kind' | 'helm' | 'kubectl' | 'docker'
 export const ALL_FAKE_TOOLS: readonly FakeToolName[] = ['docker', 'helm', 'kind', 'kubectl']
@@ -221,32 +222,18 @@ export class FakeTools {
 
   /** Runs `node bin/run.js ...args` (the deskrun CLI) in the sandbox. */
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
-    return this.exec(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], options)
+    return toRunResult(await this.spawn(process.execPath, [DESKRUN_BIN, ...args], options))
   }
 
   /** Starts deskrun in the background: watch its stderr, signal it, then await its result. */
   start(args: string[], options: RunOptions = {}): Running {
-    const child = execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), ...args], {
-      env: this.env(options),
-      extendEnv: false,
-      cwd: this.homeDir,
-      stdin: 'ignore',
-      timeout: options.timeoutMs ?? 120_000,
-      reject: false,
-      stripFinalNewline: false,
-    })
+    const child = this.spawn(process.execPath, [DESKRUN_BIN, ...args], {timeoutMs: 120_000, ...options})
     let stderr = ''
     let exited = false
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const result = child.then((done): RunResult => {
+    const result = child.then((done) => {
       exited = true
-      return {
-        exitCode: done.exitCode,
-        stdout: String(done.stdout ?? ''),
-        stderr: String(done.stderr ?? ''),
-        timedOut: Boolean(done.timedOut),
-        signal: done.signal,
-      }
+      return toRunResult(done)
     })
     return {
       result,
@@ -267,7 +254,7 @@ export class FakeTools {
 
   /** Runs one fake directly, as deskrun would find it on PATH. */
   async tool(tool: FakeToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
-    return this.exec(path.join(this.binDir, tool), args, options)
+    return toRunResult(await this.spawn(path.join(this.binDir, tool), args, options))
   }
 
   async calls(tool?: FakeToolName): Promise<FakeCall[]> {
@@ -357,8 +344,8 @@ export class FakeTools {
     return dir
   }
 
-  private async exec(file: string, args: string[], options: RunOptions): Promise<RunResult> {
-    const result = await execa(file, args, {
+  private spawn(file: string, args: string[], options: RunOptions) {
+    return execa(file, args, {
       env: this.env(options),
       extendEnv: false,
       cwd: this.homeDir,
@@ -368,12 +355,15 @@ export class FakeTools {
       reject: false,
       stripFinalNewline: false,
     })
-    return {
-      exitCode: result.exitCode,
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
-      timedOut: Boolean(result.timedOut),
-      signal: result.signal,
-    }
+  }
+}
+
+function toRunResult(done: Result): RunResult {
+  return {
+    exitCode: done.exitCode,
+    stdout: String(done.stdout ?? ''),
+    stderr: String(done.stderr ?? ''),
+    timedOut: Boolean(done.timedOut),
+    signal: done.signal,
   }
 }
