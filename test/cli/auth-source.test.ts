@@ -60,27 +60,7 @@ describe('credential source', function () {
   })
 
   it('a config without AuthSource (by hand, or from the original deskrun) shows source "config"', async () => {
-    const config = await s.config()
-    config.installations = {
-      old: {
-        Name: 'old',
-        Repository: REPO,
-        ContainerMode: 'kubernetes',
-        MinRunners: 1,
-        MaxRunners: 5,
-        AuthType: 'pat',
-        AuthValue: TOKEN,
-      },
-      empty: {
-        Repository: REPO,
-        ContainerMode: 'kubernetes',
-        MinRunners: 1,
-        MaxRunners: 5,
-        AuthType: 'pat',
-        AuthValue: '',
-      },
-    }
-    await writeFile(s.configFile, JSON.stringify(config, null, 2))
+    await s.writeInstallations({old: {Name: 'old'}, empty: {AuthValue: ''}})
     expect(await listed()).to.deep.equal({
       old: {type: 'pat', set: true, source: 'config'},
       empty: {type: 'pat', set: false, source: 'config'},
@@ -88,19 +68,7 @@ describe('credential source', function () {
   })
 
   it('an AuthSource deskrun does not know is reported, without the value', async () => {
-    const config = await s.config()
-    config.installations = {
-      odd: {
-        Repository: REPO,
-        ContainerMode: 'kubernetes',
-        MinRunners: 1,
-        MaxRunners: 5,
-        AuthType: 'pat',
-        AuthValue: TOKEN,
-        AuthSource: 'keychain',
-      },
-    }
-    await writeFile(s.configFile, JSON.stringify(config, null, 2))
+    await s.writeInstallations({odd: {AuthSource: 'keychain'}})
     const result = await s.deskrun(['list', '--json'])
     expect(result.exitCode).to.equal(1)
     expect(JSON.parse(result.stdout).error.message).to.contain(

@@ -15,12 +15,12 @@
  * only so that the runner's timeout ends it; a shorter one would save nothing (the wait overlaps other
  * cases) and would leave less margin for the calls before it on a loaded machine.
  */
-import {readFile, writeFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
 import {unwrap, type Fault, type FakeCall, type FakeToolName, type RunResult} from '../helpers/fake-tools.js'
-import {TOKEN, expectOk, sandbox, type Sandbox} from './support.js'
+import {expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
 const MANAGED_BY = 'app.kubernetes.io/managed-by'
@@ -72,26 +72,18 @@ const ADD: Scenario = {
 const UP: Scenario = {
   title: 'up from a config with two installations and no cluster',
   async prepare(s) {
-    const installation = (name: string, fields: Record<string, unknown>) => ({
-      Name: name,
-      Repository: 'https://github.com/owner/repo',
-      AuthType: 'pat',
-      AuthValue: TOKEN,
-      Deployed: false,
-      ...fields,
-    })
-    const config = await s.config()
-    config.installations = {
-      solo: installation('solo', {ContainerMode: 'kubernetes', MinRunners: 1, MaxRunners: 3, Instances: 1}),
-      cached: installation('cached', {
+    await s.writeInstallations({
+      solo: {Name: 'solo', Deployed: false, MaxRunners: 3, Instances: 1},
+      cached: {
+        Name: 'cached',
+        Deployed: false,
         ContainerMode: 'cached-privileged-kubernetes',
         MinRunners: 0,
         MaxRunners: 2,
         Instances: 1,
         CachePaths: [{Target: '/var/lib/docker'}],
-      }),
-    }
-    await writeFile(s.configFile, JSON.stringify(config, null, 2))
+      },
+    })
   },
   run: (s, extra) => s.deskrun(['up', ...extra]),
   // kind: version, get clusters, create. helm: version, list controller, upgrade arc, list scale sets

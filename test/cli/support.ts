@@ -30,6 +30,11 @@ export interface Sandbox {
   /** `deskrun add NAME --repository REPO` with the token from a file, plus extra flags. */
   add(name: string, ...extra: string[]): Promise<RunResult>
   config(): Promise<Record<string, any>>
+  /**
+   * Replaces the config's installations with these, written as a user (or the original deskrun) would:
+   * each is a PAT installation of REPO in kubernetes mode, 1 to 5 runners, unless `fields` say otherwise.
+   */
+  writeInstallations(installations: Record<string, Record<string, unknown>>): Promise<void>
   /** Fails when any recorded argv, stdout or stderr holds a test credential. */
   expectNoLeaks(): Promise<void>
 }
@@ -67,6 +72,24 @@ export async function sandbox(): Promise<Sandbox> {
     add: (name, ...extra) =>
       deskrun(['add', name, '--repository', REPO, '--auth-value-file', tokenFile, ...extra]),
     config: async () => JSON.parse(await readFile(configFile, 'utf8')),
+    async writeInstallations(installations) {
+      const config = JSON.parse(await readFile(configFile, 'utf8'))
+      config.installations = Object.fromEntries(
+        Object.entries(installations).map(([name, fields]) => [
+          name,
+          {
+            Repository: REPO,
+            ContainerMode: 'kubernetes',
+            MinRunners: 1,
+            MaxRunners: 5,
+            AuthType: 'pat',
+            AuthValue: TOKEN,
+            ...fields,
+          },
+        ]),
+      )
+      await writeFile(configFile, JSON.stringify(config, null, 2))
+    },
     async expectNoLeaks() {
       const calls = await fake.calls()
       const texts = [
