@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, symlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -11,6 +11,24 @@ describe('doctor: facts of this machine', () => {
     const disk = await realFacts().disk(path.join(os.tmpdir(), 'deskrun-no-such', 'cache'))
     expect(disk?.path).to.equal(os.tmpdir())
     expect(disk?.freeBytes).to.be.a('number').greaterThan(0)
+  })
+
+  it('tells tmpfs from a disk as /proc/self/mountinfo does, for a folder that does not exist yet', async function () {
+    if (process.platform !== 'linux') this.skip()
+    // mountinfo: "... mount-point options ... - fstype source ..."; the last mount on a point wins.
+    const types = new Map(
+      (await readFile('/proc/self/mountinfo', 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.split(' ')[4], line.split(' - ')[1].split(' ')[0]] as const),
+    )
+    const checked = ['/dev/shm', '/'].filter((point) => types.has(point))
+    expect(checked).not.to.deep.equal([])
+    for (const point of checked) {
+      const disk = await realFacts().disk(path.join(point, 'deskrun-no-such', 'cache'))
+      expect(disk?.path).to.equal(point)
+      expect(disk?.type === 'tmpfs', `${point} is ${types.get(point)}`).to.equal(types.get(point) === 'tmpfs')
+    }
   })
 
   it('reads kernel settings on Linux and nothing elsewhere', async function () {
