@@ -32,7 +32,7 @@ export const installationFlags = {
     char: 'c',
     summary: 'Path to keep between jobs, as PATH or HOST_FOLDER:PATH (repeatable).',
     description:
-      'Each path is backed by a folder under the cache root on this machine (default /tmp/github-runner-cache/NAME/cache-N), so it survives jobs and cluster rebuilds.',
+      'Each path is backed by a folder under the cache root on this machine (~/.cache/deskrun/NAME/cache-N for a new config; `cache_root` in the config moves it), so it survives jobs and cluster rebuilds.',
     multiple: true,
     helpGroup: 'RUNNER',
   }),

@@ -1,7 +1,7 @@
 import {loadConfig, updateConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
-import {parseCacheFlag} from '../installation/caches.js'
+import {parseCacheFlag, sharedFolderProblems} from '../installation/caches.js'
 import {readCredentials, type CredentialFlags, type CredentialSource} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
 import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
@@ -46,18 +46,20 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
   const plan = planFor(config, installation, context.modes)
-  await checkPrerequisites(context, config)
+  const withNew = (current: DeskrunConfig): DeskrunConfig => ({
+    ...current,
+    installations: {
+      ...current.installations,
+      [installation.name]: {...installation, deployed: false, authSource},
+    },
+  })
+  // The checks judge the config as it will be, so that the new installation's caches count.
+  await checkPrerequisites(context, withNew(config))
 
   const saved = await updateConfig(
     (current) => {
       checkNew(current, installation, context)
-      return {
-        ...current,
-        installations: {
-          ...current.installations,
-          [installation.name]: {...installation, deployed: false, authSource},
-        },
-      }
+      return withNew(current)
     },
     {onNote: context.note},
   )
@@ -129,6 +131,13 @@ function checkNew(config: DeskrunConfig, installation: Installation, context: Ac
     cacheRoot: config.cacheRoot,
     otherInstallations: Object.values(config.installations),
   })
+  // On macOS every host folder reaches Docker through its VM's file sharing (docs/caches.md).
+  if ((context.platform ?? process.platform) === 'darwin')
+    problems.push(
+      ...sharedFolderProblems(installation.caches, 'macOS').map(
+        (problem) => `${problem} Leave that --cache out; the other caches work.`,
+      ),
+    )
   if (config.installations[installation.name])
     problems.push(
       `An installation named "${installation.name}" already exists. Remove it first (deskrun remove ${installation.name}) or pick another name.`,

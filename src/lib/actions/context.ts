@@ -14,14 +14,19 @@ export interface ActionContext {
   tools: (clusterName: string) => Tools
   /** Under --json progress is silent. */
   json: boolean
-  /** One-line notes for the user (stderr), e.g. a repaired file permission. */
-  note: (message: string) => void
+  /**
+   * Notes for the user (stderr), e.g. a repaired file permission or a host warning; `fix` is a line
+   * to act on (often a command to paste), printed as it is.
+   */
+  note: (message: string, fix?: string) => void
   /** --yes: install missing tools without asking. */
   yes: boolean
   /** --timeout, also for the prerequisite checks (which never wait longer than CHECK_TIMEOUT_MS). */
   timeoutMs?: number
   /** Aborted on Ctrl-C / SIGTERM, so that a hung prerequisite check is stopped too. */
   signal?: AbortSignal
+  /** The host's platform (process.platform unless a test says otherwise). */
+  platform?: NodeJS.Platform
 }
 
 /** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */

@@ -96,7 +96,7 @@ function fileSchema(originalShape: boolean): SchemaObject {
       cache_root: {
         type: 'string',
         pattern: '^/',
-        expected: 'an absolute host path such as /tmp/github-runner-cache',
+        expected: 'an absolute host path such as /home/me/.cache/deskrun',
       },
       chart_version: {
         type: 'string',

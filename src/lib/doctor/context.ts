@@ -2,6 +2,7 @@
 import os from 'node:os'
 
 import {DeskrunError} from '../errors.js'
+import type {CacheSpec} from '../installation/types.js'
 import type {RunOptions, RunResult, ToolRunner} from '../tools/runner.js'
 import type {ToolName} from '../tools/prerequisites.js'
 import type {SystemFacts} from './facts.js'
@@ -23,6 +24,8 @@ export interface DoctorContext {
   configFile: string
   /** How many installations the config has: without any, no cluster or controller is expected yet. */
   installations: number
+  /** The `--cache` entries of each installation that has any. */
+  caches: Record<string, CacheSpec[]>
   /** The pinned version `deskrun doctor --fix` would install here, or undefined when there is none. */
   provisionable: (tool: VersionedTool) => string | undefined
 }
@@ -32,6 +35,8 @@ export interface CheckState {
   results: Map<CheckId, Check>
   clusterExists?: boolean
   clusterReachable?: boolean
+  /** Docker Desktop (on any platform) runs the daemon in a VM that sees host folders through file sharing. */
+  dockerDesktop?: boolean
 }
 
 /** True when the check ran and did not fail (a warning is usable). */

@@ -11,7 +11,13 @@ import {configPath} from '../settings.js'
 import {deskrunBinDir} from '../tools/prerequisites.js'
 import {ToolRunner} from '../tools/runner.js'
 import {checkCacheMount, checkCluster, checkController} from './checks/cluster.js'
-import {checkCacheRoot, checkCgroup, checkInotify} from './checks/system.js'
+import {
+  checkCacheLifetime,
+  checkCacheRoot,
+  checkCgroup,
+  checkInotify,
+  checkSharedDataRoots,
+} from './checks/system.js'
 import {checkDocker, checkTool} from './checks/tools.js'
 import type {CheckState, DoctorContext, Runner} from './context.js'
 import {realFacts, type SystemFacts} from './facts.js'
@@ -29,6 +35,8 @@ const CHECKS: [CheckId, CheckFn][] = [
   ['cache-mount', checkCacheMount],
   ['controller', checkController],
   ['cache-root', checkCacheRoot],
+  ['cache-lifetime', checkCacheLifetime],
+  ['shared-data-root', checkSharedDataRoots],
   ['inotify', checkInotify],
   ['cgroup', checkCgroup],
 ]
@@ -86,6 +94,11 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
     chartVersion: config.chartVersion,
     configFile: configPath(env),
     installations: Object.keys(config.installations).length,
+    caches: Object.fromEntries(
+      Object.values(config.installations)
+        .filter((installation) => installation.caches.length > 0)
+        .map((installation) => [installation.name, installation.caches]),
+    ),
     provisionable: (tool) => (artifactFor(catalog, tool, platform) ? catalog[tool].version : undefined),
   }
 }

@@ -6,7 +6,6 @@
 import path from 'node:path'
 
 import {UsageError} from '../errors.js'
-import {DEFAULT_CACHE_ROOT} from '../settings.js'
 import type {CacheMount, CacheSpec} from './types.js'
 
 const posix = path.posix
@@ -25,7 +24,8 @@ export interface InstanceRef {
   count: number
 }
 
-const FLAG_EXAMPLE = `for example --cache /var/lib/docker or --cache ${DEFAULT_CACHE_ROOT}/shared-docker:/var/lib/docker`
+const FLAG_EXAMPLE =
+  'for example --cache /var/lib/docker or --cache ~/.cache/deskrun/shared-docker:/var/lib/docker'
 
 /** Problems with one path of a `--cache` value; `role` says which part it is. */
 function pathProblem(value: string, role: 'path' | 'source'): string | undefined {
@@ -136,4 +136,33 @@ export function resolveCaches(
       nodePath: posix.join(nodeCacheRoot, posix.relative(cacheRoot, hostPath)),
     }
   })
+}
+
+/**
+ * Where container engines keep images, layers and containers: Docker, containerd, BuildKit and
+ * Podman/Buildah, rootful or rootless. Such a folder needs a filesystem that overlay2 can use.
+ */
+const DAEMON_DATA_ROOT =
+  /^(\/var\/lib\/(docker|containerd|buildkit|containers)|\/.+\/\.local\/share\/(docker|containers))$/
+
+/** True when a cache's path in the job is a container engine's data root. */
+export function isDaemonDataRoot(target: string): boolean {
+  return DAEMON_DATA_ROOT.test(normalisePath(target))
+}
+
+/**
+ * Caches that cannot work where Docker runs in a VM (macOS, Docker Desktop): the VM sees the cache
+ * root through file sharing (virtiofs, gRPC FUSE), where overlay2 cannot mount, so a daemon with its
+ * data root there falls back to the slow vfs driver or fails (docker-library/docker 342, 343, 389).
+ * `host` names the machine in the message, e.g. "macOS".
+ */
+export function sharedFolderProblems(caches: readonly CacheSpec[], host: string): string[] {
+  return caches
+    .filter((cache) => isDaemonDataRoot(cache.target))
+    .map(
+      (cache) =>
+        `--cache ${normalisePath(cache.target)}: on ${host} Docker runs in a VM that sees the cache root through ` +
+        'file sharing, and a container engine cannot keep its data there (overlay2 cannot mount on it; the ' +
+        "jobs' daemon falls back to the slow vfs driver or fails).",
+    )
 }

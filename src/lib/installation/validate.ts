@@ -3,7 +3,7 @@
  * fixes it and never repeats a token or key.
  */
 import type {ContainerMode} from '../modes/api.js'
-import {DEFAULT_CACHE_ROOT} from '../settings.js'
+import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
 import {instanceNames, nameProblems} from './naming.js'
 import type {Installation} from './types.js'
@@ -253,7 +253,7 @@ export type ModeInfo = Pick<ContainerMode, 'name' | 'takesCaches' | 'validate'>
 export interface ValidationOptions {
   /** The container modes deskrun knows (built-in and from plugins). */
   modes: readonly ModeInfo[]
-  /** Host folder that must hold explicit cache sources; default DEFAULT_CACHE_ROOT. */
+  /** Host folder that must hold explicit cache sources; default: the original's, as in a config without one. */
   cacheRoot?: string
   /** Other installations of the config, to catch scale set names used twice. */
   otherInstallations?: ReadonlyArray<Pick<Installation, 'name' | 'instances'>>
@@ -340,7 +340,7 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...urlProblems(inst.repository),
     ...modeProblems(inst, opts.modes),
     ...scalingProblems(inst),
-    ...cacheProblems(inst.caches, {cacheRoot: opts.cacheRoot ?? DEFAULT_CACHE_ROOT}),
+    ...cacheProblems(inst.caches, {cacheRoot: opts.cacheRoot ?? ORIGINAL_CACHE_ROOT}),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
   ]

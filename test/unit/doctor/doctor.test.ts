@@ -60,6 +60,7 @@ describe('deskrun doctor (the report)', function () {
       'cache-mount:ok',
       'controller:ok',
       'cache-root:ok',
+      'cache-lifetime:ok',
       'inotify:ok',
       'cgroup:ok',
     ])

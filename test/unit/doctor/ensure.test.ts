@@ -1,10 +1,11 @@
-import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, readdir, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {expect} from 'chai'
 
 import {emptyConfig} from '../../../src/lib/config/convert.js'
+import type {DeskrunConfig} from '../../../src/lib/config/types.js'
 import {realFacts} from '../../../src/lib/doctor/facts.js'
 import {ensurePrerequisites, type EnsureOptions} from '../../../src/lib/doctor/ensure.js'
 import {DeskrunError} from '../../../src/lib/errors.js'
@@ -165,5 +166,79 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
     expect(canPrompt({CI: 'true'}, tty)).to.equal(false)
     expect(canPrompt({}, {stdin: {isTTY: false}, stderr: {isTTY: true}})).to.equal(false)
     expect(canPrompt({}, {stdin: {isTTY: true}, stderr: {}})).to.equal(false)
+  })
+
+  describe('where the caches live', () => {
+    /** A config whose one installation caches /var/lib/docker under `cacheRoot`. */
+    const withCaches = (cacheRoot: string): DeskrunConfig => ({
+      ...emptyConfig(),
+      cacheRoot,
+      installations: {
+        'docker-runner': {
+          name: 'docker-runner',
+          repository: 'https://github.com/owner/repo',
+          mode: 'cached-privileged-kubernetes',
+          minRunners: 1,
+          maxRunners: 1,
+          instances: 1,
+          caches: [{target: '/var/lib/docker'}],
+          labels: [],
+          auth: {type: 'pat', token: 'unused'},
+          deployed: true,
+        },
+      },
+    })
+    const inMemory = () => {
+      machine.disk = {path: '/tmp', type: 'tmpfs', freeBytes: 16e9}
+    }
+
+    /** Runs the checks as `add`/`up` do on a terminal, and returns the cache lifetime warnings. */
+    async function lifetimeWarnings(config: DeskrunConfig, json = false): Promise<[string, string?][]> {
+      const heard: [string, string?][] = []
+      await ensurePrerequisites(
+        setup({config, json, onWarning: (message, fix) => heard.push([message, fix])}),
+      )
+      return heard.filter(([message]) => message.startsWith('Cache lifetime'))
+    }
+
+    it('are checked only for a config with caches', async () => {
+      inMemory()
+      const without = await ensurePrerequisites(setup({json: false}))
+      expect(without.map((check) => check.id)).not.to.include('cache-lifetime')
+      const checks = await ensurePrerequisites(setup({config: withCaches('/tmp/cache'), json: false}))
+      expect(checks.map((check) => check.id)).to.include('cache-lifetime')
+    })
+
+    it('warn once per cache root, with the fix as a line of its own', async () => {
+      inMemory()
+      const first = await lifetimeWarnings(withCaches('/tmp/cache'))
+      expect(first).to.have.length(1)
+      expect(first[0][0])
+        .to.contain('/tmp/cache: it is on tmpfs')
+        .and.contain('shown once for this cache root; deskrun doctor shows it again')
+      expect(first[0][1]).to.match(/^node -e '[^\n]*' [^\n]+ && deskrun cluster delete && deskrun up$/)
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'))).to.deep.equal([])
+      expect(await lifetimeWarnings(withCaches('/tmp/other'))).to.have.length(1)
+      expect(JSON.parse(await readFile(path.join(home, 'shown-warnings.json'), 'utf8'))).to.have.keys(
+        'cache-lifetime /tmp/cache',
+        'cache-lifetime /tmp/other',
+      )
+    })
+
+    it('warn again when something new is found there', async () => {
+      inMemory()
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'))).to.have.length(1)
+      machine.tmpfiles = [{path: '/usr/lib/tmpfiles.d/tmp.conf', text: 'q /tmp 1777 root root 10d\n'}]
+      const again = await lifetimeWarnings(withCaches('/tmp/cache'))
+      expect(again).to.have.length(1)
+      expect(again[0][0]).to.contain('unused for 10d')
+    })
+
+    it('are neither shown nor remembered under --json', async () => {
+      inMemory()
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'), true)).to.deep.equal([])
+      expect(await readdir(home)).to.deep.equal([])
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'))).to.have.length(1)
+    })
   })
 })

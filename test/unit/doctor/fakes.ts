@@ -1,5 +1,6 @@
 /** A machine described in data: what the tools answer, and what /proc, statfs and PATH would say. */
 import {DeskrunError} from '../../../src/lib/errors.js'
+import type {ConfigFile} from '../../../src/lib/doctor/cleanup.js'
 import type {DoctorContext} from '../../../src/lib/doctor/context.js'
 import type {DiskFacts, SystemFacts} from '../../../src/lib/doctor/facts.js'
 import type {RunOptions, RunResult} from '../../../src/lib/tools/runner.js'
@@ -30,6 +31,8 @@ export interface Machine {
   sysctl: Record<string, number>
   cgroup?: 1 | 2
   disk?: DiskFacts
+  /** The effective tmpfiles.d files; undefined: systemd does not run this host. */
+  tmpfiles?: ConfigFile[]
   programs: Record<string, ToolLocation>
 }
 
@@ -40,6 +43,7 @@ export function fakeFacts(machine: Machine): SystemFacts {
     sysctl: async (name) => machine.sysctl[name],
     cgroupVersion: async () => machine.cgroup,
     disk: async () => machine.disk,
+    tmpfiles: async () => machine.tmpfiles,
     locate: async (program) => machine.programs[program],
   }
 }
@@ -132,6 +136,7 @@ export function context(
     chartVersion: '0.14.2',
     configFile: '/home/dev/.deskrun/config.json',
     installations: 1,
+    caches: {},
     provisionable: (tool) => ({kind: 'v0.29.0', helm: 'v3.18.4', kubectl: 'v1.33.7'})[tool],
     ...overrides,
   }

@@ -2,7 +2,7 @@
 import {DeskrunError} from '../../errors.js'
 import {installHint} from '../../tools/prerequisites.js'
 import type {ToolLocation} from '../../tools/prerequisites.js'
-import {attempt, firstLine, tildify, type DoctorContext} from '../context.js'
+import {attempt, firstLine, tildify, type CheckState, type DoctorContext} from '../context.js'
 import {fail, ok, warn, type Check} from '../types.js'
 import {MINIMUM_VERSIONS, VERSION_ARGS, isTooOld, parseToolVersion, type VersionedTool} from '../versions.js'
 
@@ -61,7 +61,7 @@ interface DockerVersion {
   } | null
 }
 
-export async function checkDocker(ctx: DoctorContext): Promise<Check> {
+export async function checkDocker(ctx: DoctorContext, state?: CheckState): Promise<Check> {
   const base = {id: 'docker', title: 'Docker'} as const
   const location = await ctx.facts.locate('docker')
   if (!location) {
@@ -91,6 +91,8 @@ export async function checkDocker(ctx: DoctorContext): Promise<Check> {
   }
 
   const server = info.Server
+  // `docker version` names Docker Desktop's engine "Docker Desktop 4.37.1 (178610)", on every platform.
+  if (state) state.dockerDesktop = /^Docker Desktop\b/.test(server.Platform?.Name ?? '')
   const podman = /podman/i.test(output)
   const found = `${podman ? 'Podman' : 'Docker Engine'} ${server.Version} (API ${server.ApiVersion ?? '?'}, ${server.Os ?? '?'}/${server.Arch ?? '?'})`
   const tool = {...location, version: server.Version}
