@@ -1,3 +1,6 @@
+import {existsSync, statSync} from 'node:fs'
+import path from 'node:path'
+
 import {expect} from 'chai'
 
 import {FakeTools, type KubeObject, type RunResult} from '../helpers/fake-tools.js'
@@ -6,13 +9,14 @@ const CHARTS = 'oci://ghcr.io/actions/actions-runner-controller-charts'
 const CONTROLLER = `${CHARTS}/gha-runner-scale-set-controller`
 const SCALE_SET = `${CHARTS}/gha-runner-scale-set`
 const CTX = ['--kube-context', 'kind-deskrun']
-const KIND_CONFIG = `kind: Cluster
+/** A cluster config that mounts `hostPath` into the node (at the same path). */
+const kindConfig = (hostPath: string) => `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
   - role: control-plane
     extraMounts:
-      - hostPath: /tmp/github-runner-cache
-        containerPath: /tmp/github-runner-cache
+      - hostPath: ${hostPath}
+        containerPath: /var/lib/deskrun/cache
 `
 
 function scaleSetValues(extra: Record<string, unknown> = {}): string {
@@ -43,12 +47,19 @@ describe('fake tools', function () {
   })
 
   const kind = (args: string[], input?: string) => fakes.tool('kind', args, {input})
+  /** The host folder the test clusters mount: inside the sandbox, since the fake kind creates it. */
+  const hostFolder = () => path.join(fakes.root, 'cache')
   const helm = (args: string[], input?: string) => fakes.tool('helm', [...args, ...CTX], {input})
   const kubectl = (args: string[], input?: string) =>
     fakes.tool('kubectl', ['--context', 'kind-deskrun', ...args], {input})
 
   async function cluster(): Promise<void> {
-    ok(await kind(['create', 'cluster', '--name', 'deskrun', '--config', '-', '--wait', '120s'], KIND_CONFIG))
+    ok(
+      await kind(
+        ['create', 'cluster', '--name', 'deskrun', '--config', '-', '--wait', '120s'],
+        kindConfig(hostFolder()),
+      ),
+    )
   }
 
   async function controller(version = '0.14.2'): Promise<void> {
@@ -105,7 +116,9 @@ describe('fake tools', function () {
       expect(none.stderr).to.equal('No kind clusters found.\n')
       expect(ok(await kind(['version'])).stdout).to.equal('kind v0.29.0 go1.24.2 linux/amd64\n')
 
-      const created = ok(await kind(['create', 'cluster', '--name=deskrun', '--config=-'], KIND_CONFIG))
+      const created = ok(
+        await kind(['create', 'cluster', '--name=deskrun', '--config=-'], kindConfig(hostFolder())),
+      )
       expect(created.stderr)
         .to.contain('Creating cluster "deskrun" ...')
         .and.contain('Set kubectl context to "kind-deskrun"')
@@ -150,17 +163,27 @@ describe('fake tools', function () {
       )
       const typo = await kind(
         ['create', 'cluster', '--config', '-'],
-        KIND_CONFIG.replace('extraMounts', 'extraMount'),
+        kindConfig(hostFolder()).replace('extraMounts', 'extraMount'),
       )
       expect(typo.stderr).to.contain('json: unknown field "extraMount"')
       const noHost = await kind(
         ['create', 'cluster', '--config', '-'],
-        KIND_CONFIG.replace('hostPath: /tmp/github-runner-cache\n        ', ''),
+        kindConfig(hostFolder()).replace(`hostPath: ${hostFolder()}\n        `, ''),
       )
       expect(noHost.exitCode).to.equal(1)
       expect(await fakes.clusters()).to.deep.equal([])
       const flag = await kind(['create', 'cluster', '--nme', 'x'])
       expect([flag.exitCode, flag.stderr]).to.deep.equal([1, 'ERROR: unknown flag: --nme\n'])
+    })
+
+    it('creates a missing extraMounts host folder like Docker does for --volume, mode 0755', async () => {
+      const folder = path.join(hostFolder(), 'nested')
+      const refused = await kind(['create', 'cluster', '--config', '-'], `${kindConfig(folder)}x: 1\n`)
+      expect(refused.exitCode).to.equal(1)
+      expect(existsSync(folder), 'no folder for a config kind refuses').to.equal(false)
+      ok(await kind(['create', 'cluster', '--config', '-'], kindConfig(folder)))
+      expect(statSync(folder).isDirectory()).to.equal(true)
+      expect(statSync(folder).mode & 0o777).to.equal(0o755)
     })
 
     it('shows the node container and its mounts through docker inspect', async () => {
@@ -171,8 +194,8 @@ describe('fake tools', function () {
       )
       expect(mounts[0]).to.deep.include({
         Type: 'bind',
-        Source: '/tmp/github-runner-cache',
-        Destination: '/tmp/github-runner-cache',
+        Source: hostFolder(),
+        Destination: '/var/lib/deskrun/cache',
         RW: true,
       })
       expect(mounts.map((m: {Destination: string}) => m.Destination)).to.include('/lib/modules')
@@ -334,6 +357,73 @@ describe('fake tools', function () {
       )
       expect(discovery.exitCode).to.equal(0)
       expect(await fakes.releases()).to.have.length(2)
+    })
+
+    it("puts the user's init containers after the chart's own, as autoscalingrunnerset.yaml does", async () => {
+      await cluster()
+      await controller()
+      const runner = {name: 'runner', image: 'example.com/runner:2', command: ['/home/runner/run.sh']}
+      const prepare = {
+        name: 'init-cache-folders',
+        image: 'example.com/runner:2',
+        command: ['chmod', '1777', '/deskrun-caches/cache-0'],
+        securityContext: {runAsUser: 0},
+        volumeMounts: [{name: 'cache-0', mountPath: '/deskrun-caches/cache-0'}],
+      }
+      const volumes = [
+        {name: 'cache-0', hostPath: {path: '/var/lib/deskrun/cache/x', type: 'DirectoryOrCreate'}},
+      ]
+      const template = (initContainers: unknown[]) => ({
+        spec: {initContainers, containers: [runner], volumes},
+      })
+      const claim = {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'standard',
+        resources: {requests: {storage: '1Gi'}},
+      }
+      ok(
+        await scaleSet(
+          'in-dind',
+          scaleSetValues({containerMode: {type: 'dind'}, template: template([prepare])}),
+        ),
+      )
+      ok(
+        await scaleSet(
+          'in-kube',
+          scaleSetValues({
+            containerMode: {type: 'kubernetes', kubernetesModeWorkVolumeClaim: claim},
+            template: template([prepare]),
+          }),
+        ),
+      )
+      ok(
+        await scaleSet(
+          'no-init',
+          scaleSetValues({containerMode: {type: 'kubernetes-novolume'}, template: template([])}),
+        ),
+      )
+      const releases = await fakes.releases('deskrun')
+      const spec = (name: string) => releases.find((r) => r.name === name)?.podTemplate?.spec as any
+
+      const dind = spec('in-dind')
+      expect(dind.initContainers.map((c: {name: string}) => c.name)).to.deep.equal([
+        'init-dind-externals',
+        'dind',
+        'init-cache-folders',
+      ])
+      expect(dind.initContainers[0].image).to.equal('example.com/runner:2')
+      expect(dind.initContainers[1]).to.include({image: 'docker:dind', restartPolicy: 'Always'})
+      expect(dind.initContainers[2]).to.deep.equal(prepare)
+      expect(dind.volumes.map((v: {name: string}) => v.name)).to.deep.equal([
+        'dind-sock',
+        'dind-externals',
+        'work',
+        'cache-0',
+      ])
+      // kubernetes modes add no init container of their own to the runner pod.
+      expect(spec('in-kube').initContainers).to.deep.equal([prepare])
+      expect(spec('in-kube').volumes.map((v: {name: string}) => v.name)).to.deep.equal(['work', 'cache-0'])
+      expect(spec('no-init')).to.not.have.property('initContainers')
     })
 
     it('deletes scale sets of another minor version, like the controller', async () => {

@@ -11,9 +11,11 @@ import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
 import type {CacheMount} from '../installation/types.js'
 import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
 import {
+  cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   envVars,
+  isDockerDataRoot,
   RUNNER_IMAGE,
   RUNNER_WORK_DIR,
   runnerContainer,
@@ -21,8 +23,6 @@ import {
 
 export const DIND_CONTAINER = 'dind'
 export const DIND_IMAGE = 'docker:dind'
-/** The daemon's data root: a cache here must be mounted into the daemon's container. */
-export const DOCKER_DATA_ROOT = '/var/lib/docker'
 
 const SOCKET_DIR = '/var/run'
 const DOCKER_HOST = `unix://${SOCKET_DIR}/docker.sock`
@@ -33,9 +33,8 @@ const EXTERNALS_COPY_DIR = '/home/runner/tmpDir'
 
 const VOLUME = {work: 'work', socket: 'dind-sock', externals: 'dind-externals'} as const
 
-export function isDaemonCache(cache: CacheMount): boolean {
-  return cache.target === DOCKER_DATA_ROOT || cache.target.startsWith(`${DOCKER_DATA_ROOT}/`)
-}
+/** A cache at the daemon's data root (/var/lib/docker) must be mounted into the daemon's container. */
+export const isDaemonCache = isDockerDataRoot
 
 /** Copies the runner's externals (node for actions) where the daemon can bind-mount them into job containers. */
 function externalsInitContainer(): IContainer {
@@ -99,7 +98,12 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
     values: {
       template: {
         spec: {
-          initContainers: [externalsInitContainer(), daemonContainer(daemonCaches)],
+          // The daemon runs as root; the runner (uid 1001) needs its cache folders opened up first.
+          initContainers: [
+            ...cacheInitContainers(runnerCaches, runner.image),
+            externalsInitContainer(),
+            daemonContainer(daemonCaches),
+          ],
           containers: [runner],
           volumes,
         },

@@ -76,6 +76,51 @@ export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[]
   return caches.map((cache) => ({name: cache.volumeName, mountPath: cache.target}))
 }
 
+/** The Docker daemon's data root. dockerd wants it root's own (it sets 0711 on it at start). */
+export const DOCKER_DATA_ROOT = '/var/lib/docker'
+
+/** Whether the cache is a Docker data root (or lies inside one). */
+export function isDockerDataRoot(cache: CacheMount): boolean {
+  return cache.target === DOCKER_DATA_ROOT || cache.target.startsWith(`${DOCKER_DATA_ROOT}/`)
+}
+
+export const CACHE_INIT_CONTAINER = 'init-cache-folders'
+/** Where the cache init container mounts each cache: `${CACHE_INIT_MOUNT}/<volume name>`. */
+export const CACHE_INIT_MOUNT = '/deskrun-caches'
+/** Like /tmp: every uid may create entries, only an entry's owner may remove or rename it. */
+export const SHARED_CACHE_MODE = '1777'
+
+/**
+ * The kubelet creates a missing hostPath folder as root with mode 0755, and fsGroup never applies to
+ * hostPath, so a non-root container (the runner is uid 1001; a job image may use any uid) cannot
+ * write its cache. This init container runs as root before the pod's containers start and gives each
+ * cache folder SHARED_CACHE_MODE (docs/caches.md says why not a chown to 1001). Pass it the caches
+ * that non-root containers mount (in job pods too: they land on the runner's node and see the same
+ * folders) and the runner's image, which the pod pulls anyway. Docker data roots are left out: they
+ * stay root's. Returns an empty list when there is nothing to prepare.
+ */
+export function cacheInitContainers(
+  caches: readonly CacheMount[],
+  image: string = RUNNER_IMAGE,
+): IContainer[] {
+  const prepared = caches.filter((cache) => !isDockerDataRoot(cache))
+  if (prepared.length === 0) return []
+  const mounts = prepared.map((cache) => ({
+    name: cache.volumeName,
+    mountPath: `${CACHE_INIT_MOUNT}/${cache.volumeName}`,
+  }))
+  return [
+    {
+      name: CACHE_INIT_CONTAINER,
+      image,
+      // DirectoryOrCreate has made the folders by now; the runner image (Ubuntu) has chmod, no shell needed.
+      command: ['chmod', SHARED_CACHE_MODE, ...mounts.map((mount) => mount.mountPath)],
+      securityContext: {runAsUser: 0, runAsGroup: 0, runAsNonRoot: false},
+      volumeMounts: mounts,
+    },
+  ]
+}
+
 /** Privileged, as root, with the extra capabilities: what "privileged" means in deskrun's modes. */
 export function privilegedRootSecurityContext(): ISecurityContext {
   return {

@@ -1,5 +1,6 @@
 import type {ListrTask} from 'listr2'
 
+import {createCacheRoot} from '../cluster/cache-root.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../cluster/kind-config.js'
 import {DeskrunError} from '../errors.js'
 import {NODE_CACHE_ROOT} from '../settings.js'
@@ -24,6 +25,7 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
       }
       task.title = `Cluster ${clusterName}: creating (this takes a minute)`
       const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+      await createCacheRoot(cacheRoot)
       try {
         await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
       } catch (error) {

@@ -450,7 +450,8 @@ function renderPodTemplate(/** @type {any} */ values, /** @type {string} */ full
     ]
     return {spec}
   }
-  if (user.initContainers) spec.initContainers = user.initContainers
+  // `if or .Values.template.spec.initContainers (eq $containerMode.type "dind")`: an empty list is false.
+  if (user.initContainers?.length) spec.initContainers = user.initContainers
   if (mode === 'kubernetes') {
     const env = [
       ['ACTIONS_RUNNER_CONTAINER_HOOKS', '/home/runner/k8s/index.js'],

@@ -10,6 +10,8 @@ describe('dind mode', () => {
     expect(result.values.containerMode).to.deep.equal({type: 'dind'})
     expect(specOf(result).containers.map((container) => container.name)).to.deep.equal(['runner'])
     expect(result.objects ?? []).to.have.length(0)
+    // The chart adds its own init containers; no cache, nothing to prepare.
+    expect(specOf(result)).to.not.have.property('initContainers')
     expect(checkRender(dindMode, context, result)).to.deep.equal([])
   })
 
@@ -20,6 +22,7 @@ describe('dind mode', () => {
     it('writes the whole pod itself, leaving containerMode out', () => {
       expect(result.values).to.not.have.property('containerMode')
       expect(spec.initContainers?.map((container) => container.name)).to.deep.equal([
+        'init-cache-folders',
         'init-dind-externals',
         'dind',
       ])
@@ -42,6 +45,23 @@ describe('dind mode', () => {
       expect(mountsOf(containerOf(spec, 'dind', 'initContainers'))).to.not.have.property(
         '/home/runner/.cache',
       )
+    })
+
+    it("opens the runner's cache folders to uid 1001 first, as root, from the runner's image", () => {
+      const init = containerOf(spec, 'init-cache-folders', 'initContainers')
+      expect(init.image).to.equal(containerOf(spec, 'runner').image)
+      expect(init.securityContext).to.include({runAsUser: 0})
+      expect(init.command).to.deep.equal(['chmod', '1777', '/deskrun-caches/cache-1'])
+      // Only the runner's cache: the daemon runs as root and wants its data root to itself.
+      expect(mountsOf(init)).to.deep.equal({'/deskrun-caches/cache-1': 'cache-1'})
+    })
+
+    it("prepares no folder when the only cache is the daemon's", () => {
+      const only = specOf(renderOne(dindMode, {caches: [docker]}).result)
+      expect(only.initContainers?.map((container) => container.name)).to.deep.equal([
+        'init-dind-externals',
+        'dind',
+      ])
     })
 
     it('runs a privileged docker:dind native sidecar like the chart', () => {
