@@ -59,6 +59,8 @@ const context = `kind-${cluster}`
       'cached-privileged-kubernetes',
       '--cache',
       '/var/lib/docker',
+      '--max-runners',
+      '1',
     )
     expect(add.exitCode, add.stderr).to.equal(0)
     expect(add.stdout).to.contain('runs-on: e2e-priv')

@@ -4,14 +4,14 @@ import {DeskrunError, UsageError} from '../errors.js'
 import {parseCacheFlag} from '../installation/caches.js'
 import {readCredentials, type CredentialFlags, type CredentialSource} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
-import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
+import {parseGitHubUrl} from '../installation/validate.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
 import {newOutcome} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {checkPrerequisites, planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, planFor, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -124,11 +124,7 @@ async function installationFrom(
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
-  const problems = installationProblems(installation, {
-    modes: context.modes.modes.map(({mode}) => mode),
-    cacheRoot: config.cacheRoot,
-    otherInstallations: Object.values(config.installations),
-  })
+  const problems = installationProblemsIn(config, installation, context.modes)
   if (config.installations[installation.name])
     problems.push(
       `An installation named "${installation.name}" already exists. Remove it first (deskrun remove ${installation.name}) or pick another name.`,
