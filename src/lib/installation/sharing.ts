@@ -54,24 +54,18 @@ export function dataRootAt(target: string): DataRoot | undefined {
   return found && {daemon: found.daemon, root: `${home}/.local/share/${found.folder}`}
 }
 
-/** A host folder an installation uses for its caches. */
-export interface CacheFolder {
+/**
+ * A host folder an installation uses for its caches: the one behind a cache of an instance, or the
+ * partition deskrun chose for an instance's caches (when it has some that deskrun places).
+ */
+export type CacheFolder = {
   installation: string
   instance: string
   /** Absolute and normalised. */
   folder: string
-  /**
-   * `cache`: backs the cache number `index` of one instance. `partition`: the folder deskrun chose
-   * for an instance's caches (only when it has some that deskrun places).
-   */
-  kind: 'cache' | 'partition'
-  index?: number
-  /** The --cache value as the user would give it, for messages. */
-  flag?: string
-  /** The host folder the user named (--cache SRC:PATH), if any. */
-  source?: string
-}
+} & ({kind: 'partition'} | {kind: 'cache'; cache: CacheSpec})
 
+/** The --cache value as the user would give it, for messages. */
 const flagOf = (cache: CacheSpec): string =>
   cache.source === undefined ? cache.target : `${cache.source}:${cache.target}`
 
@@ -96,9 +90,10 @@ export function cacheFolders(
         instance,
         folder: cacheHostPath(inst.name, cache, index, ref, cacheRoot),
         kind: 'cache',
-        index,
-        flag: flagOf(cache),
-        ...(cache.source === undefined ? {} : {source: normalisePath(cache.source)}),
+        cache: {
+          target: normalisePath(cache.target),
+          ...(cache.source === undefined ? {} : {source: normalisePath(cache.source)}),
+        },
       })),
     ]
   })
@@ -134,11 +129,11 @@ export interface SharingOptions {
   realPath?: (folder: string) => string
 }
 
-function describe(folder: CacheFolder, own: boolean): string {
+function describeFolder(folder: CacheFolder, own: boolean): string {
+  const of = own ? '' : ` of installation ${folder.installation}`
   if (folder.kind === 'partition')
     return `${folder.folder}, where deskrun keeps the caches of ${folder.instance}${own ? '' : ` (installation ${folder.installation})`}`
-  const of = own ? '' : ` of installation ${folder.installation}`
-  return `${folder.folder}, the host folder of --cache ${folder.flag}${of}`
+  return `${folder.folder}, the host folder of --cache ${flagOf(folder.cache)}${of}`
 }
 
 const APART =
@@ -164,10 +159,12 @@ function overlapProblems(
     if (!found) return
     reported.add(pair)
     const subject =
-      a.kind === 'cache' ? `--cache ${a.flag}: its host folder ${a.folder}` : `${describe(a, true)},`
+      a.kind === 'cache'
+        ? `--cache ${flagOf(a.cache)}: its host folder ${a.folder}`
+        : `${describeFolder(a, true)},`
     const through = found.through ? ` (${found.through})` : ''
     problems.push(
-      `${subject} ${found.relation} ${describe(b, a.installation === b.installation)}${through}. ${fix}`,
+      `${subject} ${found.relation} ${describeFolder(b, a.installation === b.installation)}${through}. ${fix}`,
     )
   }
 
@@ -178,8 +175,8 @@ function overlapProblems(
       if (a.kind === 'partition' && b.kind === 'partition') continue
       const fix =
         a.kind === 'cache'
-          ? `${APART}: pick a folder of its own under ${root}, or give only the path (--cache ${a.flag?.split(':').at(-1)}) to let deskrun choose.`
-          : `${APART}: choose another installation name, or move ${b.installation}'s cache elsewhere.`
+          ? `${APART}: pick a folder of its own under ${root}, or give only the path (--cache ${a.cache.target}) to let deskrun choose.`
+          : `${APART}: choose another installation name, or remove ${b.installation} first (deskrun remove ${b.installation}).`
       check(a, b, fix)
     }
 
@@ -202,17 +199,17 @@ function dataRootProblems(inst: Installation): string[] {
   if (!Number.isInteger(runners) || runners <= 1) return []
   const targets = new Set<string>()
   return inst.caches.flatMap((cache) => {
-    const found = dataRootAt(cache.target)
-    if (!found || targets.has(normalisePath(cache.target))) return []
-    targets.add(normalisePath(cache.target))
+    const target = normalisePath(cache.target)
+    const found = dataRootAt(target)
+    if (!found || targets.has(target)) return []
+    targets.add(target)
+    const relation = lexicalRelation(target, found.root)
     const where =
-      normalisePath(cache.target) === found.root
+      relation === 'is the same folder as'
         ? `is ${found.daemon}'s data root`
-        : isInside(found.root, normalisePath(cache.target))
-          ? `contains ${found.daemon}'s data root ${found.root}`
-          : `is inside ${found.daemon}'s data root ${found.root}`
+        : `${relation} ${found.daemon}'s data root ${found.root}`
     return [
-      `--cache ${flagOf(cache)}: ${normalisePath(cache.target)} ${where}, which one daemon at a time may use ` +
+      `--cache ${flagOf(cache)}: ${target} ${where}, which one daemon at a time may use ` +
         `(a second one corrupts it), but up to ${runners} runners of ${inst.name} can run at once and would ` +
         `share its host folder. Give each runner a folder of its own with --instances ${runners} (one runner ` +
         `per instance; leave out --min-runners and --max-runners), or run one runner at a time with --max-runners 1.`,
@@ -259,24 +256,26 @@ export function purgePlan(
     const shared = theirs.flatMap((folder) => {
       const found = folderRelation(partition, folder.folder, realPath)
       return found
-        ? [`it ${found.relation} ${describe(folder, false)}${found.through ? ` (${found.through})` : ''}`]
+        ? [
+            `it ${found.relation} ${describeFolder(folder, false)}${found.through ? ` (${found.through})` : ''}`,
+          ]
         : []
     })
     if (shared.length === 0) plan.remove.push(partition)
     else plan.keep.push({folder: partition, reason: shared.join('; ')})
   }
 
-  const named = cacheFolders(inst, options.cacheRoot).filter(
-    ({source, folder}) =>
-      source !== undefined &&
-      options.exists(folder) &&
-      !partitions.some((partition) => folder === partition || isInside(folder, partition)),
-  )
-  for (const {folder, flag} of named)
-    if (!plan.keep.some((kept) => kept.folder === folder))
-      plan.keep.push({
-        folder,
-        reason: `you named it with --cache ${flag}; deskrun deletes only the folders it chose itself`,
-      })
+  for (const entry of cacheFolders(inst, options.cacheRoot)) {
+    const {folder} = entry
+    const named = entry.kind === 'cache' && entry.cache.source !== undefined
+    const inPartition = partitions.some((partition) => folder === partition || isInside(folder, partition))
+    if (!named || inPartition || !options.exists(folder) || plan.keep.some((kept) => kept.folder === folder))
+      continue
+    plan.keep.push({
+      folder,
+      reason: `you named it with --cache ${flagOf(entry.cache)}; deskrun deletes only the folders it chose itself`,
+    })
+  }
+
   return plan
 }
