@@ -52,7 +52,7 @@ ${CACHES}`
         ['mode', 'caches', 'source', 'summary'],
       ),
     )
-    this.log(`\n${CACHES}`)
+    this.log(CACHES)
     return {modes, warnings: registry.warnings}
   }
 }
