@@ -79,7 +79,7 @@ const UP: Scenario = {
         Deployed: false,
         ContainerMode: 'cached-privileged-kubernetes',
         MinRunners: 0,
-        MaxRunners: 2,
+        MaxRunners: 1,
         Instances: 1,
         CachePaths: [{Target: '/var/lib/docker'}],
       },

@@ -74,6 +74,8 @@ describe('e2e: deskrun against real Docker, kind, helm and kubectl', function ()
         'cached-privileged-kubernetes',
         '--cache',
         '/var/lib/docker',
+        '--max-runners',
+        '1',
       )
       expect(result.exitCode, result.stderr).to.equal(0)
       expect(result.stdout).to.contain('runs-on: e2e-priv')

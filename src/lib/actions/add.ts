@@ -1,17 +1,18 @@
 import {loadConfig, updateConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
-import {parseCacheFlag, sharedFolderProblems} from '../installation/caches.js'
+import {parseCacheFlag} from '../installation/caches.js'
+import {sharedFolderProblems} from '../installation/sharing.js'
 import {readCredentials, type CredentialFlags, type CredentialSource} from '../installation/credentials.js'
 import type {Installation} from '../installation/types.js'
-import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
+import {parseGitHubUrl} from '../installation/validate.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
 import {newOutcome} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {checkPrerequisites, planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, planFor, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -126,11 +127,7 @@ async function installationFrom(
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
-  const problems = installationProblems(installation, {
-    modes: context.modes.modes.map(({mode}) => mode),
-    cacheRoot: config.cacheRoot,
-    otherInstallations: Object.values(config.installations),
-  })
+  const problems = installationProblemsIn(config, installation, context.modes)
   // On macOS every host folder reaches Docker through its VM's file sharing (docs/caches.md).
   if ((context.platform ?? process.platform) === 'darwin')
     problems.push(

@@ -3,6 +3,8 @@ import type {ModeRegistry} from '../modes/registry.js'
 import {findMode} from '../modes/registry.js'
 import {planInstallation, type ClusterSettings, type InstallationPlan} from '../plan.js'
 import type {Installation} from '../installation/types.js'
+import {installationProblems} from '../installation/validate.js'
+import {realFolder} from '../real-path.js'
 import type {Tools} from '../tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../tools/prerequisites.js'
 import {ensurePrerequisites} from '../doctor/ensure.js'
@@ -57,4 +59,23 @@ export function planFor(
   modes: ModeRegistry,
 ): InstallationPlan {
   return planInstallation(installation, clusterSettings(config), findMode(modes, installation.mode))
+}
+
+/**
+ * What `add` checks about a new installation and `up` about each one of the config, beside all the
+ * others of the config: one list of rules for both, on this machine's real folders.
+ */
+export function installationProblemsIn(
+  config: DeskrunConfig,
+  installation: Installation,
+  modes: ModeRegistry,
+): string[] {
+  return installationProblems(installation, {
+    modes: modes.modes.map(({mode}) => mode),
+    cacheRoot: config.cacheRoot,
+    otherInstallations: Object.values(config.installations).filter(
+      (other) => other.name !== installation.name,
+    ),
+    realPath: realFolder,
+  })
 }

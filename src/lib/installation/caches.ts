@@ -24,8 +24,7 @@ export interface InstanceRef {
   count: number
 }
 
-const FLAG_EXAMPLE =
-  'for example --cache /var/lib/docker or --cache ~/.cache/deskrun/shared-docker:/var/lib/docker'
+const FLAG_EXAMPLE = 'for example --cache /root/.cache or --cache ~/.cache/deskrun/my-cache:/root/.cache'
 
 /** Problems with one path of a `--cache` value; `role` says which part it is. */
 function pathProblem(value: string, role: 'path' | 'source'): string | undefined {
@@ -94,7 +93,7 @@ export function cacheProblems(caches: readonly CacheSpec[], roots: Pick<CacheRoo
       problems.push(
         `--cache ${cache.source}:${cache.target}: the host folder must lie inside the cache root ${cacheRoot}, ` +
           `because the kind node only sees the host through that one mount ` +
-          `(for example --cache ${cacheRoot}/shared${target}:${target}, or --cache ${target} to let deskrun choose).`,
+          `(for example --cache ${cacheRoot}/FOLDER:${target}, or --cache ${target} to let deskrun choose).`,
       )
     }
   }
@@ -102,12 +101,35 @@ export function cacheProblems(caches: readonly CacheSpec[], roots: Pick<CacheRoo
   return problems
 }
 
+/** The folder deskrun chooses for one instance's caches: `{root}/{instance}` (purge deletes it whole). */
+export function partitionFolder(cacheRoot: string, instanceName: string): string {
+  return posix.join(normalisePath(cacheRoot), instanceName)
+}
+
 /**
- * The mounts of one instance. Default host folders: `{root}/{installation}/cache-{i}` for a single
- * instance, `{root}/{instance}/cache-{i}` with several, so no two instances share a folder. An
- * explicit SRC is used as is for a single instance and partitioned as `{SRC}/{instance}` with several.
- * `i` is the 0-based position of the cache in the installation's list.
+ * The host folder of cache number `index` (0-based position in the installation's list) for one
+ * instance. Default: `{partition}/cache-{index}`, where the partition is `{root}/{installation}` for a
+ * single instance and `{root}/{instance}` with several, so no two instances share a folder. An explicit
+ * SRC is used as is for a single instance and partitioned as `{SRC}/{instance}` with several.
  */
+export function cacheHostPath(
+  installationName: string,
+  cache: CacheSpec,
+  index: number,
+  instance: InstanceRef,
+  cacheRoot: string,
+): string {
+  const several = instance.count > 1
+  if (cache.source === undefined)
+    return posix.join(
+      partitionFolder(cacheRoot, several ? instance.name : installationName),
+      `cache-${index}`,
+    )
+  const source = normalisePath(cache.source)
+  return several ? posix.join(source, instance.name) : source
+}
+
+/** The mounts of one instance (see cacheHostPath for where each host folder is). */
 export function resolveCaches(
   installationName: string,
   caches: readonly CacheSpec[],
@@ -119,16 +141,8 @@ export function resolveCaches(
 
   const cacheRoot = normalisePath(roots.cacheRoot)
   const nodeCacheRoot = normalisePath(roots.nodeCacheRoot)
-  const several = instance.count > 1
   return caches.map((cache, i) => {
-    let hostPath: string
-    if (cache.source === undefined) {
-      hostPath = posix.join(cacheRoot, several ? instance.name : installationName, `cache-${i}`)
-    } else {
-      const source = normalisePath(cache.source)
-      hostPath = several ? posix.join(source, instance.name) : source
-    }
-
+    const hostPath = cacheHostPath(installationName, cache, i, instance, cacheRoot)
     return {
       volumeName: `cache-${i}`,
       target: normalisePath(cache.target),
@@ -136,33 +150,4 @@ export function resolveCaches(
       nodePath: posix.join(nodeCacheRoot, posix.relative(cacheRoot, hostPath)),
     }
   })
-}
-
-/**
- * Where container engines keep images, layers and containers: Docker, containerd, BuildKit and
- * Podman/Buildah, rootful or rootless. Such a folder needs a filesystem that overlay2 can use.
- */
-const DAEMON_DATA_ROOT =
-  /^(\/var\/lib\/(docker|containerd|buildkit|containers)|\/.+\/\.local\/share\/(docker|containers))$/
-
-/** True when a cache's path in the job is a container engine's data root. */
-export function isDaemonDataRoot(target: string): boolean {
-  return DAEMON_DATA_ROOT.test(normalisePath(target))
-}
-
-/**
- * Caches that cannot work where Docker runs in a VM (macOS, Docker Desktop): the VM sees the cache
- * root through file sharing (virtiofs, gRPC FUSE), where overlay2 cannot mount, so a daemon with its
- * data root there falls back to the slow vfs driver or fails (docker-library/docker 342, 343, 389).
- * `host` names the machine in the message, e.g. "macOS".
- */
-export function sharedFolderProblems(caches: readonly CacheSpec[], host: string): string[] {
-  return caches
-    .filter((cache) => isDaemonDataRoot(cache.target))
-    .map(
-      (cache) =>
-        `--cache ${normalisePath(cache.target)}: on ${host} Docker runs in a VM that sees the cache root through ` +
-        'file sharing, and a container engine cannot keep its data there (overlay2 cannot mount on it; the ' +
-        "jobs' daemon falls back to the slow vfs driver or fails).",
-    )
 }

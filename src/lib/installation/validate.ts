@@ -6,6 +6,7 @@ import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
 import {instanceNames, nameProblems} from './naming.js'
+import {sharingProblems} from './sharing.js'
 import type {Installation} from './types.js'
 
 /** Flag names the messages refer to; commands should define these flags. */
@@ -255,8 +256,10 @@ export interface ValidationOptions {
   modes: readonly ModeInfo[]
   /** Host folder that must hold explicit cache sources; default: the original's, as in a config without one. */
   cacheRoot?: string
-  /** Other installations of the config, to catch scale set names used twice. */
-  otherInstallations?: ReadonlyArray<Pick<Installation, 'name' | 'instances'>>
+  /** Other installations of the config, to catch scale set names and cache folders used twice. */
+  otherInstallations?: readonly Installation[]
+  /** Resolves symbolic links on this machine, so that folders are compared where they really are. */
+  realPath?: (folder: string) => string
 }
 
 function modeProblems(inst: Installation, modes: readonly ModeInfo[]): string[] {
@@ -331,16 +334,25 @@ function labelProblems(inst: Installation): string[] {
   return problems
 }
 
+/** Where the caches live on this machine: only for caches that are well-formed and will be mounted. */
+function cacheFolderProblems(inst: Installation, opts: ValidationOptions, cacheRoot: string): string[] {
+  const mode = opts.modes.find((candidate) => candidate.name === inst.mode)
+  if (inst.caches.length === 0 || (mode && !mode.takesCaches)) return []
+  return sharingProblems(inst, opts.otherInstallations ?? [], {cacheRoot, realPath: opts.realPath})
+}
+
 /** Everything wrong with an installation, one message per problem; empty when it can be deployed. */
 export function installationProblems(inst: Installation, opts: ValidationOptions): string[] {
   const target = parseGitHubUrl(inst.repository)
+  const cacheRoot = opts.cacheRoot ?? ORIGINAL_CACHE_ROOT
   return [
     ...nameProblems(inst.name, inst.instances),
     ...clashProblems(inst, opts.otherInstallations),
     ...urlProblems(inst.repository),
     ...modeProblems(inst, opts.modes),
     ...scalingProblems(inst),
-    ...cacheProblems(inst.caches, {cacheRoot: opts.cacheRoot ?? ORIGINAL_CACHE_ROOT}),
+    ...cacheProblems(inst.caches, {cacheRoot}),
+    ...cacheFolderProblems(inst, opts, cacheRoot),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
   ]

@@ -33,9 +33,6 @@ const EXTERNALS_COPY_DIR = '/home/runner/tmpDir'
 
 const VOLUME = {work: 'work', socket: 'dind-sock', externals: 'dind-externals'} as const
 
-/** A cache at the daemon's data root (/var/lib/docker) must be mounted into the daemon's container. */
-export const isDaemonCache = isDockerDataRoot
-
 /** Copies the runner's externals (node for actions) where the daemon can bind-mount them into job containers. */
 function externalsInitContainer(): IContainer {
   return {
@@ -78,8 +75,8 @@ function daemonContainer(caches: readonly CacheMount[]): IContainer {
 }
 
 function fullTemplate(caches: readonly CacheMount[]): RenderResult {
-  const daemonCaches = caches.filter(isDaemonCache)
-  const runnerCaches = caches.filter((cache) => !isDaemonCache(cache))
+  const daemonCaches = caches.filter(isDockerDataRoot)
+  const runnerCaches = caches.filter((cache) => !isDockerDataRoot(cache))
   const runner = runnerContainer({
     env: envVars({DOCKER_HOST, RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: '120'}),
     volumeMounts: [

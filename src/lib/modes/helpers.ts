@@ -13,6 +13,7 @@ import type {
 } from 'kubernetes-models/v1'
 import {stringify} from 'yaml'
 
+import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 import type {RenderContext} from './api.js'
@@ -76,12 +77,11 @@ export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[]
   return caches.map((cache) => ({name: cache.volumeName, mountPath: cache.target}))
 }
 
-/** The Docker daemon's data root. dockerd wants it root's own (it sets 0711 on it at start). */
-export const DOCKER_DATA_ROOT = '/var/lib/docker'
+export {DOCKER_DATA_ROOT} from '../installation/sharing.js'
 
-/** Whether the cache is a Docker data root (or lies inside one). */
+/** Whether the cache is the Docker data root (or lies inside it): where a dind daemon keeps its images. */
 export function isDockerDataRoot(cache: CacheMount): boolean {
-  return cache.target === DOCKER_DATA_ROOT || cache.target.startsWith(`${DOCKER_DATA_ROOT}/`)
+  return isInDockerDataRoot(cache.target)
 }
 
 export const CACHE_INIT_CONTAINER = 'init-cache-folders'
@@ -96,14 +96,19 @@ export const SHARED_CACHE_MODE = '1777'
  * write its cache. This init container runs as root before the pod's containers start and gives each
  * cache folder SHARED_CACHE_MODE (docs/caches.md says why not a chown to 1001). Pass it the caches
  * that non-root containers mount (in job pods too: they land on the runner's node and see the same
- * folders) and the runner's image, which the pod pulls anyway. Docker data roots are left out: they
- * stay root's. Returns an empty list when there is nothing to prepare.
+ * folders) and the runner's image, which the pod pulls anyway. Daemon data roots are left out: they
+ * stay root's (dockerd and containerd set their own modes). Returns an empty list when there is nothing to prepare.
  */
+/** The caches the init container opens up: all but daemon data roots. */
+export function preparedCaches(caches: readonly CacheMount[]): CacheMount[] {
+  return caches.filter((cache) => !dataRootAt(cache.target))
+}
+
 export function cacheInitContainers(
   caches: readonly CacheMount[],
   image: string = RUNNER_IMAGE,
 ): IContainer[] {
-  const prepared = caches.filter((cache) => !isDockerDataRoot(cache))
+  const prepared = preparedCaches(caches)
   if (prepared.length === 0) return []
   const mounts = prepared.map((cache) => ({
     name: cache.volumeName,

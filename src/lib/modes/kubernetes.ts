@@ -9,8 +9,8 @@ import {
   cacheVolumes,
   envVars,
   hookExtension,
-  isDockerDataRoot,
   jobContainerPatch,
+  preparedCaches,
   REQUIRE_JOB_CONTAINER_ENV,
   runnerContainer,
 } from './helpers.js'
@@ -50,8 +50,8 @@ function render(context: RenderContext): RenderResult {
     },
   })
   const runner = runnerContainer({env: [...env, extension.env], volumeMounts: [extension.volumeMount]})
-  // A Docker data root stays root's: a job that runs dockerd must be root anyway.
-  const prepared = context.caches.filter((cache) => !isDockerDataRoot(cache))
+  // Only the init container mounts the caches in the runner pod.
+  const prepared = preparedCaches(context.caches)
   const spec = {
     ...(prepared.length > 0 ? {initContainers: cacheInitContainers(prepared, runner.image)} : {}),
     containers: [runner],

@@ -1,13 +1,7 @@
 import {expect} from 'chai'
 
 import {UsageError} from '../../../src/lib/errors.js'
-import {
-  cacheProblems,
-  isDaemonDataRoot,
-  parseCacheFlag,
-  resolveCaches,
-  sharedFolderProblems,
-} from '../../../src/lib/installation/caches.js'
+import {cacheProblems, parseCacheFlag, resolveCaches} from '../../../src/lib/installation/caches.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 
@@ -53,7 +47,7 @@ describe('parseCacheFlag', () => {
       expect(error).to.be.instanceOf(UsageError)
       expect((error as Error).message)
         .to.include(message)
-        .and.include('--cache /var/lib/docker')
+        .and.include('--cache /root/.cache')
     })
   }
 })
@@ -152,36 +146,5 @@ describe('resolveCaches', () => {
     )
     expect(mount.hostPath).to.equal('/data/cache/r/cache-0')
     expect(mount.nodePath).to.equal('/var/lib/deskrun/cache/r/cache-0')
-  })
-})
-
-describe('caches of a container engine’s data root', () => {
-  it('recognises the data roots of Docker, containerd, BuildKit and Podman, rootful or rootless', () => {
-    for (const target of [
-      '/var/lib/docker',
-      '/var/lib/docker/',
-      '/var/lib/containerd',
-      '/var/lib/buildkit',
-      '/var/lib/containers',
-      '/home/rootless/.local/share/docker',
-      '/root/.local/share/containers',
-    ])
-      expect(isDaemonDataRoot(target), target).to.equal(true)
-    for (const target of ['/var/lib/docker-cache', '/var/lib', '/root/.cache', '/var/lib/docker/volumes'])
-      expect(isDaemonDataRoot(target), target).to.equal(false)
-  })
-
-  it('says why each one cannot live in a folder shared into Docker’s VM', () => {
-    const problems = sharedFolderProblems(
-      [
-        {target: '/var/lib/docker'},
-        {target: '/root/.cache'},
-        {target: '/var/lib/containerd', source: '/x/y'},
-      ],
-      'macOS',
-    )
-    expect(problems).to.have.length(2)
-    expect(problems[0]).to.match(/^--cache \/var\/lib\/docker: on macOS Docker runs in a VM .*overlay2/)
-    expect(problems[1]).to.match(/^--cache \/var\/lib\/containerd: /)
   })
 })

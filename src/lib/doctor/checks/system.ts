@@ -2,7 +2,8 @@
 import os from 'node:os'
 import path from 'node:path'
 
-import {normalisePath, sharedFolderProblems} from '../../installation/caches.js'
+import {normalisePath} from '../../installation/caches.js'
+import {sharedFolderProblems} from '../../installation/sharing.js'
 import {defaultCacheRoot} from '../../settings.js'
 import {macosCleanup, tmpfilesCleanup} from '../cleanup.js'
 import type {CheckState, DoctorContext} from '../context.js'
