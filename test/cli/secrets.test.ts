@@ -163,6 +163,25 @@ describe('credentials', () => {
     expect(JSON.parse((await s.deskrun(['up', '--json'])).stdout).changed).to.deep.equal([])
   })
 
+  it('hands no credential to kind, helm, kubectl or docker through their environment', async () => {
+    const others = {
+      GITHUB_TOKEN: 'ghp_OtherTokenFromTheShell0123456789abcd',
+      GH_TOKEN: 'gho_Another0123456789abcdefABCDEF',
+    }
+    expectOk(await s.deskrun(base, {env: {DESKRUN_AUTH_VALUE: TOKEN, ...others}}))
+    expectOk(await s.deskrun(['up'], {env: {DESKRUN_AUTH_VALUE: TOKEN, ...others}}))
+    const calls = await s.fake.calls()
+    expect(new Set(calls.map((call) => call.tool))).to.deep.equal(
+      new Set(['docker', 'kind', 'helm', 'kubectl']),
+    )
+    for (const call of calls) {
+      expect(call.env).to.include.keys('PATH', 'HOME')
+      expect(call.env).not.to.have.any.keys('DESKRUN_AUTH_VALUE', ...Object.keys(others))
+      for (const value of [TOKEN, ...Object.values(others)])
+        expect(JSON.stringify(call.env)).not.to.contain(value)
+    }
+  })
+
   it('list and status --json never show a credential', async () => {
     expectOk(await s.add('my-runner'))
     for (const args of [['list', '--json'], ['status', '--json'], ['list'], ['status']])

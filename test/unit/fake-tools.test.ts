@@ -463,6 +463,7 @@ describe('fake tools', function () {
       const calls = await fakes.calls('kubectl')
       expect(calls.map((call) => call.argv.join(' ')).join('\n')).not.to.contain('ghp_TOPSECRET')
       expect(calls.filter((call) => call.stdin?.includes('ghp_TOPSECRET'))).to.have.length(3)
+      expect(calls[0].env).to.include({FAKE_TOOLS_STATE: fakes.stateDir})
       expect(calls.find((call) => call.argv.includes('get'))?.stdin).to.equal(null)
     })
 
