@@ -57,8 +57,8 @@ const TOOL_ENV = new Set([
   // the Docker CLI: daemon, context, config folder (credential helpers), TLS
   'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS',
   'DOCKER_API_VERSION', 'DOCKER_DEFAULT_PLATFORM', 'SSH_AUTH_SOCK',
-  // podman as kind's provider
-  'CONTAINER_HOST', 'CONTAINER_CONNECTION', 'CONTAINERS_CONF',
+  // podman as kind's provider; the session bus also serves rootless podman and Docker's keyring helper
+  'CONTAINER_HOST', 'CONTAINER_CONNECTION', 'CONTAINERS_CONF', 'DBUS_SESSION_BUS_ADDRESS',
   // kind
   'KIND_EXPERIMENTAL_PROVIDER', 'KIND_EXPERIMENTAL_DOCKER_NETWORK',
   // helm's own folders and registry login
