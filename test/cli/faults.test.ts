@@ -4,8 +4,8 @@
  * trace), and the next `deskrun up` (or, when `add` stopped before saving anything, the same `add`)
  * converges to exactly what a clean run leaves; a second `up` then changes nothing.
  *
- * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 15 calls along add
- * and 19 along up, so 102 cases (plus the two clean runs they are built from). Each case is a fresh
+ * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 18 calls along add
+ * and 22 along up, so 120 cases (plus the two clean runs they are built from). Each case is a fresh
  * sandbox.
  *
  * Cases run ahead of their `it`, a few at a time (see `Ahead`): nearly all of a case's time is spent in
@@ -64,8 +64,8 @@ const ADD: Scenario = {
       ...extra,
     ),
   // kind: version, get clusters, create. helm: version, list, upgrade arc, (list, upgrade) x 2.
-  // kubectl: version, apply credentials, apply the objects of each instance.
-  calls: {docker: 1, kind: 3, helm: 7, kubectl: 4},
+  // kubectl: version, then (get, apply) the credentials and the objects of each instance.
+  calls: {docker: 1, kind: 3, helm: 7, kubectl: 7},
 }
 
 /** Two installations in the config and no cluster (as after `deskrun cluster delete`): up does everything. */
@@ -88,8 +88,9 @@ const UP: Scenario = {
   run: (s, extra) => s.deskrun(['up', ...extra]),
   // kind: version, get clusters, create. helm: version, list controller, upgrade arc, list scale sets
   // twice (orphans, then the ones to uninstall), then (list, upgrade) per scale set. kubectl: version,
-  // get configmaps and secrets (orphans), credentials of each installation, objects of cached.
-  calls: {docker: 1, kind: 3, helm: 9, kubectl: 6},
+  // get configmaps and secrets (orphans), then (get, apply) the credentials of each installation and
+  // the objects of cached.
+  calls: {docker: 1, kind: 3, helm: 9, kubectl: 9},
 }
 
 interface Snapshot {
@@ -165,8 +166,9 @@ function stepOf(call: FakeCall): string {
   }
   if (call.tool === 'kubectl') {
     const args = call.argv.slice(2)
-    if (args[0] === 'get') return `list ${args[1]}`
-    if (args[0] === 'apply') {
+    // An apply reads the objects first (`get -f -`), to tell what it changed.
+    if (args[0] === 'get' && args[1] !== '-f') return `list ${args[1]}`
+    if (args[0] === 'apply' || args[0] === 'get') {
       const items = (JSON.parse(call.stdin ?? '{}') as {items: {kind: string; metadata: any}[]}).items
       const secret = items.find((item) => item.kind === 'Secret')
       return secret

@@ -527,7 +527,8 @@ describe('fake tools', function () {
       )
 
       expect(ok(await kubectl(['apply', '-f', '-'], list)).stdout).to.equal('secret/auth created\n')
-      expect(ok(await kubectl(['apply', '-f', '-'], list)).stdout).to.equal('secret/auth unchanged\n')
+      // kubectl's patch always carries stringData, which the stored Secret never has (kubernetes 87736).
+      expect(ok(await kubectl(['apply', '-f', '-'], list)).stdout).to.equal('secret/auth configured\n')
       const got = JSON.parse(
         ok(await kubectl(['get', 'secret', 'auth', '-n', 'arc-runners', '-o', 'json'])).stdout,
       )
@@ -552,7 +553,153 @@ describe('fake tools', function () {
       const calls = await fakes.calls('kubectl')
       expect(calls.map((call) => call.argv.join(' ')).join('\n')).not.to.contain('ghp_TOPSECRET')
       expect(calls.filter((call) => call.stdin?.includes('ghp_TOPSECRET'))).to.have.length(3)
+      expect(calls[0].env).to.include({FAKE_TOOLS_STATE: fakes.stateDir})
       expect(calls.find((call) => call.argv.includes('get'))?.stdin).to.equal(null)
+    })
+
+    describe('apply', () => {
+      const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+      const SSA = ['apply', '--server-side', '--field-manager=deskrun', '-f', '-']
+      const secret = (data: Record<string, string>, field: 'data' | 'stringData' = 'data') =>
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {name: 'auth', namespace: 'arc-runners', labels: {app: 'x'}},
+          type: 'Opaque',
+          [field]: data,
+        })
+      const stored = async () =>
+        (await fakes.objects('deskrun', {kind: 'Secret', namespace: 'arc-runners'})).find(
+          (o) => o.metadata.name === 'auth',
+        ) as KubeObject
+      const b64 = (text: string) => Buffer.from(text).toString('base64')
+
+      beforeEach(async () => {
+        await cluster()
+        ok(await kubectl(['create', 'namespace', 'arc-runners']))
+      })
+
+      it('client-side: keeps the whole object, stringData too, in an annotation, and always "configured"', async () => {
+        ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'ghp_x'}, 'stringData')))
+        const first = await stored()
+        expect(JSON.parse(first.metadata.annotations?.[LAST_APPLIED] ?? '')).to.deep.equal({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {annotations: {}, labels: {app: 'x'}, name: 'auth', namespace: 'arc-runners'},
+          stringData: {github_token: 'ghp_x'},
+          type: 'Opaque',
+        })
+        expect(first.metadata.managedFields).to.deep.include.members([
+          {
+            manager: 'kubectl-client-side-apply',
+            operation: 'Update',
+            apiVersion: 'v1',
+            time: (first.metadata.managedFields as {time: string}[])[0].time,
+            fieldsType: 'FieldsV1',
+            fieldsV1: {
+              'f:data': {'f:github_token': {}},
+              'f:metadata': {'f:annotations': {[`f:${LAST_APPLIED}`]: {}}, 'f:labels': {'f:app': {}}},
+              'f:type': {},
+            },
+          },
+        ])
+        const again = ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'ghp_x'}, 'stringData')))
+        expect(again.stdout).to.equal('secret/auth configured\n')
+        expect((await stored()).metadata.resourceVersion).to.equal(first.metadata.resourceVersion)
+        // With data, an unchanged object says so.
+        ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('ghp_x')})))
+        const plain = ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('ghp_x')})))
+        expect(plain.stdout).to.equal('secret/auth unchanged\n')
+      })
+
+      it('client-side over an object it did not create: warns that the annotation is missing', async () => {
+        ok(await kubectl(SSA, secret({github_token: b64('a')})))
+        const result = ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('a')})))
+        expect(result.stderr).to.equal(
+          `Warning: resource secrets/auth is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+        )
+      })
+
+      it('server-side: no annotation, always "serverside-applied", a no-op keeps the resourceVersion', async () => {
+        expect(ok(await kubectl(SSA, secret({github_token: b64('a')}))).stdout).to.equal(
+          'secret/auth serverside-applied\n',
+        )
+        const created = await stored()
+        expect(created.metadata).not.to.have.property('annotations')
+        expect((created.metadata.managedFields as {manager: string}[]).map((e) => e.manager)).to.deep.equal([
+          'deskrun',
+        ])
+        expect(ok(await kubectl(SSA, secret({github_token: b64('a')}))).stdout).to.equal(
+          'secret/auth serverside-applied\n',
+        )
+        expect((await stored()).metadata.resourceVersion).to.equal(created.metadata.resourceVersion)
+
+        const printed = JSON.parse(
+          ok(await kubectl([...SSA, '-o', 'json'], secret({github_token: b64('b')}))).stdout,
+        )
+        expect(printed.data).to.deep.equal({github_token: b64('b')})
+        expect(printed.metadata).not.to.have.property('managedFields')
+        expect(printed.metadata.resourceVersion).not.to.equal(created.metadata.resourceVersion)
+        expect(printed.metadata.resourceVersion).to.equal((await stored()).metadata.resourceVersion)
+        // A field the manager stops setting is removed.
+        ok(await kubectl(SSA, JSON.stringify({...JSON.parse(secret({})), data: undefined})))
+        expect(await stored()).not.to.have.property('data')
+      })
+
+      it('server-side over client-side: a changed field conflicts unless --force-conflicts', async () => {
+        ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'old'}, 'stringData')))
+        const refused = await kubectl(SSA, secret({github_token: b64('new')}))
+        expect(refused.exitCode).to.equal(1)
+        expect(refused.stderr).to.match(
+          /^error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: \.data\.github_token\nPlease review the fields above/,
+        )
+        expect(refused.stderr).to.contain('--force-conflicts')
+        const forceAlone = await kubectl(['apply', '--force-conflicts', '-f', '-'], secret({}))
+        expect(forceAlone.stderr).to.equal('error: --force-conflicts only works with --server-side\n')
+        ok(await kubectl([...SSA, '--force-conflicts'], secret({github_token: b64('new')})))
+        expect((await stored()).data).to.deep.equal({github_token: b64('new')})
+      })
+
+      it('server-side with another field manager drops the client-side annotation; as kubectl, keeps it', async () => {
+        ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'ghp_x'}, 'stringData')))
+        ok(await kubectl(SSA, secret({github_token: b64('ghp_x')})))
+        const migrated = await stored()
+        expect(migrated.metadata).not.to.have.property('annotations')
+        expect((migrated.metadata.managedFields as {manager: string}[]).map((e) => e.manager)).to.deep.equal([
+          'deskrun',
+        ])
+
+        // As kubectl, fields whose live value the annotation set are taken over without a conflict.
+        ok(await kubectl(['delete', 'secret', 'auth', '-n', 'arc-runners']))
+        ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('ghp_x')})))
+        ok(await kubectl(['apply', '--server-side', '-f', '-'], secret({github_token: b64('ghp_y')})))
+        const kept = await stored()
+        expect(JSON.parse(kept.metadata.annotations?.[LAST_APPLIED] ?? '')).to.deep.include({
+          data: {github_token: b64('ghp_y')},
+        })
+        expect(
+          (kept.metadata.managedFields as {manager: string}[]).map((e) => e.manager).sort(),
+        ).to.deep.equal(['kubectl', 'kubectl-last-applied'])
+      })
+
+      it('get -f - prints what exists as a List, and nothing with --ignore-not-found when nothing does', async () => {
+        const list = JSON.stringify({apiVersion: 'v1', kind: 'List', items: [JSON.parse(secret({}))]})
+        const missing = await kubectl(['get', '-f', '-', '-o', 'json'], list)
+        expect([missing.exitCode, missing.stderr]).to.deep.equal([
+          1,
+          'Error from server (NotFound): secrets "auth" not found\n',
+        ])
+        expect(JSON.parse(missing.stdout).items).to.deep.equal([])
+        expect(
+          ok(await kubectl(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], list)).stdout,
+        ).to.equal('')
+        ok(await kubectl(SSA, secret({github_token: b64('a')})))
+        const found = JSON.parse(ok(await kubectl(['get', '-f', '-', '-o', 'json'], list)).stdout)
+        expect(found.kind).to.equal('List')
+        expect(found.items.map((o: KubeObject) => o.metadata.resourceVersion)).to.deep.equal([
+          (await stored()).metadata.resourceVersion,
+        ])
+      })
     })
 
     it('knows the ARC types only once their CRDs exist', async () => {

@@ -71,17 +71,25 @@ function credentials(installation: Installation): Record<string, string> {
   }
 }
 
-/** A PAT Secret holds only github_token; an App Secret only the three github_app_* keys: never both. */
+/**
+ * A PAT Secret holds only github_token; an App Secret only the three github_app_* keys: never both.
+ * The values go in `data`, base64 as the API server stores them, not in write-only `stringData`: the
+ * server never returns stringData, so an applied stringData always looks different from the live object.
+ */
 export function authSecret(
   installation: Installation,
   namespace: string,
   labels: Record<string, string>,
 ): KubeObject {
+  const data = Object.entries(credentials(installation)).map(([key, value]) => [
+    key,
+    Buffer.from(value, 'utf8').toString('base64'),
+  ])
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {name: authSecretName(installation.name), namespace, labels: {...labels}},
     type: 'Opaque',
-    stringData: credentials(installation),
+    data: Object.fromEntries(data),
   }
 }

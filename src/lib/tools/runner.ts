@@ -1,7 +1,8 @@
 /**
- * The one place deskrun starts a child process. It keeps secrets out of argv (they travel on stdin),
- * redacts what it shows, enforces a timeout per call, streams output lines to the progress display
- * and turns failures into DeskrunErrors that say which step failed and what to try.
+ * The one place deskrun starts a child process. It keeps secrets out of argv (they travel on stdin)
+ * and out of the child's environment (see toolEnv), redacts what it shows, enforces a timeout per
+ * call, streams output lines to the progress display and turns failures into DeskrunErrors that say
+ * which step failed and what to try.
  */
 import {execa} from 'execa'
 
@@ -55,7 +56,8 @@ export class ToolRunner {
     const child = execa(tool, args, {
       input: options.input,
       stdin: options.input === undefined ? 'ignore' : 'pipe',
-      // deskrun's own copies (~/.deskrun/bin) come before PATH, exactly as `locateTool` finds them.
+      // Only the allow-listed part of deskrun's environment (no credential), with deskrun's own copies
+      // (~/.deskrun/bin) before PATH, exactly as `locateTool` finds them.
       env: toolEnv(this.options.env ?? process.env),
       extendEnv: false,
       timeout,

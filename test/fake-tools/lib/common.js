@@ -193,8 +193,10 @@ export async function runTool(tool, argv, handler, formatError) {
   }
   const time = new Date().toISOString()
   const stdin = readsStdin(argv) ? await readStdin() : null
+  // The environment too: tests check what deskrun hands its children (no credentials).
+  const env = {...process.env}
   const record = (/** @type {number | null} */ exit, /** @type {string} */ fault = '') =>
-    appendCall(dir, {tool, argv, stdin, exit, time, ...(fault ? {fault} : {})})
+    appendCall(dir, {tool, argv, stdin, env, exit, time, ...(fault ? {fault} : {})})
 
   let fault
   try {

@@ -45,6 +45,8 @@ const COMMANDS = {
       'show-labels': {type: 'bool'},
       'no-headers': {type: 'bool'},
       'chunk-size': {type: 'string'},
+      filename: {type: 'array', short: 'f'},
+      'show-managed-fields': {type: 'bool'},
     },
     run: get,
   },
@@ -55,6 +57,7 @@ const COMMANDS = {
       'server-side': {type: 'bool'},
       'field-manager': {type: 'string'},
       'force-conflicts': {type: 'bool'},
+      'show-managed-fields': {type: 'bool'},
       'dry-run': {type: 'optional', default: 'unchanged'},
       validate: {type: 'optional', default: 'strict'},
       wait: {type: 'bool'},
@@ -237,6 +240,7 @@ function targets(/** @type {string[]} */ args) {
 
 function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string[]} */ args) {
   const {cluster} = connect(ctx, flags)
+  if (flags.filename?.length) return getFiles(ctx, cluster, flags, args)
   if (!args.length)
     throw new ToolError(
       'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.',
@@ -260,6 +264,7 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
   } else items = listObjects(cluster, t.kind, {namespace, selector: flags.selector})
   const output = flags.output ?? ''
   const single = names.length === 1 && !word.includes(',')
+  items = items.map((o) => shown(o, flags))
   const doc = single ? items[0] : {apiVersion: 'v1', items, kind: 'List', metadata: {resourceVersion: ''}}
   if (output === 'json') {
     if (doc) ctx.out(JSON.stringify(doc, null, 4) + '\n')
@@ -275,6 +280,52 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
     throw new ToolError(
       `fake kubectl: output format "${output}" is not emulated (use json, yaml, name or the table)`,
     )
+  if (errors.length) throw new ToolError(errors.join('\n'))
+}
+
+/**
+ * `get -f FILE`: the objects the files name, as the server has them. Only one file path implies a single
+ * object; stdin and several paths give a List. Nothing found with --ignore-not-found prints nothing.
+ */
+function getFiles(
+  /** @type {any} */ ctx,
+  /** @type {any} */ cluster,
+  /** @type {any} */ flags,
+  /** @type {string[]} */ args,
+) {
+  if (args.length) throw new ToolError('fake kubectl: get -f with resource arguments is not emulated')
+  const output = flags.output ?? ''
+  if (!['json', 'yaml', 'name'].includes(output))
+    throw new ToolError(
+      `fake kubectl: output format "${output}" is not emulated for get -f (use json, yaml or name)`,
+    )
+  const items = []
+  const errors = []
+  for (const {source, obj} of readObjects(ctx, flags.filename)) {
+    const t = typeOfKind(obj.apiVersion, obj.kind)
+    const name = obj.metadata?.name ?? ''
+    if (!t || !served(cluster, t))
+      throw new ToolError(
+        `resource mapping not found for name: "${name}" namespace: "${obj.metadata?.namespace ?? ''}" from "${source}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\nensure CRDs are installed first`,
+      )
+    const namespace = t.namespaced ? (obj.metadata?.namespace ?? flags.namespace ?? 'default') : undefined
+    const found = getObject(cluster, t.kind, namespace, name)
+    if (found) items.push({t, obj: shown(found, flags)})
+    else if (!flags['ignore-not-found'])
+      errors.push(`Error from server (NotFound): ${resourceString(t)} "${name}" not found`)
+  }
+  const single = flags.filename.length === 1 && flags.filename[0] !== '-'
+  if (single && errors.length) throw new ToolError(errors.join('\n'))
+  if (items.length || !flags['ignore-not-found']) {
+    const objects = items.map((i) => i.obj)
+    const doc =
+      single && objects.length === 1
+        ? objects[0]
+        : {apiVersion: 'v1', items: objects, kind: 'List', metadata: {resourceVersion: ''}}
+    if (output === 'json') ctx.out(JSON.stringify(doc, null, 4) + '\n')
+    else if (output === 'yaml') ctx.out(toYaml(doc))
+    else ctx.out(items.map((i) => `${kindString(i.t)}/${i.obj.metadata.name}\n`).join(''))
+  }
   if (errors.length) throw new ToolError(errors.join('\n'))
 }
 
@@ -337,10 +388,20 @@ function table(/** @type {unknown[][]} */ data) {
 
 function apply(/** @type {any} */ ctx, /** @type {any} */ flags) {
   if (!flags.filename?.length) throw new ToolError('must specify one of -f and -k')
+  if (flags['force-conflicts'] && !flags['server-side'])
+    throw new ToolError('--force-conflicts only works with --server-side')
+  if (flags['server-side'] && flags['dry-run'] === 'client')
+    throw new ToolError(
+      "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+    )
+  const output = flags.output ?? ''
+  if (!['', 'json', 'yaml', 'name'].includes(output))
+    throw new ToolError(
+      `fake kubectl: output format "${output}" is not emulated for apply (use json, yaml or name)`,
+    )
   const {cluster} = connect(ctx, flags)
   const found = readObjects(ctx, flags.filename)
   if (!found.length) throw new ToolError('no objects passed to apply')
-  const serverSide = flags['server-side']
   const dry =
     flags['dry-run'] && flags['dry-run'] !== 'none'
       ? flags['dry-run'] === 'server'
@@ -348,10 +409,14 @@ function apply(/** @type {any} */ ctx, /** @type {any} */ flags) {
         : ' (dry run)'
       : ''
   const errors = []
+  const applied = []
   for (const {source, obj} of found) {
     try {
-      const line = applyOne(cluster, obj, source, flags, Boolean(dry))
-      ctx.out(`${line.object} ${serverSide ? 'serverside-applied' : line.action}${dry}\n`)
+      const one = applyOne(cluster, obj, source, flags, Boolean(dry))
+      if (one.warning) ctx.err(one.warning)
+      if (output === 'name') ctx.out(`${one.object}\n`)
+      else if (!output) ctx.out(`${one.object} ${one.action}${dry}\n`)
+      applied.push(one.result)
     } catch (error) {
       if (!(error instanceof ToolError)) throw error
       errors.push(error.message)
@@ -359,6 +424,19 @@ function apply(/** @type {any} */ ctx, /** @type {any} */ flags) {
   }
   reconcile(cluster)
   if (errors.length) throw new ToolError(errors.join('\n'))
+  // -o json|yaml: the objects as the API server returned them, after every object was applied.
+  if (output === 'json' || output === 'yaml') {
+    const items = applied.map((o) => shown(o, flags))
+    const doc = items.length === 1 ? items[0] : {apiVersion: 'v1', items, kind: 'List', metadata: {}}
+    ctx.out(output === 'json' ? JSON.stringify(doc, null, 4) + '\n' : toYaml(doc))
+  }
+}
+
+/** kubectl prints objects without metadata.managedFields unless --show-managed-fields. */
+function shown(/** @type {any} */ obj, /** @type {any} */ flags) {
+  if (flags['show-managed-fields'] || !obj.metadata?.managedFields) return obj
+  const {managedFields: _, ...metadata} = obj.metadata
+  return {...obj, metadata}
 }
 
 function del(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string[]} */ args) {
