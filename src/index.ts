@@ -14,7 +14,7 @@ export type {
   RenderResult,
 } from './lib/modes/api.js'
 export type {AuthType, CacheMount, CacheSpec, Installation, Instance} from './lib/installation/types.js'
-export type {KubeObject} from './lib/kube.js'
+export type {KubeObject, KubernetesVersion} from './lib/kube.js'
 export {
   cacheVolumeMounts,
   cacheVolumes,
@@ -22,6 +22,7 @@ export {
   hookExtension,
   hookExtensionName,
   jobContainerPatch,
+  nativeSidecars,
   privilegedRootSecurityContext,
   runnerContainer,
   ALLOW_RUN_AS_ROOT_ENV,

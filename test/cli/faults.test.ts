@@ -4,8 +4,8 @@
  * trace), and the next `deskrun up` (or, when `add` stopped before saving anything, the same `add`)
  * converges to exactly what a clean run leaves; a second `up` then changes nothing.
  *
- * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 15 calls along add
- * and 19 along up, so 102 cases (plus the two clean runs they are built from). Each case is a fresh
+ * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 16 calls along add
+ * and 20 along up, so 108 cases (plus the two clean runs they are built from). Each case is a fresh
  * sandbox.
  *
  * Cases run ahead of their `it`, a few at a time (see `Ahead`): nearly all of a case's time is spent in
@@ -25,6 +25,8 @@ import {expectOk, sandbox, type Sandbox} from './support.js'
 const CLUSTER = 'deskrun'
 const MANAGED_BY = 'app.kubernetes.io/managed-by'
 const HANG_TIMEOUT = '4s'
+/** A tool handed the timeout itself (`--wait`) gets a quarter more before deskrun kills it. */
+const HANG_KILL_OWN_TIMEOUT = '5s'
 /**
  * Cases in flight at once. A case keeps about one core busy (deskrun waits while its tool runs), except
  * for a hung call's wait; the actions alternate, so about one case in three is waiting. 3 to 6 took the
@@ -64,8 +66,8 @@ const ADD: Scenario = {
       ...extra,
     ),
   // kind: version, get clusters, create. helm: version, list, upgrade arc, (list, upgrade) x 2.
-  // kubectl: version, apply credentials, apply the objects of each instance.
-  calls: {docker: 1, kind: 3, helm: 7, kubectl: 4},
+  // kubectl: version, apply credentials, the server's version, apply the objects of each instance.
+  calls: {docker: 1, kind: 3, helm: 7, kubectl: 5},
 }
 
 /** Two installations in the config and no cluster (as after `deskrun cluster delete`): up does everything. */
@@ -88,8 +90,9 @@ const UP: Scenario = {
   run: (s, extra) => s.deskrun(['up', ...extra]),
   // kind: version, get clusters, create. helm: version, list controller, upgrade arc, list scale sets
   // twice (orphans, then the ones to uninstall), then (list, upgrade) per scale set. kubectl: version,
-  // get configmaps and secrets (orphans), credentials of each installation, objects of cached.
-  calls: {docker: 1, kind: 3, helm: 9, kubectl: 6},
+  // get configmaps and secrets (orphans), credentials of each installation, the server's version,
+  // objects of cached.
+  calls: {docker: 1, kind: 3, helm: 9, kubectl: 7},
 }
 
 interface Snapshot {
@@ -166,6 +169,7 @@ function stepOf(call: FakeCall): string {
   if (call.tool === 'kubectl') {
     const args = call.argv.slice(2)
     if (args[0] === 'get') return `list ${args[1]}`
+    if (args[0] === 'version') return 'read the Kubernetes version of the cluster'
     if (args[0] === 'apply') {
       const items = (JSON.parse(call.stdin ?? '{}') as {items: {kind: string; metadata: any}[]}).items
       const secret = items.find((item) => item.kind === 'Secret')
@@ -181,7 +185,7 @@ function stepOf(call: FakeCall): string {
 function expectedMessage(call: FakeCall, action: Action): string[] {
   const how =
     action === 'hang'
-      ? `did not finish within ${HANG_TIMEOUT}`
+      ? `did not finish within ${call.argv.includes('--wait') ? HANG_KILL_OWN_TIMEOUT : HANG_TIMEOUT}`
       : action === 'die'
         ? 'was killed (SIGKILL)'
         : 'exited with code 1'

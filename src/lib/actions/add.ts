@@ -8,10 +8,10 @@ import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
-import {newOutcome} from '../tasks/deps.js'
+import {newOutcome, planFor} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {checkPrerequisites, planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -70,7 +70,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
         [
           ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
           ensureController(deps),
-          ...deployInstallation(deps, plan),
+          ...deployInstallation(deps, installation),
         ],
         outcome,
         {json: context.json},

@@ -6,13 +6,13 @@ import {INSTALLATION_LABEL, INSTANCE_LABEL} from '../kube.js'
 import type {InstallationPlan} from '../plan.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
-import {newOutcome, type Deps, type Outcome} from '../tasks/deps.js'
+import {newOutcome, planFor, type Deps, type Outcome} from '../tasks/deps.js'
 import {DESKRUN_RELEASE_LABELS} from '../tasks/releases.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation, removeScaleSets} from '../tasks/scale-sets.js'
 import type {ListrTask} from 'listr2'
 import {markDeployed} from './add.js'
-import {checkPrerequisites, planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, type ActionContext} from './context.js'
 
 export interface UpResult {
   installations: string[]
@@ -51,7 +51,7 @@ async function converge(context: ActionContext, config: DeskrunConfig): Promise<
     }),
     ensureController(deps),
     pruneOrphans(deps, wanted, new Set(installations.map((installation) => installation.name))),
-    ...plans.flatMap((plan) => deployInstallation(deps, plan)),
+    ...installations.flatMap((installation) => deployInstallation(deps, installation)),
   ]
   const outcome = await runTasks(tasks, newOutcome(), {json: context.json})
   await markDeployed(
