@@ -216,7 +216,8 @@ function discoverController(
 
 /**
  * The scale set chart: fails where its templates fail (in helm's template order), otherwise returns the
- * github Secret, the runner ServiceAccount and the AutoscalingRunnerSet.
+ * github Secret, the runner ServiceAccount (with the kube-mode Role and RoleBinding), the manager RBAC and
+ * the AutoscalingRunnerSet.
  */
 export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r) {
   const values = computedValues(SCALE_SET_CHART, r.values)
