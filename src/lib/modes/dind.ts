@@ -54,8 +54,9 @@ function externalsInitContainer(): IContainer {
  * As a native sidecar (init container that keeps running) it starts before the runner, is ready once
  * `docker info` answers, and stops when the runner exits so the ephemeral pod can complete. Older
  * servers would drop or reject `restartPolicy` there and wait forever for dockerd to exit, so it is
- * then a plain container, as the chart makes it. Work and externals sit at the runner's paths because
- * the daemon resolves bind mounts in its own filesystem.
+ * then a plain container, as the chart makes it: the runner waits for the daemon itself
+ * (RUNNER_WAIT_FOR_DOCKER_IN_SECONDS) and ARC deletes the pod once the runner has exited. Work and
+ * externals sit at the runner's paths because the daemon resolves bind mounts in its own filesystem.
  */
 function daemonContainer(caches: readonly CacheMount[], sidecar: boolean): IContainer {
   const mounts: IVolumeMount[] = [
