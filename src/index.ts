@@ -14,7 +14,7 @@ export type {
   RenderResult,
 } from './lib/modes/api.js'
 export type {AuthType, CacheMount, CacheSpec, Installation, Instance} from './lib/installation/types.js'
-export type {KubeObject} from './lib/kube.js'
+export type {KubeObject, KubernetesVersion} from './lib/kube.js'
 export {
   cacheInitContainers,
   cacheVolumeMounts,
@@ -24,6 +24,7 @@ export {
   hookExtensionName,
   isDockerDataRoot,
   jobContainerPatch,
+  nativeSidecars,
   privilegedRootSecurityContext,
   runnerContainer,
   ALLOW_RUN_AS_ROOT_ENV,

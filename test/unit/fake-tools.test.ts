@@ -476,6 +476,80 @@ describe('fake tools', function () {
       ok(await helm(['uninstall', 'arc', '--namespace', 'arc-systems', '--ignore-not-found']))
     })
 
+    it('leaves the kube-mode RBAC Terminating when an upgrade changes the container mode family', async () => {
+      await cluster()
+      await controller()
+      await authSecret()
+      const claim = {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'standard',
+        resources: {requests: {storage: '1Gi'}},
+      }
+      const kubeMode = scaleSetValues({
+        containerMode: {type: 'kubernetes', kubernetesModeWorkVolumeClaim: claim},
+      })
+      ok(await scaleSet('my-runner', kubeMode))
+      const protectedObjects = async () =>
+        (await fakes.objects('deskrun', {namespace: 'arc-runners'}))
+          .filter((o) => o.metadata.finalizers?.includes('actions.github.com/cleanup-protection'))
+          .map((o) => `${o.kind}/${o.metadata.name}${o.metadata.deletionTimestamp ? ' (Terminating)' : ''}`)
+      const kubeRbac = [
+        'ServiceAccount/my-runner-gha-rs-kube-mode',
+        'Role/my-runner-gha-rs-kube-mode',
+        'RoleBinding/my-runner-gha-rs-kube-mode',
+      ]
+      expect(await protectedObjects()).to.have.members([
+        ...kubeRbac,
+        'Role/my-runner-gha-rs-manager',
+        'RoleBinding/my-runner-gha-rs-manager',
+      ])
+      const [ars] = await fakes.objects('deskrun', {kind: 'AutoscalingRunnerSet'})
+      expect(ars.metadata.annotations).to.include({
+        'actions.github.com/cleanup-kubernetes-mode-service-account-name': 'my-runner-gha-rs-kube-mode',
+      })
+
+      // helm deletes what the new revision lacks; the finalizer keeps it, and the set is not being deleted.
+      ok(await scaleSet('my-runner', scaleSetValues({containerMode: {type: 'dind'}})))
+      expect(await protectedObjects()).to.include.members([
+        ...kubeRbac.map((o) => `${o} (Terminating)`),
+        'ServiceAccount/my-runner-gha-rs-no-permission',
+      ])
+      // Uninstalling now frees only what the set's annotations name: the kube-mode objects stay for good.
+      ok(await helm(['uninstall', 'my-runner', '--namespace', 'arc-runners', '--wait']))
+      expect(await protectedObjects()).to.have.members(kubeRbac.map((o) => `${o} (Terminating)`))
+
+      // Uninstalled before the change instead, every protected object goes.
+      ok(await scaleSet('other', kubeMode))
+      ok(await helm(['uninstall', 'other', '--namespace', 'arc-runners', '--wait']))
+      expect((await protectedObjects()).filter((o) => o.includes('other'))).to.deep.equal([])
+    })
+
+    it('renders the dind sidecar as the chart does for the server version', async () => {
+      const dindIn = async (image: string) => {
+        await fakes.cleanup()
+        fakes = await FakeTools.create()
+        ok(await kind(['create', 'cluster', '--name', 'deskrun', '--image', image]))
+        await controller()
+        await authSecret()
+        ok(await scaleSet('my-runner', scaleSetValues({containerMode: {type: 'dind'}})))
+        const [release] = (await fakes.releases()).filter((r) => r.name === 'my-runner')
+        return release.podTemplate?.spec as {
+          initContainers: {name: string; restartPolicy?: string}[]
+          containers: {name: string; restartPolicy?: string; startupProbe?: unknown}[]
+        }
+      }
+      const current = await dindIn('kindest/node:v1.29.14')
+      expect(current.initContainers.map((c) => [c.name, c.restartPolicy])).to.deep.equal([
+        ['init-dind-externals', undefined],
+        ['dind', 'Always'],
+      ])
+      expect(current.containers.map((c) => c.name)).to.deep.equal(['runner'])
+      const old = await dindIn('kindest/node:v1.28.15')
+      expect(old.initContainers.map((c) => c.name)).to.deep.equal(['init-dind-externals'])
+      expect(old.containers.map((c) => c.name)).to.deep.equal(['runner', 'dind'])
+      expect(old.containers[1]).not.to.have.any.keys('restartPolicy', 'startupProbe')
+    })
+
     it('refuses to upgrade a pending release until it is rolled back', async () => {
       await cluster()
       await controller()
@@ -505,6 +579,40 @@ describe('fake tools', function () {
   })
 
   describe('kubectl', () => {
+    it('reports the server version of the kind node image, like kubectl version', async () => {
+      const version = () => kubectl(['version', '--output', 'json'])
+      const down = await version()
+      expect(down.exitCode).to.equal(1)
+      expect(JSON.parse(down.stdout)).to.have.keys('clientVersion', 'kustomizeVersion')
+      expect(down.stderr).to.contain('Error in configuration: context was not found')
+
+      ok(await kind(['create', 'cluster', '--name', 'deskrun', '--image', 'kindest/node:v1.27.16']))
+      const old = ok(await version())
+      expect(JSON.parse(old.stdout).serverVersion).to.include({
+        major: '1',
+        minor: '27',
+        gitVersion: 'v1.27.16',
+      })
+      expect(old.stderr).to.equal(
+        'WARNING: version difference between client (1.33) and server (1.27) exceeds the supported minor version skew of +/-1\n',
+      )
+      const [node] = await fakes.objects('deskrun', {kind: 'Node'})
+      expect(node).to.have.nested.property('status.nodeInfo.kubeletVersion', 'v1.27.16')
+      ok(await kind(['delete', 'cluster', '--name', 'deskrun']))
+
+      await cluster()
+      const current = ok(await version())
+      expect(JSON.parse(current.stdout).serverVersion).to.include({
+        major: '1',
+        minor: '33',
+        gitVersion: 'v1.33.1',
+      })
+      expect(current.stderr).to.equal('')
+      expect(ok(await kubectl(['version'])).stdout).to.equal(
+        'Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.33.1\n',
+      )
+    })
+
     it('applies, reads and deletes a Secret from stdin', async () => {
       await cluster()
       const secret = {

@@ -9,10 +9,10 @@ import {parseGitHubUrl} from '../installation/validate.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
-import {newOutcome} from '../tasks/deps.js'
+import {newOutcome, planFor} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {checkPrerequisites, installationProblemsIn, planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -73,7 +73,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
         [
           ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
           ensureController(deps),
-          ...deployInstallation(deps, plan),
+          ...deployInstallation(deps, installation),
         ],
         outcome,
         {json: context.json},

@@ -1,9 +1,7 @@
 import type {DeskrunConfig} from '../config/types.js'
 import type {ModeRegistry} from '../modes/registry.js'
-import {findMode} from '../modes/registry.js'
-import {planInstallation, type ClusterSettings, type InstallationPlan} from '../plan.js'
-import type {Installation} from '../installation/types.js'
 import {installationProblems} from '../installation/validate.js'
+import type {Installation} from '../installation/types.js'
 import {realFolder} from '../real-path.js'
 import type {Tools} from '../tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../tools/prerequisites.js'
@@ -47,18 +45,6 @@ export async function checkPrerequisites(
     timeoutMs: Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS),
     signal: context.signal,
   })
-}
-
-export function clusterSettings(config: DeskrunConfig): ClusterSettings {
-  return {clusterName: config.clusterName, cacheRoot: config.cacheRoot, chartVersion: config.chartVersion}
-}
-
-export function planFor(
-  config: DeskrunConfig,
-  installation: Installation,
-  modes: ModeRegistry,
-): InstallationPlan {
-  return planInstallation(installation, clusterSettings(config), findMode(modes, installation.mode))
 }
 
 /**

@@ -7,17 +7,17 @@ import {instanceNames} from '../installation/naming.js'
 import type {Installation} from '../installation/types.js'
 import {INSTALLATION_LABEL, INSTANCE_LABEL} from '../kube.js'
 import {findMode} from '../modes/registry.js'
-import {planInstallation, type InstallationPlan} from '../plan.js'
+import type {InstallationPlan} from '../plan.js'
 import {configPath} from '../settings.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
-import {newOutcome, type Deps, type Outcome} from '../tasks/deps.js'
+import {newOutcome, planFor, type Deps, type Outcome} from '../tasks/deps.js'
 import {DESKRUN_RELEASE_LABELS, installationReleaseLabels} from '../tasks/releases.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation, removeScaleSets} from '../tasks/scale-sets.js'
 import type {ListrTask} from 'listr2'
 import {markDeployed} from './add.js'
-import {checkPrerequisites, clusterSettings, installationProblemsIn, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, type ActionContext} from './context.js'
 
 /** An installation of the config that `up` left alone because its entry cannot be deployed as it is. */
 export interface SkippedInstallation {
@@ -80,11 +80,11 @@ function planChecked(
   ]
   try {
     // The registry explains a missing mode best: which plugin provided it and how to get it back.
-    const registered = findMode(context.modes, installation.mode, {installation: name})
+    findMode(context.modes, installation.mode, {installation: name})
     const problems = installationProblemsIn(config, installation, context.modes)
     if (problems.length > 0)
       return {installation: name, problems, hint: [...fieldNames(problems), ...fix].join('\n')}
-    return {plan: planInstallation(installation, clusterSettings(config), registered)}
+    return {plan: planFor(config, installation, context.modes)}
   } catch (error) {
     if (!(error instanceof DeskrunError)) throw error
     return {
@@ -126,7 +126,7 @@ async function converge(context: ActionContext, config: DeskrunConfig): Promise<
     }),
     ensureController(deps),
     pruneOrphans(deps, plans, skipped),
-    ...plans.flatMap((plan) => deployInstallation(deps, plan)),
+    ...plans.flatMap((plan) => deployInstallation(deps, config.installations[plan.installation])),
   ]
   const outcome = await runTasks(tasks, newOutcome(), {json: context.json})
   await markDeployed([...deployed], true, context)

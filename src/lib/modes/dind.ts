@@ -4,7 +4,8 @@
  * Without caches the chart's dind container mode builds the pod. With caches deskrun writes the whole
  * pod itself (containerMode left out), because the chart drops any user container named `dind` and so
  * offers no way to mount a cache into the daemon, where /var/lib/docker (the layer cache) lives.
- * The layout below mirrors what chart 0.14.2 generates on Kubernetes >= 1.29.
+ * The layout below mirrors what chart 0.14.2 generates for the cluster's Kubernetes version: the daemon
+ * as a native sidecar from 1.29 on, as a plain container beside the runner before.
  */
 import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
 
@@ -16,6 +17,7 @@ import {
   cacheVolumes,
   envVars,
   isDockerDataRoot,
+  nativeSidecars,
   RUNNER_IMAGE,
   RUNNER_WORK_DIR,
   runnerContainer,
@@ -45,12 +47,14 @@ function externalsInitContainer(): IContainer {
 }
 
 /**
- * A native sidecar (init container that keeps running): it starts before the runner, is ready once
- * `docker info` answers, and stops when the runner exits so the ephemeral pod can complete.
- * Work and externals sit at the runner's paths because the daemon resolves bind mounts in its own
- * filesystem.
+ * As a native sidecar (init container that keeps running) it starts before the runner, is ready once
+ * `docker info` answers, and stops when the runner exits so the ephemeral pod can complete. Older
+ * servers would drop or reject `restartPolicy` there and wait forever for dockerd to exit, so it is
+ * then a plain container, as the chart makes it: the runner waits for the daemon itself
+ * (RUNNER_WAIT_FOR_DOCKER_IN_SECONDS) and ARC deletes the pod once the runner has exited. Work and
+ * externals sit at the runner's paths because the daemon resolves bind mounts in its own filesystem.
  */
-function daemonContainer(caches: readonly CacheMount[]): IContainer {
+function daemonContainer(caches: readonly CacheMount[], sidecar: boolean): IContainer {
   const mounts: IVolumeMount[] = [
     {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
     {name: VOLUME.socket, mountPath: SOCKET_DIR},
@@ -63,18 +67,22 @@ function daemonContainer(caches: readonly CacheMount[]): IContainer {
     args: ['dockerd', `--host=${DOCKER_HOST}`, '--group=$(DOCKER_GROUP_GID)'],
     env: envVars({DOCKER_GROUP_GID}),
     securityContext: {privileged: true},
-    restartPolicy: 'Always',
-    startupProbe: {
-      exec: {command: ['docker', 'info']},
-      initialDelaySeconds: 0,
-      failureThreshold: 24,
-      periodSeconds: 5,
-    },
+    ...(sidecar
+      ? {
+          restartPolicy: 'Always',
+          startupProbe: {
+            exec: {command: ['docker', 'info']},
+            initialDelaySeconds: 0,
+            failureThreshold: 24,
+            periodSeconds: 5,
+          },
+        }
+      : {}),
     volumeMounts: mounts,
   }
 }
 
-function fullTemplate(caches: readonly CacheMount[]): RenderResult {
+function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderResult {
   const daemonCaches = caches.filter(isDockerDataRoot)
   const runnerCaches = caches.filter((cache) => !isDockerDataRoot(cache))
   const runner = runnerContainer({
@@ -85,6 +93,7 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
       ...cacheVolumeMounts(runnerCaches),
     ],
   })
+  const daemon = daemonContainer(daemonCaches, sidecar)
   const volumes: IVolume[] = [
     {name: VOLUME.work, emptyDir: {}},
     {name: VOLUME.socket, emptyDir: {}},
@@ -99,9 +108,9 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
           initContainers: [
             ...cacheInitContainers(runnerCaches, runner.image),
             externalsInitContainer(),
-            daemonContainer(daemonCaches),
+            ...(sidecar ? [daemon] : []),
           ],
-          containers: [runner],
+          containers: [runner, ...(sidecar ? [] : [daemon])],
           volumes,
         },
       },
@@ -110,7 +119,7 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
 }
 
 function render(context: RenderContext): RenderResult {
-  if (context.caches.length > 0) return fullTemplate(context.caches)
+  if (context.caches.length > 0) return fullTemplate(context.caches, nativeSidecars(context))
   return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runnerContainer()]}}}}
 }
 

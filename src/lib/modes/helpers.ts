@@ -57,6 +57,15 @@ export const PRIVILEGED_CAPABILITIES: readonly string[] = [
   'AUDIT_CONTROL',
 ]
 
+/**
+ * Whether the cluster runs init containers with `restartPolicy: Always` as sidecars (Kubernetes 1.29 and
+ * newer, the same test the scale set chart makes). Older servers need a sidecar among the containers.
+ */
+export function nativeSidecars(context: RenderContext): boolean {
+  const version = context.cluster.kubernetesVersion
+  return !version || version.major > 1 || version.minor >= 29
+}
+
 /** `{A: '1'}` -> `[{name: 'A', value: '1'}]`, in the object's order. */
 export function envVars(vars: Readonly<Record<string, string>>): IEnvVar[] {
   return Object.entries(vars).map(([name, value]) => ({name, value}))

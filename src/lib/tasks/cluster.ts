@@ -3,6 +3,7 @@ import type {ListrTask} from 'listr2'
 import {createCacheRoot} from '../cluster/cache-root.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../cluster/kind-config.js'
 import {DeskrunError} from '../errors.js'
+import type {KubernetesVersion} from '../kube.js'
 import {NODE_CACHE_ROOT} from '../settings.js'
 import type {Deps, Outcome} from './deps.js'
 import {toolOutput} from './run.js'
@@ -40,6 +41,12 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
       outcome.changed.push(`cluster ${clusterName} created`)
     },
   }
+}
+
+/** The cluster's Kubernetes version (modes may render for it), asked once per command. */
+export function kubernetesVersion(deps: Deps): Promise<KubernetesVersion> {
+  deps.kubernetesVersion ??= deps.tools.kubectl.serverVersion()
+  return deps.kubernetesVersion
 }
 
 async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {

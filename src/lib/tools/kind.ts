@@ -22,8 +22,10 @@ export class Kind {
     configYaml: string,
     options: Pick<RunOptions, 'onLine'> = {},
   ): Promise<void> {
-    await this.runner.run('kind', ['create', 'cluster', '--name', name, '--config', '-', '--wait', '120s'], {
+    const args = ['create', 'cluster', '--name', name, '--config', '-', '--wait', this.runner.toolTimeout()]
+    await this.runner.run('kind', args, {
       ...options,
+      ownTimeout: true,
       input: configYaml,
       step: `create the kind cluster "${name}"`,
       hint: 'Check that Docker is running (`docker info`) and has enough memory and disk; `deskrun doctor` checks more.',

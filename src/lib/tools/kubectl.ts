@@ -1,5 +1,5 @@
 import {DeskrunError} from '../errors.js'
-import type {KubeObject} from '../kube.js'
+import type {KubeObject, KubernetesVersion} from '../kube.js'
 import {registerSecret} from '../redact.js'
 import {type RunOptions, type ToolRunner, toolFailure} from './runner.js'
 
@@ -73,6 +73,18 @@ export class Kubectl {
     })
   }
 
+  /** The API server's version. Managed clusters report minors like "29+": the release is read from gitVersion. */
+  async serverVersion(): Promise<KubernetesVersion> {
+    const step = 'read the Kubernetes version of the cluster'
+    const {stdout} = await this.run(['version', '--output', 'json'], {step})
+    const gitVersion = (JSON.parse(stdout) as {serverVersion?: {gitVersion?: string}}).serverVersion
+      ?.gitVersion
+    const [, major, minor] = /^v?(\d+)\.(\d+)/.exec(gitVersion ?? '') ?? []
+    if (!gitVersion || !major)
+      throw new DeskrunError(`Could not ${step}: kubectl reported no server version.`, {code: 'TOOL_FAILED'})
+    return {major: Number(major), minor: Number(minor), gitVersion}
+  }
+
   async list<T = KubeObject>(type: string, options: GetOptions = {}): Promise<T[]> {
     const step = `list ${type}`
     const result = await this.run(['get', type, ...scope(options), '--output', 'json'], {
@@ -88,12 +100,11 @@ export class Kubectl {
   async delete(type: string, options: GetOptions & {names?: string[]}): Promise<void> {
     const target = options.names ?? []
     if (target.length === 0 && !options.selector) return
-    await this.run(
-      ['delete', type, ...target, ...scope(options), '--ignore-not-found', '--wait', '--timeout', '2m'],
-      {
-        step: `delete ${type} ${target.join(' ')}`.trim(),
-      },
-    )
+    const wait = ['--wait', '--timeout', this.runner.toolTimeout()]
+    await this.run(['delete', type, ...target, ...scope(options), '--ignore-not-found', ...wait], {
+      ownTimeout: true,
+      step: `delete ${type} ${target.join(' ')}`.trim(),
+    })
   }
 }
 

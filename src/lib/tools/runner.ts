@@ -7,7 +7,7 @@
 import {execa} from 'execa'
 
 import {DeskrunError} from '../errors.js'
-import {formatDuration} from '../duration.js'
+import {formatDuration, goDuration} from '../duration.js'
 import {redact} from '../redact.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 
@@ -19,6 +19,12 @@ export interface RunOptions {
   /** Shown under the error when the call fails. */
   hint?: string
   timeoutMs?: number
+  /**
+   * The tool was given the per-call limit as its own timeout (see `toolTimeout`): deskrun kills it only
+   * a grace period later (`killAfterMs`), so that the tool gives up first, cleans up (helm records a
+   * failed release) and says why in its own words.
+   */
+  ownTimeout?: boolean
   /** Return the result of a non-zero exit instead of throwing. */
   allowFailure?: boolean
   /** Receives stdout/stderr lines as they come (already redacted). */
@@ -44,14 +50,28 @@ export interface RunnerOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+
+/**
+ * When deskrun kills a call: at the limit, or, for a tool that enforces the limit itself, a quarter
+ * later (at most a minute): time to give up, record it, and pull a chart or image outside its timeout.
+ */
+export function killAfterMs(limitMs: number, ownTimeout = false): number {
+  return ownTimeout ? limitMs + Math.min(60_000, Math.round(limitMs / 4)) : limitMs
+}
 const STDERR_TAIL_LINES = 15
 
 export class ToolRunner {
   constructor(private readonly options: RunnerOptions = {}) {}
 
+  /** The per-call limit (`--timeout`) as a Go duration, for the tools' own flags (helm --timeout, kind --wait). */
+  toolTimeout(): string {
+    return goDuration(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  }
+
   async run(tool: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
     const command = redact([tool, ...args].map(quote).join(' '))
-    const timeout = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const timeout =
+      options.timeoutMs ?? killAfterMs(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.ownTimeout)
     this.options.debug?.(`$ ${command}`)
     const child = execa(tool, args, {
       input: options.input,

@@ -1,5 +1,7 @@
 // Fake kubectl v1.33.1 against the fake API server in kube.js: get, apply, delete, create namespace,
 // config, version, cluster-info. Wording follows kubectl 1.33 (delete prints `kind "name" deleted`).
+import crypto from 'node:crypto'
+
 import {reconcile} from './arc-controller.js'
 import {ToolError, findCommand, parseArgs, parseDuration, runTool, stripCommand} from './common.js'
 import {applyOne, readObjects} from './kubectl-apply.js'
@@ -8,6 +10,7 @@ import {
   deleteObject,
   getObject,
   kindString,
+  kubernetesVersion,
   listObjects,
   resolveType,
   resourceString,
@@ -193,29 +196,60 @@ function connect(/** @type {any} */ ctx, /** @type {any} */ flags) {
 }
 
 function version(/** @type {any} */ ctx, /** @type {any} */ flags) {
-  const clientVersion = {
-    major: '1',
-    minor: '33',
-    gitVersion: 'v1.33.1',
-    gitCommit: '8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828',
+  if (flags.output && !['json', 'yaml'].includes(flags.output))
+    throw new ToolError("--output must be 'yaml' or 'json'")
+  const clientVersion = versionInfo(
+    'v1.33.1',
+    '8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828',
+    '2025-05-15T08:27:33Z',
+  )
+  /** @type {any} */
+  const info = {clientVersion, kustomizeVersion: 'v5.6.0'}
+  // Like kubectl: the client part is printed even when the server cannot be reached, then the error.
+  let serverError
+  if (!flags.client) {
+    try {
+      const server = kubernetesVersion(connect(ctx, flags).cluster)
+      info.serverVersion = versionInfo(server, gitCommit(server), '2025-05-15T08:19:41Z')
+    } catch (error) {
+      serverError = error
+    }
+  }
+  if (flags.output === 'json') ctx.out(JSON.stringify(info, null, 2) + '\n')
+  else if (flags.output === 'yaml') ctx.out(toYaml(info))
+  else
+    ctx.out(
+      `Client Version: v1.33.1\nKustomize Version: v5.6.0\n${info.serverVersion ? `Server Version: ${info.serverVersion.gitVersion}\n` : ''}`,
+    )
+  const server = info.serverVersion
+  if (server && (server.major !== clientVersion.major || Math.abs(server.minor - clientVersion.minor) > 1))
+    ctx.err(
+      `WARNING: version difference between client (${clientVersion.major}.${clientVersion.minor}) and server (${server.major}.${server.minor}) exceeds the supported minor version skew of +/-1\n`,
+    )
+  if (serverError) throw serverError
+}
+
+/** k8s.io/apimachinery's version.Info for a release such as v1.28.15. */
+function versionInfo(
+  /** @type {string} */ gitVersion,
+  /** @type {string} */ commit,
+  /** @type {string} */ built,
+) {
+  const [major, minor] = gitVersion.slice(1).split('.')
+  return {
+    major,
+    minor,
+    gitVersion,
+    gitCommit: commit,
     gitTreeState: 'clean',
-    buildDate: '2025-05-15T08:27:33Z',
+    buildDate: built,
     goVersion: 'go1.24.2',
     compiler: 'gc',
     platform: 'linux/amd64',
   }
-  /** @type {any} */
-  const info = {clientVersion, kustomizeVersion: 'v5.6.0'}
-  if (!flags.client) info.serverVersion = {...clientVersion, goVersion: 'go1.24.2', platform: 'linux/amd64'}
-  if (flags.output === 'json') ctx.out(JSON.stringify(info, null, 2) + '\n')
-  else if (flags.output === 'yaml') ctx.out(toYaml(info))
-  else if (flags.output) throw new ToolError("--output must be 'yaml' or 'json'")
-  else
-    ctx.out(
-      `Client Version: v1.33.1\nKustomize Version: v5.6.0\n${flags.client ? '' : 'Server Version: v1.33.1\n'}`,
-    )
-  if (!flags.client) connect(ctx, flags)
 }
+
+const gitCommit = (/** @type {string} */ v) => crypto.createHash('sha1').update(v).digest('hex')
 
 /** Resolves a type the user typed, as the server's discovery would. @returns {ResourceType} */
 function typeFor(/** @type {any} */ cluster, /** @type {string} */ word) {

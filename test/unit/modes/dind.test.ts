@@ -105,6 +105,34 @@ describe('dind mode', () => {
     })
   })
 
+  describe('on Kubernetes before 1.29 (no native sidecars)', () => {
+    const rendered = renderOne(dindMode, {caches: [docker]})
+    const on = (minor: number) => {
+      const cluster = {
+        ...rendered.context.cluster,
+        kubernetesVersion: {major: 1, minor, gitVersion: `v1.${minor}.0`},
+      }
+      const context = {...rendered.context, cluster}
+      return {context, result: dindMode.render(context)}
+    }
+
+    it('runs the daemon as a plain container beside the runner, without probe, as the chart does', () => {
+      const {context, result} = on(28)
+      const spec = specOf(result)
+      expect(spec.initContainers?.map((container) => container.name)).to.deep.equal(['init-dind-externals'])
+      expect(spec.containers.map((container) => container.name)).to.deep.equal(['runner', 'dind'])
+      const dind = containerOf(spec, 'dind')
+      expect(dind).to.not.have.any.keys('restartPolicy', 'startupProbe')
+      expect(mountsOf(dind)['/var/lib/docker']).to.equal('cache-0')
+      expect(checkRender(dindMode, context, result)).to.deep.equal([])
+    })
+
+    it('uses a native sidecar from 1.29 on, and when the version is not known yet', () => {
+      expect(on(29).result).to.deep.equal(rendered.result)
+      expect(containerOf(specOf(on(33).result), 'dind', 'initContainers').restartPolicy).to.equal('Always')
+    })
+  })
+
   it('gives every instance its own daemon cache', () => {
     const rendered = renderAll(dindMode, {caches: [docker], instances: 2})
     expect(
