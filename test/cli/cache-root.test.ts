@@ -45,6 +45,8 @@ describe('a cache root in RAM', () => {
       'cached-privileged-kubernetes',
       '--cache',
       '/var/lib/docker',
+      '--max-runners',
+      '1',
     )
     expectOk(cached)
     expect(lifetime(cached.stderr)).to.have.length(1)
@@ -64,7 +66,18 @@ describe('a cache root in RAM', () => {
   })
 
   it('up --json keeps stdout JSON and keeps the warning for a run without --json', async () => {
-    expectOk(await s.add('docker-runner', '--mode', 'dind', '--cache', '/var/lib/docker', '--json'))
+    expectOk(
+      await s.add(
+        'docker-runner',
+        '--mode',
+        'dind',
+        '--cache',
+        '/var/lib/docker',
+        '--max-runners',
+        '1',
+        '--json',
+      ),
+    )
     const json = await s.deskrun(['up', '--json'])
     expectOk(json)
     expect(JSON.parse(json.stdout)).to.have.property('installations')

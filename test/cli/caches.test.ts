@@ -77,7 +77,17 @@ describe('caches', () => {
     const prepares = (init: Container) => init.volumeMounts?.map((mount) => mount.name)
 
     it('kubernetes: opens the job caches in the runner pod, beside the chart-made work volume', async () => {
-      expectOk(await s.add('kube', '--cache', '/home/runner/.cache', '--cache', '/var/lib/docker'))
+      expectOk(
+        await s.add(
+          'kube',
+          '--cache',
+          '/home/runner/.cache',
+          '--cache',
+          '/var/lib/docker',
+          '--max-runners',
+          '1',
+        ),
+      )
       const spec = await podSpec('kube')
       const runner = spec.containers.find((c) => c.name === 'runner')!
       expect(spec.initContainers?.map((c) => c.name)).to.deep.equal(['init-cache-folders'])
@@ -100,7 +110,17 @@ describe('caches', () => {
 
     it("dind: opens the runner's cache first, and keeps the externals copy and the daemon sidecar", async () => {
       expectOk(
-        await s.add('dnd', '--mode', 'dind', '--cache', '/home/runner/.cache', '--cache', '/var/lib/docker'),
+        await s.add(
+          'dnd',
+          '--mode',
+          'dind',
+          '--cache',
+          '/home/runner/.cache',
+          '--cache',
+          '/var/lib/docker',
+          '--max-runners',
+          '1',
+        ),
       )
       const spec = await podSpec('dnd')
       expect(spec.initContainers?.map((c) => c.name)).to.deep.equal([

@@ -129,7 +129,7 @@ describe("the cluster's Kubernetes version", () => {
   const describe = (c: Container) => `${c.name}${c.restartPolicy ? ` (${c.restartPolicy})` : ''}`
 
   it('a dind daemon with a cache is a native sidecar from Kubernetes 1.29 on', async () => {
-    expectOk(await s.add('builder', '--mode', 'dind', '--cache', '/var/lib/docker'))
+    expectOk(await s.add('builder', '--mode', 'dind', '--cache', '/var/lib/docker', '--max-runners', '1'))
     expect(await dindPod()).to.deep.equal({
       initContainers: ['init-dind-externals', 'dind (Always)'],
       containers: ['runner'],
@@ -142,7 +142,7 @@ describe("the cluster's Kubernetes version", () => {
 
   it('before 1.29 the dind daemon runs beside the runner, as the chart lays it out', async () => {
     await clusterOn('kindest/node:v1.28.15')
-    expectOk(await s.add('builder', '--mode', 'dind', '--cache', '/var/lib/docker'))
+    expectOk(await s.add('builder', '--mode', 'dind', '--cache', '/var/lib/docker', '--max-runners', '1'))
     expect(await dindPod()).to.deep.equal({
       initContainers: ['init-dind-externals'],
       containers: ['runner', 'dind'],
