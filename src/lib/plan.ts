@@ -4,10 +4,11 @@
  * same config always gives the same plan, which is how `up` can tell that nothing changed.
  */
 import {SCALE_SET_NAMESPACE} from './arc/charts.js'
-import {authSecret, authSecretName} from './arc/secret.js'
+import {authSecret} from './arc/secret.js'
 import {scaleSetValues} from './arc/values.js'
 import {DeskrunError} from './errors.js'
 import {expandInstances} from './installation/instances.js'
+import {authSecretName} from './installation/naming.js'
 import type {Installation} from './installation/types.js'
 import {deskrunLabels, type KubeObject, type KubernetesVersion} from './kube.js'
 import type {InstallationView, RenderContext} from './modes/api.js'

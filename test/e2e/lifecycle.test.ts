@@ -10,9 +10,8 @@
 import {expect} from 'chai'
 
 import {ARC_CRDS, SCALE_SET_NAMESPACE} from '../../src/lib/arc/charts.js'
-import {authSecretName} from '../../src/lib/arc/secret.js'
 import {hasCacheMount} from '../../src/lib/cluster/kind-config.js'
-import {hookExtensionName} from '../../src/lib/modes/helpers.js'
+import {authSecretName, hookExtensionName} from '../../src/lib/installation/naming.js'
 import {NODE_CACHE_ROOT} from '../../src/lib/settings.js'
 import {nodeContainer} from '../../src/lib/tasks/cluster.js'
 import {jobsOnGitHub} from './jobs.js'

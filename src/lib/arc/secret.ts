@@ -3,20 +3,10 @@
  * itself and hands the chart only its name, so credentials never pass through Helm values or argv.
  */
 import {DeskrunError} from '../errors.js'
+import {authSecretName} from '../installation/naming.js'
 import type {Installation} from '../installation/types.js'
+import {privateKeyProblem} from '../installation/validate.js'
 import type {KubeObject} from '../kube.js'
-
-const MAX_DNS_SUBDOMAIN = 253
-
-/** `${installation}-github-auth`, reduced to what a Kubernetes object name allows. */
-export function authSecretName(installationName: string): string {
-  const base = installationName
-    .toLowerCase()
-    .replaceAll(/[^a-z0-9.-]+/g, '-')
-    .replaceAll(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-  const suffix = '-github-auth'
-  return `${(base || 'deskrun').slice(0, MAX_DNS_SUBDOMAIN - suffix.length)}${suffix}`
-}
 
 /**
  * A private key as GitHub issued it: real newlines, LF only, one trailing newline. Keys pasted through
@@ -30,9 +20,6 @@ export function normalisePrivateKey(key: string): string {
     .trim()
   return `${text}\n`
 }
-
-const PEM_PRIVATE_KEY =
-  /^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----\n[\s\S]+\n-----END ([A-Z]+ )?PRIVATE KEY-----\n$/
 
 function credentials(installation: Installation): Record<string, string> {
   const {auth, name} = installation
@@ -54,7 +41,7 @@ function credentials(installation: Installation): Record<string, string> {
       const privateKey = normalisePrivateKey(auth.privateKey)
       if (!appId) throw problem('the GitHub App id (or client id) is empty')
       if (!/^\d+$/.test(installationId)) throw problem('the GitHub App installation id must be a number')
-      if (!PEM_PRIVATE_KEY.test(privateKey))
+      if (privateKeyProblem(privateKey))
         throw problem(
           'the private key is not a PEM private key (-----BEGIN ... PRIVATE KEY----- ... -----END ...)',
         )

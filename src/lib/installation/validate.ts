@@ -38,7 +38,7 @@ export interface GitHubTarget {
   url: string
 }
 
-const URL_FORMS =
+export const URL_FORMS =
   'https://github.com/OWNER/REPO (a repository), https://github.com/ORG (an organization) or ' +
   'https://github.com/enterprises/ENTERPRISE (an enterprise), or the same on a GitHub Enterprise Server host'
 
@@ -121,6 +121,12 @@ export function parseGitHubUrl(url: string): GitHubTarget | undefined {
   return 'target' in analysis ? analysis.target : undefined
 }
 
+/** Why ARC would not take `url` as githubConfigUrl (for example "it must use https://"); undefined when it would. */
+export function githubUrlProblem(url: string): string | undefined {
+  const analysis = analyseUrl(url)
+  return 'reason' in analysis ? analysis.reason : undefined
+}
+
 /** The URL as it may appear in a message: credentials removed, nothing echoed if it is no URL at all. */
 function displayUrl(url: string): string {
   const trimmed = url.trim()
@@ -168,7 +174,8 @@ const NUMERIC_ID = /^[0-9]+$/
 const CLIENT_ID = /^Iv[0-9]+\.?[A-Za-z0-9]{8,}$/
 const PEM_BLOCK = /^-----BEGIN ((?:RSA )?PRIVATE KEY)-----\r?\n[A-Za-z0-9+/=\r\n]+\r?\n-----END \1-----$/
 
-function privateKeyProblem(key: string): string | undefined {
+/** What is wrong with a GitHub App private key (the one rule, for flags, the config and the Secret); undefined when nothing. */
+export function privateKeyProblem(key: string): string | undefined {
   const where = `pass the App's .pem file with ${FLAGS.privateKeyFile} PATH`
   const trimmed = key.trim()
   if (trimmed === '') return `--auth-type github-app needs the App's private key: ${where}.`

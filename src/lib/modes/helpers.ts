@@ -13,6 +13,7 @@ import type {
 } from 'kubernetes-models/v1'
 import {stringify} from 'yaml'
 
+import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
@@ -177,10 +178,7 @@ export function jobContainerPatch(patch: Omit<IContainer, 'name' | 'image'>): IC
   return {name: JOB_CONTAINER_PATCH, ...Object.fromEntries(entries)}
 }
 
-/** One per scale set instance: a shared name would make the last installed instance win. */
-export function hookExtensionName(instanceName: string): string {
-  return `${instanceName}-hook-extension`
-}
+export {hookExtensionName} from '../installation/naming.js'
 
 export interface HookExtension {
   /** Holds the PodTemplateSpec as YAML under HOOK_EXTENSION_KEY; return it from render. */

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 import {Secret} from 'kubernetes-models/v1'
 
-import {authSecret, authSecretName, normalisePrivateKey} from '../../../src/lib/arc/secret.js'
+import {authSecret, normalisePrivateKey} from '../../../src/lib/arc/secret.js'
+import {authSecretName} from '../../../src/lib/installation/naming.js'
 import {DeskrunError} from '../../../src/lib/errors.js'
 import {deskrunLabels, type KubeObject} from '../../../src/lib/kube.js'
 import {installation} from '../modes/fixtures.js'
