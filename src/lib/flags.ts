@@ -1,7 +1,7 @@
 /** Flag builders shared by commands. */
 import {Flags} from '@oclif/core'
 
-import {AUTH_VALUE_ENV} from './installation/credentials.js'
+import {AUTH_VALUE_ENV} from './installation/types.js'
 import {DATA_ROOT_RULE} from './installation/sharing.js'
 
 export const jsonExample = (command: string) => `<%= config.bin %> ${command} --json`

@@ -1,5 +1,5 @@
 import {loadConfig} from '../config/store.js'
-import type {CredentialSource} from '../installation/credentials.js'
+import type {CredentialSource} from '../installation/types.js'
 import {instanceNames} from '../installation/naming.js'
 
 export interface ListedInstallation {

@@ -5,7 +5,7 @@
  */
 import {Ajv, type ErrorObject, type SchemaObject} from 'ajv'
 
-import {CREDENTIAL_SOURCES} from '../installation/credentials.js'
+import {CREDENTIAL_SOURCES} from '../installation/types.js'
 import {CONFIG_VERSION} from './types.js'
 
 /** Each schema node says in `expected` what a person should write there. */

@@ -2,7 +2,7 @@
  * The config file (`~/.deskrun/config.json`) as it is on disk, and the domain view the rest of deskrun
  * uses. The on-disk names are the original Go deskrun's, so its files load and ours stay readable by it.
  */
-import type {CredentialSource} from '../installation/credentials.js'
+import type {CredentialSource} from '../installation/types.js'
 import type {Installation} from '../installation/types.js'
 
 export const CONFIG_VERSION = 1

@@ -7,7 +7,7 @@ import type {RunOptions, RunResult, ToolRunner} from '../tools/runner.js'
 import type {ToolName} from '../tools/prerequisites.js'
 import type {SystemFacts} from './facts.js'
 import type {Check, CheckId} from './types.js'
-import type {VersionedTool} from './versions.js'
+import type {VersionedTool} from '../tools/versions.js'
 
 /** The part of ToolRunner the checks use, so tests can answer for the tools. */
 export type Runner = Pick<ToolRunner, 'run'>

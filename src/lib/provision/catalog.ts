@@ -13,7 +13,7 @@
  *   <base>/helm/v3.18.4/helm-v3.18.4-linux-amd64.tar.gz
  *   <base>/kubectl/v1.33.7/bin/linux/amd64/kubectl
  */
-import type {VersionedTool} from '../doctor/versions.js'
+import type {VersionedTool} from '../tools/versions.js'
 
 /** `<os>-<arch>` in the projects' own spelling: linux-amd64, darwin-arm64, ... */
 export type PlatformKey = string

@@ -4,7 +4,7 @@ import {access} from 'node:fs/promises'
 import path from 'node:path'
 
 import {DeskrunError} from '../errors.js'
-import {AUTH_VALUE_ENV} from '../installation/credentials.js'
+import {AUTH_VALUE_ENV} from '../installation/types.js'
 import {deskrunHome} from '../settings.js'
 
 export type ToolName = 'docker' | 'kind' | 'helm' | 'kubectl'

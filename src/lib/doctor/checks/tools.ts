@@ -4,7 +4,13 @@ import {installHint} from '../../tools/prerequisites.js'
 import type {ToolLocation} from '../../tools/prerequisites.js'
 import {attempt, firstLine, tildify, type CheckState, type DoctorContext} from '../context.js'
 import {fail, ok, warn, type Check} from '../types.js'
-import {MINIMUM_VERSIONS, VERSION_ARGS, isTooOld, parseToolVersion, type VersionedTool} from '../versions.js'
+import {
+  MINIMUM_VERSIONS,
+  VERSION_ARGS,
+  isTooOld,
+  parseToolVersion,
+  type VersionedTool,
+} from '../../tools/versions.js'
 
 const where = (location: ToolLocation) =>
   location.source === 'deskrun' ? `deskrun's copy: ${tildify(location.path)}` : `PATH: ${location.path}`

@@ -7,7 +7,7 @@
  */
 import semver from 'semver'
 
-import type {ToolName} from '../tools/prerequisites.js'
+import type {ToolName} from './prerequisites.js'
 
 export type VersionedTool = Exclude<ToolName, 'docker'>
 
