@@ -4,6 +4,7 @@ import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster, deleteCluster, nodeContainer} from '../tasks/cluster.js'
 import {newOutcome, type Deps} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
+import {unlessFailed, type NodeReadiness} from '../tools/index.js'
 import {requireTools, type ToolName} from '../tools/prerequisites.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../settings.js'
 import {markDeployed} from './add.js'
@@ -36,10 +37,7 @@ export async function removeCluster(context: ActionContext): Promise<ClusterResu
   return {cluster: deps.config.clusterName, changed: outcome.changed}
 }
 
-export interface NodeStatus {
-  name: string
-  ready: boolean
-}
+export type NodeStatus = NodeReadiness
 
 export interface ClusterStatus {
   name: string
@@ -66,16 +64,9 @@ export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
     cacheRoot,
   }
   if (!status.exists) return status
-  const mounts = await deps.tools.docker.mounts(nodeContainer(clusterName))
+  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
   status.cacheMount = mounts ? hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT) : undefined
-  type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
-  const nodes = await deps.tools.kubectl.list<Node>('nodes')
-  status.nodes = nodes.map((node) => ({
-    name: node.metadata.name,
-    ready: Boolean(
-      node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
-    ),
-  }))
+  status.nodes = await deps.tools.kubectl.nodes()
   return status
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../provision/catalog.js'
 import {configPath} from '../settings.js'
 import {deskrunBinDir} from '../tools/prerequisites.js'
-import {ToolRunner} from '../tools/runner.js'
+import {createTools} from '../tools/index.js'
 import {checkCacheMount, checkCluster, checkController} from './checks/cluster.js'
 import {
   checkCacheLifetime,
@@ -19,7 +19,7 @@ import {
   checkSharedDataRoots,
 } from './checks/system.js'
 import {checkDocker, checkTool} from './checks/tools.js'
-import type {CheckState, DoctorContext, Runner} from './context.js'
+import type {CheckState, CheckTools, DoctorContext} from './context.js'
 import {realFacts, type SystemFacts} from './facts.js'
 import type {Check, CheckId} from './types.js'
 
@@ -64,7 +64,8 @@ export async function runChecks(
 export interface ContextOptions {
   env?: NodeJS.ProcessEnv
   facts?: SystemFacts
-  runner?: Runner
+  /** Stand-ins for the tool adapters (`tools` of EnsureOptions names the tools a command needs). */
+  adapters?: CheckTools
   catalog?: ToolCatalog
   platform?: PlatformKey
   timeoutMs?: number
@@ -78,9 +79,9 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
   const catalog = options.catalog ?? PINNED_TOOLS
   const platform = options.platform ?? platformKey()
   return {
-    run:
-      options.runner ??
-      new ToolRunner({
+    tools:
+      options.adapters ??
+      createTools(config.clusterName, {
         env,
         timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS,
         signal: options.signal,

@@ -5,6 +5,7 @@ import {hasCacheMount, kindClusterConfigYaml} from '../cluster/kind-config.js'
 import {DeskrunError} from '../errors.js'
 import type {KubernetesVersion} from '../kube.js'
 import {NODE_CACHE_ROOT} from '../settings.js'
+import {unlessFailed} from '../tools/index.js'
 import type {Deps, Outcome} from './deps.js'
 import {toolOutput} from './run.js'
 
@@ -60,7 +61,8 @@ async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
  */
 async function requireCacheMount(deps: Deps): Promise<void> {
   const {clusterName, cacheRoot} = deps.config
-  const mounts = await deps.tools.docker.mounts(nodeContainer(clusterName))
+  // A node that Docker cannot inspect has no mount to show.
+  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
   if (mounts && hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT)) return
   throw new DeskrunError(
     `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,

@@ -1,6 +1,7 @@
 import {stringify} from 'yaml'
 
 import type {RunOptions, ToolRunner} from './runner.js'
+import {readToolVersion, type ToolVersion} from './versions.js'
 
 export interface HelmRelease {
   name: string
@@ -34,6 +35,11 @@ export class Helm {
 
   private run(args: string[], options: RunOptions) {
     return this.runner.run('helm', [...args, '--kube-context', this.kubeContext], options)
+  }
+
+  /** The client's version: it needs no cluster, so no kube context either. */
+  version(): Promise<ToolVersion> {
+    return readToolVersion(this.runner, 'helm')
   }
 
   /** All releases of a namespace, pending and failed ones included. */

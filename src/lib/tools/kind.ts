@@ -1,7 +1,12 @@
 import type {RunOptions, ToolRunner} from './runner.js'
+import {readToolVersion, type ToolVersion} from './versions.js'
 
 export class Kind {
   constructor(private readonly runner: ToolRunner) {}
+
+  version(): Promise<ToolVersion> {
+    return readToolVersion(this.runner, 'kind')
+  }
 
   async clusters(): Promise<string[]> {
     // With no clusters kind prints "No kind clusters found." on stderr and nothing on stdout.

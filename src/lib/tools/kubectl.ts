@@ -2,10 +2,17 @@ import {DeskrunError} from '../errors.js'
 import type {KubeObject, KubernetesVersion} from '../kube.js'
 import {registerSecret} from '../redact.js'
 import {type RunOptions, type ToolRunner, toolFailure} from './runner.js'
+import {readToolVersion, type ToolVersion} from './versions.js'
 
 export interface GetOptions {
   namespace?: string
   selector?: Record<string, string>
+}
+
+export interface NodeReadiness {
+  name: string
+  /** The node's Ready condition is True. */
+  ready: boolean
 }
 
 export interface ApplyOutcome {
@@ -85,8 +92,33 @@ export class Kubectl {
     return {major: Number(major), minor: Number(minor), gitVersion}
   }
 
-  async list<T = KubeObject>(type: string, options: GetOptions = {}): Promise<T[]> {
-    const step = `list ${type}`
+  /** The version of this kubectl (the client; it needs no cluster). */
+  version(): Promise<ToolVersion> {
+    return readToolVersion(this.runner, 'kubectl')
+  }
+
+  /** The cluster's nodes and whether each is Ready. */
+  async nodes(): Promise<NodeReadiness[]> {
+    type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
+    const nodes = await this.list<Node>('nodes', {}, 'list the cluster nodes')
+    return nodes.map((node) => ({
+      name: node.metadata.name,
+      ready: Boolean(
+        node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+      ),
+    }))
+  }
+
+  /** One object by name, or undefined when there is none. */
+  async get<T = KubeObject>(type: string, name: string, options: GetOptions = {}): Promise<T | undefined> {
+    const {stdout} = await this.run(
+      ['get', type, name, ...scope(options), '--ignore-not-found', '--output', 'json'],
+      {step: `read ${type} ${name}`},
+    )
+    return stdout.trim() ? (JSON.parse(stdout) as T) : undefined
+  }
+
+  async list<T = KubeObject>(type: string, options: GetOptions = {}, step = `list ${type}`): Promise<T[]> {
     const result = await this.run(['get', type, ...scope(options), '--output', 'json'], {
       step,
       allowFailure: true,

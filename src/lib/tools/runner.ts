@@ -9,6 +9,7 @@ import {execa} from 'execa'
 import {DeskrunError} from '../errors.js'
 import {formatDuration, goDuration} from '../duration.js'
 import {redact} from '../redact.js'
+import {ToolFailure} from './probe.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 
 export interface RunOptions {
@@ -138,19 +139,19 @@ export function toolFailure(
   tool: string,
   result: RunResult,
   options: Pick<RunOptions, 'step' | 'hint'>,
-): DeskrunError {
-  const tail = redact(result.stderr || result.stdout)
+): ToolFailure {
+  const said = redact(result.stderr || result.stdout)
     .split('\n')
     .filter((line) => line.trim())
+  const tail = said
     .slice(-STDERR_TAIL_LINES)
     .map((line) => `    ${line}`)
     .join('\n')
   const what = options.step ? `Could not ${options.step}` : `${tool} failed`
   const how = result.signal ? `was killed (${result.signal})` : `exited with code ${result.exitCode}`
-  return new DeskrunError(`${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`, {
-    code: 'TOOL_FAILED',
-    hint: options.hint,
-  })
+  // A killed tool may have printed half of a normal answer, which would read as the reason.
+  const reason = result.signal ? `killed (${result.signal})` : (said[0]?.trim() ?? `exit code ${result.exitCode}`)
+  return new ToolFailure(`${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`, reason, options.hint)
 }
 
 function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean {

@@ -12,7 +12,7 @@ import {DeskrunError} from '../../../src/lib/errors.js'
 import {canPrompt} from '../../../src/lib/provision/consent.js'
 import {OFFICIAL, testCatalog} from '../provision/fixtures.js'
 import {startServer, type TestServer} from '../provision/server.js'
-import {FakeRunner, fakeFacts, healthyAnswers, healthyMachine, type Machine} from './fakes.js'
+import {FakeTools, failed, fakeFacts, healthyMachine, healthyWorld, type Machine} from './fakes.js'
 
 describe('ensurePrerequisites (before add, up and cluster create)', function () {
   if (process.platform === 'win32') return
@@ -40,7 +40,7 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
       config: emptyConfig(),
       interactive: false,
       env,
-      runner: new FakeRunner(healthyAnswers()),
+      adapters: new FakeTools(healthyWorld()),
       facts: {...facts, locate: async (program) => (await real.locate(program)) ?? facts.locate(program)},
       catalog: testCatalog(server.url),
       platform: 'linux-amd64',
@@ -77,8 +77,8 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
   })
 
   it('runs only the checks of the tools the command uses', async () => {
-    const runner = new FakeRunner(healthyAnswers())
-    const checks = await ensurePrerequisites(setup({tools: ['docker', 'kind'], runner}))
+    const adapters = new FakeTools(healthyWorld())
+    const checks = await ensurePrerequisites(setup({tools: ['docker', 'kind'], adapters}))
     expect(checks.map((check) => check.id)).to.deep.equal([
       'docker',
       'kind',
@@ -86,7 +86,7 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
       'inotify',
       'cgroup',
     ])
-    expect(runner.calls).to.deep.equal(['docker version --format {{json .}}', 'kind version'])
+    expect(adapters.calls).to.deep.equal(['docker version', 'kind version'])
   })
 
   it('without consent installs nothing and lists every problem with its fix', async () => {
@@ -145,14 +145,11 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
   })
 
   it('does not offer to install Docker, and says how to start it', async () => {
-    const runner = new FakeRunner({
-      ...healthyAnswers(),
-      'docker version --format {{json .}}': {
-        exitCode: 1,
-        stderr: 'Cannot connect to the Docker daemon. Is the docker daemon running?',
-      },
+    const adapters = new FakeTools({
+      ...healthyWorld(),
+      docker: failed('Cannot connect to the Docker daemon. Is the docker daemon running?'),
     })
-    const error = await failure(ensurePrerequisites(setup({runner, yes: true})))
+    const error = await failure(ensurePrerequisites(setup({adapters, yes: true})))
     expect(error.message)
       .to.contain('a prerequisite is not met')
       .and.contain('✗ Docker: the Docker daemon is not reachable')

@@ -16,10 +16,10 @@ import {
 } from '../../../src/lib/doctor/checks/system.js'
 import type {DoctorContext} from '../../../src/lib/doctor/context.js'
 import {loadConfig} from '../../../src/lib/config/store.js'
-import {FakeRunner, context, healthyMachine, type Machine} from './fakes.js'
+import {FakeTools, context, healthyMachine, healthyWorld, type Machine} from './fakes.js'
 
 const on = (machine: Machine, overrides: Partial<DoctorContext> = {}) =>
-  context(new FakeRunner({}), machine, overrides)
+  context(new FakeTools(healthyWorld()), machine, overrides)
 
 /** systemd's own /usr/lib/tmpfiles.d/tmp.conf, as Debian 13 ships it. */
 const UPSTREAM_TMP_CONF = {
