@@ -104,7 +104,9 @@ export class Kubectl {
     return nodes.map((node) => ({
       name: node.metadata.name,
       ready: Boolean(
-        node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+        node.status?.conditions?.some(
+          (condition) => condition.type === 'Ready' && condition.status === 'True',
+        ),
       ),
     }))
   }

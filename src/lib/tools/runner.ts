@@ -150,8 +150,14 @@ export function toolFailure(
   const what = options.step ? `Could not ${options.step}` : `${tool} failed`
   const how = result.signal ? `was killed (${result.signal})` : `exited with code ${result.exitCode}`
   // A killed tool may have printed half of a normal answer, which would read as the reason.
-  const reason = result.signal ? `killed (${result.signal})` : (said[0]?.trim() ?? `exit code ${result.exitCode}`)
-  return new ToolFailure(`${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`, reason, options.hint)
+  const reason = result.signal
+    ? `killed (${result.signal})`
+    : (said[0]?.trim() ?? `exit code ${result.exitCode}`)
+  return new ToolFailure(
+    `${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`,
+    reason,
+    options.hint,
+  )
 }
 
 function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean {

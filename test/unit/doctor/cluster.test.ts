@@ -57,9 +57,13 @@ describe('doctor: cluster checks', () => {
   })
 
   it('fails when kind cannot list its clusters, in kind’s words', async () => {
-    const {cluster} = await checkAll({clusters: failed('ERROR: failed to list clusters: command "docker ps" failed')})
+    const {cluster} = await checkAll({
+      clusters: failed('ERROR: failed to list clusters: command "docker ps" failed'),
+    })
     expect(cluster.status).to.equal('fail')
-    expect(cluster.found).to.equal('kind cannot list clusters: ERROR: failed to list clusters: command "docker ps" failed')
+    expect(cluster.found).to.equal(
+      'kind cannot list clusters: ERROR: failed to list clusters: command "docker ps" failed',
+    )
     expect(cluster.fix).to.contain('docker ps')
   })
 
@@ -113,7 +117,9 @@ describe('doctor: cluster checks', () => {
   })
 
   it('fails a controller of another minor version, a stuck release, and missing CRDs', async () => {
-    const skew = await checkAll({releases: [controller('deployed', 'gha-runner-scale-set-controller-0.13.1')]})
+    const skew = await checkAll({
+      releases: [controller('deployed', 'gha-runner-scale-set-controller-0.13.1')],
+    })
     expect(skew.controller.status).to.equal('fail')
     expect(skew.controller.found).to.contain('controller 0.13.1').and.contain('0.14.2')
     expect(skew.controller.fix).to.contain('"chart_version": "0.13.1"')

@@ -5,7 +5,9 @@ import {DeskrunError} from '../../../src/lib/errors.js'
 import {FakeTools, context, failed, healthyMachine, healthyWorld, missing, type World} from './fakes.js'
 
 const tools = (world: Partial<World> = {}) => new FakeTools({...healthyWorld(), ...world})
-const versions = (answers: Partial<World['versions']>) => ({versions: {...healthyWorld().versions, ...answers}})
+const versions = (answers: Partial<World['versions']>) => ({
+  versions: {...healthyWorld().versions, ...answers},
+})
 
 describe('doctor: tool checks', () => {
   describe('kind, helm and kubectl', () => {
@@ -42,10 +44,7 @@ describe('doctor: tool checks', () => {
     it('points at the install docs alone where deskrun has no pinned download', async () => {
       const machine = healthyMachine()
       delete machine.programs.kind
-      const check = await checkTool(
-        context(tools(), machine, {provisionable: () => undefined}),
-        'kind',
-      )
+      const check = await checkTool(context(tools(), machine, {provisionable: () => undefined}), 'kind')
       expect(check).to.include({status: 'fail', provisionable: false})
       expect(check.fix).to.match(/^Install kind: https:\/\/kind\.sigs\.k8s\.io/)
     })
@@ -84,7 +83,10 @@ describe('doctor: tool checks', () => {
     })
 
     it('treats a tool that vanished between lookup and run as missing', async () => {
-      const check = await checkTool(context(tools(versions({kubectl: missing('kubectl')})), healthyMachine()), 'kubectl')
+      const check = await checkTool(
+        context(tools(versions({kubectl: missing('kubectl')})), healthyMachine()),
+        'kubectl',
+      )
       expect(check.status).to.equal('fail')
       expect(check.found).to.contain('kubectl is not installed')
     })
@@ -130,15 +132,18 @@ describe('doctor: tool checks', () => {
     })
 
     it('fails when docker answers without a daemon', async () => {
-      const check = await checkDocker(context(tools({docker: {Client: {Version: '27.5.1'}, Server: null}}), healthyMachine()))
-      expect(check).to.include({status: 'fail', found: 'the Docker daemon is not reachable: docker version reports no server'})
+      const check = await checkDocker(
+        context(tools({docker: {Client: {Version: '27.5.1'}, Server: null}}), healthyMachine()),
+      )
+      expect(check).to.include({
+        status: 'fail',
+        found: 'the Docker daemon is not reachable: docker version reports no server',
+      })
     })
 
     it('fails when docker hangs (the runner timed out)', async () => {
       const timedOut = new DeskrunError('docker did not finish within 30s.', {code: 'TIMEOUT'})
-      const check = await checkDocker(
-        context(tools({docker: timedOut}), healthyMachine()),
-      )
+      const check = await checkDocker(context(tools({docker: timedOut}), healthyMachine()))
       expect(check.status).to.equal('fail')
       expect(check.found).to.contain('did not finish within 30s')
     })

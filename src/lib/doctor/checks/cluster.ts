@@ -60,7 +60,10 @@ export async function checkCluster(ctx: DoctorContext, state: CheckState): Promi
       fix: `Give it a minute; if it stays so: docker logs ${nodeContainer(ctx.clusterName)}`,
     })
   }
-  return ok({...base, found: `"${ctx.clusterName}" (context ${context}): ${nodes.value.length} node(s) Ready`})
+  return ok({
+    ...base,
+    found: `"${ctx.clusterName}" (context ${context}): ${nodes.value.length} node(s) Ready`,
+  })
 }
 
 export async function checkCacheMount(ctx: DoctorContext, state: CheckState): Promise<Check> {
