@@ -1,9 +1,10 @@
 /** Credentials: every source works, the value reaches the cluster only on stdin, and nothing leaks. */
-import {stat, writeFile} from 'node:fs/promises'
+import {chmod, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {expect} from 'chai'
 
+import {unwrap} from '../helpers/fake-tools.js'
 import {PRIVATE_KEY, REPO, TOKEN, expectOk, type Sandbox, useSandbox} from './support.js'
 
 describe('credentials', () => {
@@ -90,6 +91,15 @@ describe('credentials', () => {
     expectOk(await s.add('my-runner'))
     expect((await stat(s.configFile)).mode & 0o777).to.equal(0o600)
     expect((await stat(path.dirname(s.configFile))).mode & 0o777).to.equal(0o700)
+  })
+
+  it('a command that reads a config others can read tightens it first, and says so', async () => {
+    expectOk(await s.add('my-runner'))
+    await chmod(s.configFile, 0o644)
+    const list = await s.deskrun(['list'])
+    expectOk(list)
+    expect(unwrap(list.stderr)).to.contain(`Tightened ${s.configFile} from 0644 to 0600`)
+    expect((await stat(s.configFile)).mode & 0o777).to.equal(0o600)
   })
 
   it('a failing step names the step and the command, and says how to finish', async () => {

@@ -1,4 +1,4 @@
-import {loadConfig, updateConfig} from '../config/store.js'
+import {markDeployed, updateConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
 import {parseCacheFlag} from '../installation/caches.js'
@@ -13,7 +13,7 @@ import {ensureController} from '../tasks/controller.js'
 import {newOutcome, planFor} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {checkPrerequisites, installationProblemsIn, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -44,7 +44,7 @@ export interface AddResult {
  * on the way leaves it in the config, so `deskrun up` finishes the job.
  */
 export async function addInstallation(context: ActionContext, request: AddRequest): Promise<AddResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
   const plan = planFor(config, installation, context.modes)
@@ -79,7 +79,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
         outcome,
         {json: context.json},
       )
-      await markDeployed([installation.name], true, context)
+      await markDeployed([installation.name], true, {onNote: context.note})
     })
   } catch (error) {
     throw notDeployed(error, installation.name)
@@ -147,22 +147,6 @@ function checkNew(config: DeskrunConfig, installation: Installation, context: Ac
         : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
       {hint: 'See `deskrun add --help` for the flags and examples.'},
     )
-}
-
-export async function markDeployed(
-  names: string[],
-  deployed: boolean,
-  context: Pick<ActionContext, 'note'>,
-): Promise<void> {
-  await updateConfig(
-    (current) => {
-      const installations = {...current.installations}
-      for (const name of names)
-        if (installations[name]) installations[name] = {...installations[name], deployed}
-      return {...current, installations}
-    },
-    {onNote: context.note},
-  )
 }
 
 export function notDeployed(error: unknown, name: string): unknown {

@@ -1,4 +1,3 @@
-import {loadConfig} from '../config/store.js'
 import {hasCacheMount} from '../cluster/kind-config.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster, deleteCluster, nodeContainer} from '../tasks/cluster.js'
@@ -7,8 +6,8 @@ import {runTasks} from '../tasks/run.js'
 import {unlessFailed, type NodeReadiness} from '../tools/index.js'
 import {requireTools, type ToolName} from '../tools/prerequisites.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../settings.js'
-import {markDeployed} from './add.js'
-import {checkPrerequisites, type ActionContext} from './context.js'
+import {markDeployed} from '../config/store.js'
+import {checkPrerequisites, readConfig, type ActionContext} from './context.js'
 
 export interface ClusterResult {
   cluster: string
@@ -16,7 +15,7 @@ export interface ClusterResult {
 }
 
 export async function createCluster(context: ActionContext): Promise<ClusterResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   await checkPrerequisites(context, config, ['docker', 'kind'])
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   // An explicit create always checks the cache mount, so an old cluster without it is reported.
@@ -31,7 +30,7 @@ export async function removeCluster(context: ActionContext): Promise<ClusterResu
   const deps = await clusterDeps(context)
   const outcome = await withClusterLock(context, deps.config.clusterName, async () => {
     const deleted = await runTasks([deleteCluster(deps)], newOutcome(), {json: context.json})
-    await markDeployed(Object.keys(deps.config.installations), false, context)
+    await markDeployed(Object.keys(deps.config.installations), false, {onNote: context.note})
     return deleted
   })
   return {cluster: deps.config.clusterName, changed: outcome.changed}
@@ -74,7 +73,7 @@ async function clusterDeps(
   context: ActionContext,
   tools: readonly ToolName[] = ['docker', 'kind'],
 ): Promise<Deps> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   await requireTools(tools)
   return {config, tools: context.tools(config.clusterName), modes: context.modes}
 }

@@ -1,3 +1,4 @@
+import {loadConfig, secureConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import type {ModeRegistry} from '../modes/registry.js'
 import {installationProblems} from '../installation/validate.js'
@@ -27,6 +28,15 @@ export interface ActionContext {
   signal?: AbortSignal
   /** The host's platform (process.platform unless a test says otherwise). */
   platform?: NodeJS.Platform
+}
+
+/**
+ * The config a command works from. Too-open permissions of the file and its folder are tightened
+ * first, with a note (reading itself changes nothing).
+ */
+export async function readConfig(context: Pick<ActionContext, 'note'>): Promise<DeskrunConfig> {
+  await secureConfig({onNote: (note) => context.note(note)})
+  return loadConfig()
 }
 
 /** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */

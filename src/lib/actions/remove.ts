@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 
 import {withClusterLock} from '../cluster/lock.js'
-import {loadConfig, updateConfig} from '../config/store.js'
+import {updateConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
 import {instanceNames} from '../installation/naming.js'
@@ -15,7 +15,7 @@ import {runTasks} from '../tasks/run.js'
 import {removeScaleSets} from '../tasks/scale-sets.js'
 import {ALL_TOOLS, requireTools} from '../tools/prerequisites.js'
 import {SCALE_SET_NAMESPACE} from '../arc/charts.js'
-import type {ActionContext} from './context.js'
+import {readConfig, type ActionContext} from './context.js'
 
 export interface RemoveResult {
   installation: string
@@ -36,7 +36,7 @@ export async function removeInstallation(
   name: string,
   options: {purgeCache: boolean},
 ): Promise<RemoveResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   const installation = config.installations[name]
   if (!installation) {
     const known = Object.keys(config.installations)

@@ -1,6 +1,6 @@
 import {SCALE_SET_NAMESPACE} from '../arc/charts.js'
 import {withClusterLock} from '../cluster/lock.js'
-import {loadConfig} from '../config/store.js'
+import {loadConfig, markDeployed} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError} from '../errors.js'
 import {instanceNames} from '../installation/naming.js'
@@ -16,8 +16,7 @@ import {DESKRUN_RELEASE_LABELS, installationReleaseLabels} from '../tasks/releas
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation, removeScaleSets} from '../tasks/scale-sets.js'
 import type {ListrTask} from 'listr2'
-import {markDeployed} from './add.js'
-import {checkPrerequisites, installationProblemsIn, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
 
 /** An installation of the config that `up` left alone because its entry cannot be deployed as it is. */
 export interface SkippedInstallation {
@@ -44,7 +43,7 @@ export interface UpResult {
  * as it is once the lock is held (another deskrun may have changed it meanwhile).
  */
 export async function up(context: ActionContext): Promise<UpResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   const checked = planConfig(config, context)
   if (checked.plans.length === 0 && checked.skipped.length > 0)
     return {installations: [], ...newOutcome(), skipped: checked.skipped}
@@ -129,7 +128,7 @@ async function converge(context: ActionContext, config: DeskrunConfig): Promise<
     ...plans.flatMap((plan) => deployInstallation(deps, config.installations[plan.installation])),
   ]
   const outcome = await runTasks(tasks, newOutcome(), {json: context.json})
-  await markDeployed([...deployed], true, context)
+  await markDeployed([...deployed], true, {onNote: context.note})
   return {installations: [...deployed], ...outcome, skipped}
 }
 

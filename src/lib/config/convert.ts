@@ -10,7 +10,14 @@ import {
   type StoredInstallation,
 } from './types.js'
 
-const FILE_KEYS = new Set(['version', 'cluster_name', 'cache_root', 'chart_version', 'installations'])
+const FILE_KEYS = new Set([
+  'version',
+  'cluster_name',
+  'cache_root',
+  'chart_version',
+  'tools_base_url',
+  'installations',
+])
 const INSTALLATION_KEYS = new Set([
   'Name',
   'Repository',
@@ -110,6 +117,7 @@ export function toDomain(file: ConfigFile, note: (line: string) => void = () => 
     // Files of the original deskrun, and of deskrun before ~/.cache/deskrun, have no cache_root.
     cacheRoot: file.cache_root ?? ORIGINAL_CACHE_ROOT,
     chartVersion: file.chart_version ?? DEFAULT_CHART_VERSION,
+    ...(file.tools_base_url ? {toolsBaseUrl: file.tools_base_url} : {}),
     installations,
     extra: structuredClone(unknownKeys(file, FILE_KEYS)),
   }
@@ -163,6 +171,7 @@ export function toFile(config: DeskrunConfig): ConfigFile {
     cluster_name: config.clusterName,
     ...(config.cacheRoot === ORIGINAL_CACHE_ROOT ? {} : {cache_root: config.cacheRoot}),
     ...(config.chartVersion === DEFAULT_CHART_VERSION ? {} : {chart_version: config.chartVersion}),
+    ...(config.toolsBaseUrl ? {tools_base_url: config.toolsBaseUrl} : {}),
     installations,
     ...unknownKeys(config.extra, FILE_KEYS),
   }

@@ -103,6 +103,12 @@ function fileSchema(originalShape: boolean): SchemaObject {
         pattern: '^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$',
         expected: 'a chart version such as 0.14.2',
       },
+      tools_base_url: {
+        type: 'string',
+        pattern: '^https?://',
+        expected:
+          'the base URL of a mirror of the tool downloads, such as https://mirror.example.com/deskrun',
+      },
       installations: nullable(
         {
           type: 'object',

@@ -51,6 +51,8 @@ export interface ConfigFile {
   cluster_name: string
   cache_root?: string
   chart_version?: string
+  /** A mirror of the kind, helm and kubectl downloads (`deskrun doctor --fix`); DESKRUN_TOOLS_BASE_URL wins. */
+  tools_base_url?: string
   installations: Record<string, FileInstallation>
   [unknownKey: string]: unknown
 }
@@ -72,6 +74,8 @@ export interface DeskrunConfig {
   cacheRoot: string
   /** gha-runner-scale-set(-controller) chart version; deskrun's pinned default unless the file sets one. */
   chartVersion: string
+  /** Where `deskrun doctor --fix` downloads kind, helm and kubectl from instead of their official hosts. */
+  toolsBaseUrl?: string
   installations: Record<string, StoredInstallation>
   /** Top-level keys deskrun does not know (e.g. the original's cluster_hosts), kept as they were. */
   extra: Record<string, unknown>

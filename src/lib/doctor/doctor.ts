@@ -32,7 +32,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       binDir: ctx.binDir,
       catalog: options.catalog,
       platform: options.platform,
-      baseUrl: toolsBaseUrl(env, config.extra),
+      baseUrl: toolsBaseUrl(env, config.toolsBaseUrl),
       stallTimeoutMs: options.stallTimeoutMs,
       json: options.json,
     })

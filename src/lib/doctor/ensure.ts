@@ -70,7 +70,7 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
         binDir: ctx.binDir,
         catalog: options.catalog,
         platform: options.platform,
-        baseUrl: toolsBaseUrl(env, options.config.extra),
+        baseUrl: toolsBaseUrl(env, options.config.toolsBaseUrl),
         stallTimeoutMs: options.stallTimeoutMs,
         json: options.json,
       })

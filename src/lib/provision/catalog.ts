@@ -131,12 +131,8 @@ export function downloadUrl(artifact: Artifact, baseUrl?: string): string {
 }
 
 /** The mirror base URL: DESKRUN_TOOLS_BASE_URL wins over the config's `tools_base_url`. */
-export function toolsBaseUrl(
-  env: NodeJS.ProcessEnv = process.env,
-  configExtra: Record<string, unknown> = {},
-): string | undefined {
-  const fromConfig = configExtra.tools_base_url
-  return env.DESKRUN_TOOLS_BASE_URL || (typeof fromConfig === 'string' && fromConfig ? fromConfig : undefined)
+export function toolsBaseUrl(env: NodeJS.ProcessEnv = process.env, fromConfig?: string): string | undefined {
+  return env.DESKRUN_TOOLS_BASE_URL || fromConfig || undefined
 }
 
 export const MIRROR_LAYOUT = '<base>/<tool>/<version>/<file>, e.g. <base>/kind/v0.29.0/kind-linux-amd64'

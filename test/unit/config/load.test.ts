@@ -84,6 +84,19 @@ describe('loadConfig', () => {
     expect((await loadConfig(file)).cacheRoot).to.equal(ORIGINAL_CACHE_ROOT)
   })
 
+  it('reads tools_base_url as a setting of its own, keeps it when saving, and refuses one that is no URL', async () => {
+    const mirror = 'https://mirror.example.com/deskrun'
+    await fs.writeFile(file, JSON.stringify({version: 1, cluster_name: 'deskrun', tools_base_url: mirror}))
+    const config = await loadConfig(file)
+    expect(config.toolsBaseUrl).to.equal(mirror)
+    expect(config.extra).to.deep.equal({})
+    await updateConfig((current) => current, file)
+    expect(JSON.parse(await fs.readFile(file, 'utf8')).tools_base_url).to.equal(mirror)
+
+    await fs.writeFile(file, JSON.stringify({version: 1, cluster_name: 'deskrun', tools_base_url: 'mirror'}))
+    expect((await rejection(loadConfig(file))).message).to.include('tools_base_url')
+  })
+
   it('finds the file under DESKRUN_HOME', async () => {
     const previous = process.env.DESKRUN_HOME
     process.env.DESKRUN_HOME = dir
