@@ -9,8 +9,8 @@ import {execa} from 'execa'
 import {DeskrunError} from '../errors.js'
 import {formatDuration, goDuration} from '../duration.js'
 import {redact} from '../redact.js'
-import {ToolFailure} from './probe.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
+import {ToolFailure} from './probe.js'
 
 export interface RunOptions {
   /** Written to the child's stdin; the only way a secret may reach a child process. */
