@@ -68,6 +68,22 @@ function pickFault(tool, argv, n, env, state) {
   return undefined
 }
 
+/** A handler failed other than as the tool would (a bug in the fake). */
+class Crash extends Error {
+  /** @param {unknown} cause */
+  constructor(cause) {
+    super('fake tool crashed', {cause})
+  }
+}
+
+const messageOf = (/** @type {unknown} */ error) => (error instanceof Error ? error.message : String(error))
+
+/** What a crashed fake prints. @param {string} tool @param {unknown} error */
+function crashed(tool, error) {
+  const cause = error instanceof Crash ? error.cause : error
+  return `fake ${tool} crashed: ${cause instanceof Error ? cause.stack : cause}\n`
+}
+
 /** Resolves once `signal` aborts (never without one): a hung call ends only when it is killed. */
 function killed(/** @type {AbortSignal | undefined} */ signal) {
   return new Promise((resolve) => {
@@ -98,14 +114,53 @@ export async function invoke(tool, argv, io, handler, formatError) {
     return /** @type {Outcome} */ ({exitCode: null, signal: 'SIGTERM', stdout, stderr})
   }
 
+  /** @type {string[]} */
+  const out = []
+  /** @type {string[]} */
+  const err = []
+  let hang = false
+  let exit = 0
+  /** @param {any} state */
+  const count = (state) => {
+    const n = (state.counters[tool] = (state.counters[tool] ?? 0) + 1)
+    return pickFault(tool, argv, n, io.env, state)
+  }
+  /** @param {any} state */
+  const handle = (state) => {
+    const ctx = {
+      argv,
+      stdin,
+      env: io.env,
+      state,
+      out: (/** @type {string} */ text) => void out.push(text),
+      err: (/** @type {string} */ text) => void err.push(text),
+      hang: () => void (hang = true),
+    }
+    try {
+      exit = handler(ctx) ?? 0
+    } catch (error) {
+      if (!(error instanceof ToolError)) throw new Crash(error)
+      err.push(formatError(error.message))
+      exit = error.exitCode
+    }
+  }
+
+  // One transaction counts the call, picks its fault and, unless the fault says otherwise, runs it. A
+  // dying call runs on a copy: it changes nothing, only its output escapes.
   let fault
   try {
     fault = withState(dir, (/** @type {any} */ state) => {
-      const n = (state.counters[tool] = (state.counters[tool] ?? 0) + 1)
-      return pickFault(tool, argv, n, io.env, state)
+      const picked = count(state)
+      if (!picked) handle(state)
+      else if (picked.action === 'die') handle(structuredClone(state))
+      return picked
     })
   } catch (error) {
-    return {exitCode: 2, stdout: '', stderr: `${error instanceof Error ? error.message : error}\n`}
+    if (!(error instanceof Crash)) return {exitCode: 2, stdout: '', stderr: `${messageOf(error)}\n`}
+    // A bug in a fake: the call is still counted, and the world stays as it was.
+    fault = withState(dir, count)
+    err.push(crashed(tool, error))
+    exit = 70
   }
   if (fault?.action === 'fail') {
     record(1, 'fail')
@@ -119,45 +174,19 @@ export async function invoke(tool, argv, io, handler, formatError) {
     // Like a real call that takes a while: the test opens the gate when it has seen what it wanted.
     writeFileSync(`${fault.gate}.held`, '')
     while (!existsSync(fault.gate)) {
-      if (io.signal?.aborted) return {exitCode: null, signal: 'SIGTERM', stdout: '', stderr: ''}
-      await sleep(25)
+      // In process nothing else ends a hold whose test is gone: its sandbox (and this folder) then is.
+      if (io.signal?.aborted || !existsSync(dir))
+        return {exitCode: null, signal: 'SIGTERM', stdout: '', stderr: ''}
+      await sleep(25, undefined, {ref: false})
+    }
+    try {
+      withState(dir, handle)
+    } catch (error) {
+      err.push(crashed(tool, error))
+      exit = 70
     }
   }
-
-  /** @type {string[]} */
-  const out = []
-  /** @type {string[]} */
-  const err = []
-  let hang = false
-  let exit = 0
   const dry = fault?.action === 'die'
-  try {
-    exit = withState(
-      dir,
-      (/** @type {any} */ state) => {
-        const ctx = {
-          argv,
-          stdin,
-          env: io.env,
-          state,
-          out: (/** @type {string} */ text) => void out.push(text),
-          err: (/** @type {string} */ text) => void err.push(text),
-          hang: () => void (hang = true),
-        }
-        try {
-          return handler(ctx) ?? 0
-        } catch (error) {
-          if (!(error instanceof ToolError)) throw error
-          err.push(formatError(error.message))
-          return error.exitCode
-        }
-      },
-      {dry},
-    )
-  } catch (error) {
-    err.push(`fake ${tool} crashed: ${error instanceof Error ? error.stack : error}\n`)
-    exit = 70
-  }
   if (dry) {
     // "die": the call is logged, half of the output escapes, then it is SIGKILLed; state untouched.
     record(null, 'die')
