@@ -34,7 +34,13 @@ export default tseslint.config(
   {
     files: ['test/fake-tools/**/*.js', 'bin/**/*.js', 'examples/**/*.js', 'bench/**/*.mjs'],
     languageOptions: {
-      globals: {process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly'},
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        structuredClone: 'readonly',
+      },
     },
   },
   prettier,

@@ -1,60 +1,24 @@
 /**
- * Several deskrun processes at once, and processes killed in the middle of saving: every add lands in
- * the config and the cluster, the config always loads, and a lock left by a dead process is taken over.
+ * Several deskruns at once, in process: every add lands in the config and the cluster, one creates the
+ * cluster, and a second deskrun waits for the one working on the cluster. As processes, with Ctrl-C while
+ * waiting (test/smoke/concurrency.test.ts), and with writers SIGKILLed while saving
+ * (test/process/concurrency.test.ts).
  */
-import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {chmod, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {chmod, readdir, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {expect} from 'chai'
 
-import {configProblems} from '../../src/lib/config/schema.js'
-import {loadConfig} from '../../src/lib/config/store.js'
-import {REPO_ROOT, unwrap} from '../helpers/fake-tools.js'
+import {REPO_ROOT} from '../helpers/fake-tools.js'
 import {expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
-const WRITER = path.join(REPO_ROOT, 'test', 'fixtures', 'config', 'update-loop.ts')
+const WAITING = 'Another deskrun process is working on cluster "deskrun"; waiting for it to finish'
 const posixOnly = process.platform === 'win32' ? it.skip : it
 
-/** A child that changes the config in a loop (or, with `hold`, sits on the lock) until it is killed. */
-function writer(file: string, name: string, mode?: 'hold') {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, name, ...(mode ? [mode] : [])], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.on('exit', (_code, signal) => resolve(signal)),
-  )
-  return {
-    child,
-    exited,
-    /** Resolves once the child has printed `line` (it never does if the child fails first). */
-    printed: (line: string) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (stdout.split('\n').includes(line)) resolve()
-          else if (child.exitCode !== null) reject(new Error(`writer ${name} exited: ${stderr}`))
-        }
-        child.stdout.on('data', check)
-        child.on('exit', check)
-        check()
-      }),
-  }
-}
-
-async function kill(child: ChildProcess, exited: Promise<NodeJS.Signals | null>): Promise<void> {
-  child.kill('SIGKILL')
-  expect(await exited).to.equal('SIGKILL')
-}
-
-describe('concurrent deskrun processes', function () {
+describe('concurrent deskruns', function () {
   this.timeout(180_000)
   let s: Sandbox
   beforeEach(async () => {
@@ -155,19 +119,9 @@ describe('concurrent deskrun processes', function () {
     while (!existsSync(`${gate}.held`)) await sleep(25)
     await s.fake.setReleaseStatus(CLUSTER, 'arc-runners', 'my-runner', 'pending-upgrade')
 
-    const waiting = 'Another deskrun process is working on cluster "deskrun"; waiting for it to finish'
     // (Under --json the note is not shown, as no progress is.)
     const second = s.start(['up'])
-    await second.printed(waiting)
-    // Ctrl-C while waiting stops only the wait: the cluster is untouched.
-    const third = s.start(['cluster', 'delete'])
-    await third.printed(waiting)
-    third.kill('SIGINT')
-    const interrupted = await third.result
-    expect(interrupted.exitCode, interrupted.stderr).to.equal(130)
-    expect(unwrap(interrupted.stderr)).to.contain(
-      'Interrupted while waiting for another deskrun process working on cluster "deskrun"',
-    )
+    await second.printed(WAITING)
 
     // helm finishes its upgrade.
     await s.fake.setReleaseStatus(CLUSTER, 'arc-runners', 'my-runner', 'deployed')
@@ -184,51 +138,5 @@ describe('concurrent deskrun processes', function () {
     expect(release.status).to.equal('deployed')
     expect(release.values).to.deep.include({maxRunners: 3})
     expect(await readdir(s.fake.deskrunHome)).not.to.include('cluster-deskrun.lock')
-  })
-
-  it('processes SIGKILLed while saving leave a config that loads', async () => {
-    const writers = Array.from({length: 12}, (_, index) => writer(s.configFile, `w-${index}`))
-    // Once each has saved, they are killed a few milliseconds apart: some while they wait for the lock,
-    // some holding it, some in the middle of writing the file.
-    await Promise.all(writers.map(({printed}) => printed('saved 0')))
-    await Promise.all(
-      writers.map(async ({child, exited}, index) => {
-        await sleep(index * 15)
-        await kill(child, exited)
-      }),
-    )
-
-    const text = await readFile(s.configFile, 'utf8')
-    const data = JSON.parse(text)
-    expect(configProblems(data)).to.deep.equal([])
-    const saved = Object.keys((await loadConfig(s.configFile)).installations)
-    expect(saved).to.have.length.within(1, 12)
-    // Only the config, its lock and write-file-atomic's temporary files (config.json.<number>) remain;
-    // deskrun reads none of the temporary ones.
-    for (const entry of await readdir(s.fake.deskrunHome))
-      expect(entry).to.match(/^config\.json(\.lock|\.\d+)?$/)
-    const list = await s.deskrun(['list', '--json'])
-    expectOk(list)
-    expect(JSON.parse(list.stdout).installations.map((entry: {name: string}) => entry.name)).to.deep.equal(
-      saved,
-    )
-
-    // The next command goes ahead (taking over a lock a killed writer held) and keeps every entry.
-    expectOk(await s.add('after-the-kills'))
-    const after = Object.keys((await s.config()).installations)
-    expect(after.sort()).to.deep.equal([...saved, 'after-the-kills'].sort())
-    expect(await readdir(s.fake.deskrunHome)).not.to.include('config.json.lock')
-  })
-
-  it('a lock left by a killed process is taken over by the next command', async () => {
-    const holder = writer(s.configFile, 'holder', 'hold')
-    await holder.printed('locked')
-    await kill(holder.child, holder.exited)
-    expect(await readdir(s.fake.deskrunHome)).to.include('config.json.lock')
-
-    // It waits until the lock is stale (10 s without a refresh), then takes it over.
-    expectOk(await s.add('my-runner'))
-    expect((await s.config()).installations['my-runner'].Deployed).to.equal(true)
-    expect(await readdir(s.fake.deskrunHome)).not.to.include('config.json.lock')
   })
 })

@@ -1,4 +1,7 @@
-/** The CLI contract a user reads first: every command is listed and explains itself with examples. */
+/**
+ * The CLI contract a user reads first: every command is listed and explains itself with examples. In
+ * process; test/smoke/help.test.ts runs bin/run.js.
+ */
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 

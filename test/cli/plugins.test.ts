@@ -1,19 +1,19 @@
 /**
- * Container modes from oclif plugins, through the built CLI: the example plugin linked into the
+ * Container modes from oclif plugins, through the CLI (in process): the example plugin linked into the
  * sandbox's oclif data folder (under its HOME), deployed against the fake tools, then unlinked; and
- * broken fixture plugins that the CLI must survive with one clear warning each.
+ * broken fixture plugins that the CLI must survive with one clear warning each. test/smoke/plugins.test.ts
+ * links and uses the example through processes.
  */
 import path from 'node:path'
 
 import {expect} from 'chai'
-import {execa} from 'execa'
 import {parse} from 'yaml'
 
+import {buildExamplePlugin, EXAMPLE_PLUGIN} from '../helpers/example-plugin.js'
 import {REPO_ROOT, unwrap} from '../helpers/fake-tools.js'
 import {expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
-const EXAMPLE = path.join(REPO_ROOT, 'examples', 'deskrun-plugin-gpu')
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'plugins')
 
 type Container = {
@@ -51,7 +51,7 @@ describe('container modes from plugins', function () {
 
   // What `plugins link` loads is the example's build: make it from the current source.
   before(async () => {
-    await execa('npm', ['run', 'build'], {cwd: EXAMPLE})
+    await buildExamplePlugin()
   })
   beforeEach(async () => {
     s = await sandbox()
@@ -62,7 +62,7 @@ describe('container modes from plugins', function () {
   })
 
   describe('the example plugin, linked', () => {
-    beforeEach(() => link(s, EXAMPLE))
+    beforeEach(() => link(s, EXAMPLE_PLUGIN))
 
     it('modes lists its modes with the plugin as their source, in the table and under --json', async () => {
       const human = await s.deskrun(['modes'])
@@ -152,7 +152,7 @@ describe('container modes from plugins', function () {
 
   describe('broken plugins', () => {
     beforeEach(async () => {
-      await link(s, EXAMPLE)
+      await link(s, EXAMPLE_PLUGIN)
       // The example's modes are seen first, so it keeps "gpu" when the faulty plugin offers it too.
       expect(await modeNames(s)).to.include('gpu')
       await link(s, path.join(FIXTURES, 'deskrun-plugin-throws'))

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {FakeTools, type RunResult, type Running} from '../helpers/fake-tools.js'
+import {FakeTools, type RunResult, type Running, type SandboxOptions} from '../helpers/fake-tools.js'
 
 /** Shaped like real credentials so that both value and shape redaction are exercised. */
 export const TOKEN = 'ghp_TestTokenDoNotLeak0123456789abcdefABCD'
@@ -39,8 +39,9 @@ export interface Sandbox {
   expectNoLeaks(): Promise<void>
 }
 
-export async function sandbox(): Promise<Sandbox> {
-  const fake = await FakeTools.create()
+/** A sandbox whose deskrun runs in this process, or with `{processes: true}` as processes (see FakeTools). */
+export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const fake = await FakeTools.create(options)
   const cacheRoot = path.join(fake.root, 'cache')
   const configFile = path.join(fake.deskrunHome, 'config.json')
   const tokenFile = path.join(fake.root, 'token')
@@ -115,10 +116,10 @@ export function expectOk(result: RunResult): void {
 }
 
 /** A fresh sandbox for each test, checked for leaked credentials and removed after it. */
-export function useSandbox(use: (created: Sandbox) => void): void {
+export function useSandbox(use: (created: Sandbox) => void, options: SandboxOptions = {}): void {
   let current: Sandbox
   beforeEach(async () => {
-    current = await sandbox()
+    current = await sandbox(options)
     use(current)
   })
   afterEach(async () => {

@@ -2,6 +2,10 @@
  * A sandbox for tests that drive deskrun (or the fakes themselves) against the fake kind, helm, kubectl and
  * docker in test/fake-tools. PATH holds only the sandbox's bin folder (symlinks to the chosen fakes and to
  * this node), so a real docker on the machine is never reached.
+ *
+ * deskrun and the fakes run in this process (in-process.ts, fake-exec.ts) unless the sandbox is made with
+ * `processes: true`: then `run` and `start` spawn `node bin/run.js` (against dist/: build first) and every
+ * tool call is a process of test/fake-tools/bin, as on a user's machine. Both share one world and call log.
  */
 import {existsSync, mkdirSync, symlinkSync} from 'node:fs'
 import {mkdir, mkdtemp, readFile, rm} from 'node:fs/promises'
@@ -12,12 +16,21 @@ import {fileURLToPath} from 'node:url'
 import {execa, type Result} from 'execa'
 
 import {setReleaseStatus} from '../fake-tools/lib/state.js'
+import {callFake, FAKES_BIN, type FakeToolName} from './fake-exec.js'
+import {runInProcess} from './in-process.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const FAKES_BIN = path.join(REPO_ROOT, 'test', 'fake-tools', 'bin')
 const DESKRUN_BIN = path.join(REPO_ROOT, 'bin', 'run.js')
+/** Read now: while deskrun runs in process, TMPDIR is the sandbox's. */
+const TEMP = os.tmpdir()
+/**
+ * The fakes rewrite their world at every call (a new file, renamed over the old one). On a tmpfs that
+ * costs nothing; on ext4 each such rename waits for the disk, a third of a fault case's time. Only the
+ * world goes there: deskrun's own files stay on the disk (doctor judges the cache root's filesystem).
+ */
+const STATE_TEMP = existsSync('/dev/shm') ? '/dev/shm' : TEMP
 
-export type FakeToolName = 'kind' | 'helm' | 'kubectl' | 'docker'
+export type {FakeToolName}
 export const ALL_FAKE_TOOLS: readonly FakeToolName[] = ['docker', 'helm', 'kind', 'kubectl']
 
 /** One entry of FAKE_TOOLS_FAULTS: the `call`-th invocation of `tool`, or calls whose argv contains `match`. */
@@ -129,7 +142,7 @@ export interface EnvOptions {
 
 export interface RunOptions extends EnvOptions {
   input?: string
-  /** Kill the process after this long (default 60 s). */
+  /** Kill the process after this long (default 60 s); in process, fail the test then. */
   timeoutMs?: number
 }
 
@@ -148,11 +161,21 @@ export interface Running {
   printed(text: string): Promise<void>
 }
 
+/** What `start` needs from a run: its result, its stderr so far, and how to signal it (processes only). */
+interface Started {
+  result: Promise<RunResult>
+  onStderr: (listener: () => void) => void
+  stderr: () => string
+  kill(signal: NodeJS.Signals): void
+}
+
 export interface SandboxOptions {
   /** Fakes on PATH (default all four). */
   tools?: readonly FakeToolName[]
   faults?: Fault[]
   env?: Record<string, string>
+  /** Run deskrun and the fakes as processes (bin/run.js against dist/, test/fake-tools/bin). */
+  processes?: boolean
 }
 
 interface RawState {
@@ -166,30 +189,37 @@ interface RawState {
 }
 
 export class FakeTools {
-  readonly stateDir: string
   readonly homeDir: string
   /** DESKRUN_HOME: `<home>/.deskrun`, where deskrun keeps config.json. */
   readonly deskrunHome: string
   readonly binDir: string
+  readonly processes: boolean
   private faults: Fault[]
 
   private constructor(
     readonly root: string,
+    /** FAKE_TOOLS_STATE: the fakes' world and call log. */
+    readonly stateDir: string,
     private readonly tools: readonly FakeToolName[],
     options: SandboxOptions,
     private readonly baseEnv: Record<string, string>,
   ) {
-    this.stateDir = path.join(root, 'state')
     this.homeDir = path.join(root, 'home')
     this.deskrunHome = path.join(this.homeDir, '.deskrun')
     this.binDir = path.join(root, 'bin')
     this.faults = options.faults ?? []
+    this.processes = options.processes ?? false
   }
 
   static async create(options: SandboxOptions = {}): Promise<FakeTools> {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'deskrun-fakes-'))
-    const sandbox = new FakeTools(root, options.tools ?? ALL_FAKE_TOOLS, options, options.env ?? {})
-    await Promise.all(['state', 'home', 'tmp'].map((dir) => mkdir(path.join(root, dir), {recursive: true})))
+    const root = await mkdtemp(path.join(TEMP, 'deskrun-fakes-'))
+    const stateDir = await mkdtemp(path.join(STATE_TEMP, 'deskrun-fake-state-')).catch(() =>
+      path.join(root, 'state'),
+    )
+    const sandbox = new FakeTools(root, stateDir, options.tools ?? ALL_FAKE_TOOLS, options, options.env ?? {})
+    await Promise.all(
+      [stateDir, path.join(root, 'home'), path.join(root, 'tmp')].map((dir) => mkdir(dir, {recursive: true})),
+    )
     sandbox.binFor(sandbox.tools)
     return sandbox
   }
@@ -224,41 +254,54 @@ export class FakeTools {
     )
   }
 
-  /** Runs `node bin/run.js ...args` (the deskrun CLI) in the sandbox. */
+  /** Runs the deskrun CLI in the sandbox (in process, or `node bin/run.js ...args`). */
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
-    return toRunResult(await this.spawn(process.execPath, [DESKRUN_BIN, ...args], options))
+    if (this.processes)
+      return toRunResult(await this.spawn(process.execPath, [DESKRUN_BIN, ...args], options))
+    return {...(await this.inProcess(args, options)), timedOut: false, signal: undefined}
   }
 
-  /** Starts deskrun in the background: watch its stderr, signal it, then await its result. */
+  /** Starts deskrun in the background: watch its stderr, signal it (processes only), then await its result. */
   start(args: string[], options: RunOptions = {}): Running {
-    const child = this.spawn(process.execPath, [DESKRUN_BIN, ...args], {timeoutMs: 120_000, ...options})
-    let stderr = ''
+    const started = this.processes ? this.startProcess(args, options) : this.startInProcess(args, options)
     let exited = false
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const result = child.then((done) => {
-      exited = true
-      return toRunResult(done)
-    })
+    void started.result.then(() => (exited = true))
     return {
-      result,
-      kill: (signal) => void child.kill(signal),
+      result: started.result,
+      kill: (signal) => started.kill(signal),
       printed: (text) =>
         new Promise<void>((resolve, reject) => {
           const check = () => {
-            if (unwrap(stderr).includes(text)) resolve()
+            if (unwrap(started.stderr()).includes(text)) resolve()
             else if (exited)
-              reject(new Error(`deskrun ${args.join(' ')} exited without printing "${text}":\n${stderr}`))
+              reject(
+                new Error(
+                  `deskrun ${args.join(' ')} exited without printing "${text}":\n${started.stderr()}`,
+                ),
+              )
           }
-          child.stderr.on('data', check)
-          void result.then(check)
+          started.onStderr(check)
+          void started.result.then(check)
           check()
         }),
     }
   }
 
-  /** Runs one fake directly, as deskrun would find it on PATH. */
+  /** Runs one fake directly, as deskrun would find it on PATH (a process of it with `processes`). */
   async tool(tool: FakeToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
-    return toRunResult(await this.spawn(path.join(this.binDir, tool), args, options))
+    if (this.processes) return toRunResult(await this.spawn(path.join(this.binDir, tool), args, options))
+    const {outcome, timedOut} = await callFake(tool, args, {
+      input: options.input,
+      env: this.env(options),
+      timeoutMs: options.timeoutMs ?? 60_000,
+    })
+    return {
+      exitCode: outcome.exitCode ?? undefined,
+      stdout: outcome.stdout,
+      stderr: outcome.stderr,
+      timedOut,
+      signal: outcome.signal,
+    }
   }
 
   async calls(tool?: FakeToolName): Promise<FakeCall[]> {
@@ -327,6 +370,7 @@ export class FakeTools {
 
   async cleanup(): Promise<void> {
     await rm(this.root, {recursive: true, force: true})
+    await rm(this.stateDir, {recursive: true, force: true})
   }
 
   private async state(): Promise<RawState> {
@@ -346,6 +390,45 @@ export class FakeTools {
     symlinkSync(process.execPath, path.join(dir, 'node'))
     for (const tool of tools) symlinkSync(path.join(FAKES_BIN, tool), path.join(dir, tool))
     return dir
+  }
+
+  private inProcess(args: string[], options: RunOptions, onStderr?: (text: string) => void) {
+    return runInProcess(args, {
+      env: this.env(options),
+      cwd: this.homeDir,
+      input: options.input,
+      timeoutMs: options.timeoutMs,
+      onStderr,
+    })
+  }
+
+  private startInProcess(args: string[], options: RunOptions): Started {
+    let stderr = ''
+    const listeners: (() => void)[] = []
+    const result = this.inProcess(args, {timeoutMs: 120_000, ...options}, (text) => {
+      stderr += text
+      for (const listener of listeners) listener()
+    }).then((done) => ({...done, timedOut: false, signal: undefined}))
+    return {
+      result,
+      stderr: () => stderr,
+      onStderr: (listener) => void listeners.push(listener),
+      kill: () => {
+        throw new Error('A deskrun in process cannot be signalled: make the sandbox with {processes: true}.')
+      },
+    }
+  }
+
+  private startProcess(args: string[], options: RunOptions): Started {
+    const child = this.spawn(process.execPath, [DESKRUN_BIN, ...args], {timeoutMs: 120_000, ...options})
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    return {
+      result: child.then(toRunResult),
+      stderr: () => stderr,
+      onStderr: (listener) => void child.stderr.on('data', listener),
+      kill: (signal) => void child.kill(signal),
+    }
   }
 
   private spawn(file: string, args: string[], options: RunOptions) {

@@ -4,11 +4,10 @@
  * call, streams output lines to the progress display and turns failures into DeskrunErrors that say
  * which step failed and what to try.
  */
-import {execa} from 'execa'
-
 import {DeskrunError} from '../errors.js'
 import {formatDuration, goDuration} from '../duration.js'
 import {redact} from '../redact.js'
+import {defaultExecutor, type Executor} from './exec.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 import {ToolFailure} from './probe.js'
 
@@ -48,6 +47,8 @@ export interface RunnerOptions {
   /** Receives every command line (redacted) and its outcome, for `DESKRUN_DEBUG`. */
   debug?: (message: string) => void
   signal?: AbortSignal
+  /** How children are started (default: execa; tests put fakes here). */
+  exec?: Executor
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -74,37 +75,29 @@ export class ToolRunner {
     const timeout =
       options.timeoutMs ?? killAfterMs(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.ownTimeout)
     this.options.debug?.(`$ ${command}`)
-    const child = execa(tool, args, {
+    const exec = this.options.exec ?? defaultExecutor()
+    const result = await exec(tool, args, {
       input: options.input,
-      stdin: options.input === undefined ? 'ignore' : 'pipe',
       // Only the allow-listed part of deskrun's environment (no credential), with deskrun's own copies
       // (~/.deskrun/bin) before PATH, exactly as `locateTool` finds them.
       env: toolEnv(this.options.env ?? process.env),
-      extendEnv: false,
-      timeout,
-      forceKillAfterDelay: 5000,
-      cancelSignal: this.options.signal,
-      reject: false,
-      stripFinalNewline: true,
-      lines: false,
+      timeoutMs: timeout,
+      signal: this.options.signal,
+      onOutput:
+        options.onLine &&
+        ((chunk) => {
+          for (const line of chunk.split('\n')) if (line.trim()) options.onLine?.(redact(line))
+        }),
     })
-    if (options.onLine) {
-      const forward = (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) options.onLine?.(redact(line))
-      }
-      child.stdout?.on('data', forward)
-      child.stderr?.on('data', forward)
-    }
-    const result = await child
     const outcome: RunResult = {
       command,
       exitCode: result.exitCode ?? -1,
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
+      stdout: result.stdout,
+      stderr: result.stderr,
       ...(result.signal ? {signal: result.signal} : {}),
     }
     this.options.debug?.(`  exit ${outcome.exitCode}${result.timedOut ? ' (timed out)' : ''}`)
-    if (result.failed && isMissingExecutable(result)) {
+    if (result.missing) {
       throw new DeskrunError(`${tool} is not installed (or not on PATH).`, {
         code: 'TOOL_MISSING',
         hint:
@@ -114,7 +107,7 @@ export class ToolRunner {
       })
     }
     // On a terminal, Ctrl-C reaches the child too, and it may die of it before execa sees the abort.
-    if (result.isCanceled || (result.failed && this.options.signal?.aborted)) {
+    if (result.isCanceled || (result.exitCode !== 0 && this.options.signal?.aborted)) {
       throw new DeskrunError(`Interrupted while running: ${command}`, {
         code: 'INTERRUPTED',
         exit: 130,
@@ -158,11 +151,6 @@ export function toolFailure(
     reason,
     options.hint,
   )
-}
-
-function isMissingExecutable(result: {code?: string; cause?: unknown}): boolean {
-  const cause = result.cause as NodeJS.ErrnoException | undefined
-  return result.code === 'ENOENT' || cause?.code === 'ENOENT'
 }
 
 function quote(arg: string): string {

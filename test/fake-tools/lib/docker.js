@@ -2,7 +2,8 @@
 // makes the daemon unreachable.
 import crypto from 'node:crypto'
 
-import {ToolError, findCommand, parseArgs, runTool, stripCommand} from './common.js'
+import {ToolError, findCommand, parseArgs, stripCommand} from './common.js'
+import {invoke, runTool} from './invoke.js'
 
 /** @typedef {import('./common.js').Spec} Spec */
 
@@ -102,15 +103,11 @@ const COMMANDS = {
   },
 }
 
-/** @param {string[]} argv */
-export function main(argv) {
-  return runTool(
-    'docker',
-    argv,
-    (ctx) => docker(ctx),
-    (message) => `${message}\n`,
-  )
-}
+/** One call of the fake docker, in process (see invoke.js). @type {import('./invoke.js').Tool} */
+export const run = (argv, io) => invoke('docker', argv, io, docker, (message) => `${message}\n`)
+
+/** The executable (../bin/docker). @param {string[]} argv */
+export const main = (argv) => runTool(run, argv)
 
 /** @param {any} ctx */
 function docker(ctx) {

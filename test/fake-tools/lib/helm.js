@@ -1,7 +1,8 @@
 // Fake helm v3.18.4: releases of the two ARC charts, stored per cluster, with helm's wording.
 import {computedValues, mergeValues, pulled, resolveChart} from './arc-charts.js'
 import {reconcile} from './arc-controller.js'
-import {ToolError, findCommand, parseArgs, parseDuration, runTool, stripCommand} from './common.js'
+import {ToolError, findCommand, parseArgs, parseDuration, stripCommand} from './common.js'
+import {invoke, runTool} from './invoke.js'
 import {
   ansic,
   deploy,
@@ -208,15 +209,11 @@ const REAL_BUT_NOT_EMULATED = [
   'get',
 ]
 
-/** @param {string[]} argv */
-export function main(argv) {
-  return runTool(
-    'helm',
-    argv,
-    (ctx) => helm(ctx),
-    (message) => `Error: ${message}\n`,
-  )
-}
+/** One call of the fake helm, in process (see invoke.js). @type {import('./invoke.js').Tool} */
+export const run = (argv, io) => invoke('helm', argv, io, helm, (message) => `Error: ${message}\n`)
+
+/** The executable (../bin/helm). @param {string[]} argv */
+export const main = (argv) => runTool(run, argv)
 
 /** @param {any} ctx */
 function helm(ctx) {

@@ -2,15 +2,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {
-  ToolError,
-  findCommand,
-  goDuration,
-  parseArgs,
-  parseDuration,
-  runTool,
-  stripCommand,
-} from './common.js'
+import {ToolError, findCommand, goDuration, parseArgs, parseDuration, stripCommand} from './common.js'
+import {invoke, runTool} from './invoke.js'
 import {seedCluster} from './kube.js'
 import {parse as parseYaml} from './yaml.js'
 
@@ -111,15 +104,11 @@ const COMMANDS = {
 const GROUPS = ['get', 'export', 'create', 'delete']
 const REAL_BUT_NOT_EMULATED = ['load', 'build', 'completion', ...GROUPS]
 
-/** @param {string[]} argv */
-export function main(argv) {
-  return runTool(
-    'kind',
-    argv,
-    (ctx) => kind(ctx),
-    (message) => `ERROR: ${message}\n`,
-  )
-}
+/** One call of the fake kind, in process (see invoke.js). @type {import('./invoke.js').Tool} */
+export const run = (argv, io) => invoke('kind', argv, io, kind, (message) => `ERROR: ${message}\n`)
+
+/** The executable (../bin/kind). @param {string[]} argv */
+export const main = (argv) => runTool(run, argv)
 
 /** @param {any} ctx */
 function kind(ctx) {

@@ -3,7 +3,8 @@
 import crypto from 'node:crypto'
 
 import {reconcile} from './arc-controller.js'
-import {ToolError, findCommand, parseArgs, parseDuration, runTool, stripCommand} from './common.js'
+import {ToolError, findCommand, parseArgs, parseDuration, stripCommand} from './common.js'
+import {invoke, runTool} from './invoke.js'
 import {applyOne, readObjects} from './kubectl-apply.js'
 import {
   createNamespace,
@@ -132,20 +133,18 @@ const COMMANDS = {
 
 const NOT_EMULATED = ['describe', 'logs', 'exec', 'wait', 'patch', 'label', 'annotate', 'rollout', 'scale', 'edit', 'port-forward', 'top', 'api-resources', 'explain', 'run', 'expose', 'set', 'diff', 'replace', 'auth', 'cp', 'proxy', 'attach', 'debug', 'events', 'cordon', 'drain', 'taint', 'kustomize', 'plugin', 'completion', 'create', 'config'] // prettier-ignore
 
-/** @param {string[]} argv */
-export function main(argv) {
-  return runTool(
-    'kubectl',
-    argv,
-    (ctx) => kubectl(ctx),
-    (message) =>
-      /^(Error from server|Error in configuration|The connection to the server|The \w+ "[^"]*" is invalid)/.test(
-        message,
-      )
-        ? `${message}\n`
-        : `error: ${message}\n`,
+/** One call of the fake kubectl, in process (see invoke.js). @type {import('./invoke.js').Tool} */
+export const run = (argv, io) =>
+  invoke('kubectl', argv, io, kubectl, (message) =>
+    /^(Error from server|Error in configuration|The connection to the server|The \w+ "[^"]*" is invalid)/.test(
+      message,
+    )
+      ? `${message}\n`
+      : `error: ${message}\n`,
   )
-}
+
+/** The executable (../bin/kubectl). @param {string[]} argv */
+export const main = (argv) => runTool(run, argv)
 
 /** @param {any} ctx */
 function kubectl(ctx) {

@@ -24,8 +24,28 @@ export function loadState(dir) {
 function saveState(dir, state) {
   const file = path.join(dir, 'state.json')
   const temp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(temp, JSON.stringify(state, null, 1))
+  fs.writeFileSync(temp, JSON.stringify(state))
   fs.renameSync(temp, file)
+}
+
+/**
+ * The world as this process last saved it, by folder, with the file's identity then. Fakes in process
+ * (test/helpers/fake-exec.ts) make dozens of calls in a row on one world: while the file is the one saved
+ * here (no other process wrote it since), the object is used again instead of parsing the file again.
+ * @type {Map<string, {stamp: string, state: any}>}
+ */
+const saved = new Map()
+/** Worlds kept: the sandboxes a test uses at once. */
+const KEEP_SAVED = 4
+
+/** Identity of the state file: each save is a new file (rename), so inode, size and mtime change. @param {string} dir */
+function stamp(dir) {
+  try {
+    const stat = fs.statSync(path.join(dir, 'state.json'), {bigint: true})
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`
+  } catch {
+    return ''
+  }
 }
 
 /** @param {number} ms */
@@ -84,9 +104,16 @@ export function withState(dir, fn, options = {}) {
   fs.mkdirSync(dir, {recursive: true})
   const release = lock(dir)
   try {
-    const state = loadState(dir)
+    const known = saved.get(dir)
+    // fn may change the object and then fail, or run dry: the copy kept here is then no longer the file's.
+    saved.delete(dir)
+    const state = known && known.stamp === stamp(dir) ? known.state : loadState(dir)
     const result = fn(state)
-    if (!options.dry) saveState(dir, state)
+    if (!options.dry) {
+      saveState(dir, state)
+      saved.set(dir, {stamp: stamp(dir), state})
+      for (const old of [...saved.keys()].slice(0, -KEEP_SAVED)) saved.delete(old)
+    }
     return result
   } finally {
     release()

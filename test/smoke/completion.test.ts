@@ -1,8 +1,8 @@
 /**
- * Shell completion through the built CLI: `deskrun autocomplete` writes oclif's bash and zsh scripts
- * into the sandbox's oclif cache folder (under its HOME) with deskrun's value completion added; the
- * scripts then run in real bash and zsh, asking `deskrun complete` (on PATH) for modes and
- * installations. Nothing in completion may reach kind, helm or kubectl.
+ * Shell completion: `deskrun autocomplete` (in process) writes oclif's bash and zsh scripts into the
+ * sandbox's oclif cache folder (under its HOME) with deskrun's value completion added; the scripts then
+ * run in real bash and zsh, asking `deskrun complete` (bin/run.js on PATH, a process against the build)
+ * for modes and installations. Nothing in completion may reach kind, helm or kubectl.
  */
 import {existsSync} from 'node:fs'
 import {chmod, mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
@@ -11,10 +11,10 @@ import path from 'node:path'
 import {expect} from 'chai'
 import {execa} from 'execa'
 
+import {buildExamplePlugin, EXAMPLE_PLUGIN} from '../helpers/example-plugin.js'
 import {REPO_ROOT} from '../helpers/fake-tools.js'
-import {expectOk, sandbox, type Sandbox} from './support.js'
+import {expectOk, sandbox, type Sandbox} from '../cli/support.js'
 
-const EXAMPLE = path.join(REPO_ROOT, 'examples', 'deskrun-plugin-gpu')
 const FAULTY = path.join(REPO_ROOT, 'test', 'fixtures', 'plugins', 'deskrun-plugin-faulty')
 const BUILT_IN = ['kubernetes', 'cached-privileged-kubernetes', 'dind']
 const which = (program: string) =>
@@ -50,9 +50,9 @@ describe('shell completion', function () {
   let scripts: {bash: string; zsh: string}
 
   before(async () => {
-    await execa('npm', ['run', 'build'], {cwd: EXAMPLE})
+    await buildExamplePlugin()
     s = await sandbox()
-    expectOk(await s.deskrun(['plugins', 'link', EXAMPLE, '--no-install']))
+    expectOk(await s.deskrun(['plugins', 'link', EXAMPLE_PLUGIN, '--no-install']))
     expectOk(await s.add('box-one'))
     expectOk(await s.add('gpu-box', '--mode', 'gpu'))
     // The scripts call `deskrun` from PATH, as they would after npm install -g.
