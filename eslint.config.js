@@ -2,6 +2,44 @@ import js from '@eslint/js'
 import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
+/**
+ * The layers, each importing only those below it: cli (src/commands, src/lib/cli) -> app (one function
+ * per command, doctor) -> pipeline (listr2 steps) -> adapters (tools, config store, locks, credential
+ * reading, plugin loading, downloads, host facts) -> domain (pure: modes, ARC values, installations,
+ * config format, the plan). Only adapters/tools/exec.ts starts processes.
+ */
+const above = {
+  domain: ['adapters', 'pipeline', 'app', 'cli'],
+  adapters: ['pipeline', 'app', 'cli'],
+  pipeline: ['app', 'cli'],
+  app: ['cli'],
+}
+const processes = ['execa', 'node:child_process'].map((name) => ({
+  name,
+  message: 'Only src/lib/adapters/tools/exec.ts starts processes: go through the tool adapters.',
+}))
+const layerRules = (layer, extraPaths = []) => ({
+  files: [`src/lib/${layer}/**/*.ts`],
+  ignores: ['src/lib/adapters/tools/exec.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [...processes, ...extraPaths],
+        patterns: [
+          {
+            group: above[layer].flatMap((name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`]),
+            message: `src/lib/${layer} may not import a layer above it (${above[layer].join(', ')}).`,
+          },
+        ],
+      },
+    ],
+  },
+})
+const domainIo = ['node:fs', 'node:fs/promises', 'proper-lockfile', 'write-file-atomic', 'listr2'].map(
+  (name) => ({name, message: 'The domain is pure: I/O belongs in src/lib/adapters.', allowTypeImports: true}),
+)
+
 export default tseslint.config(
   {ignores: ['dist/**', 'examples/*/dist/**', 'node_modules/**', 'tmp/**', 'coverage/**']},
   js.configs.recommended,
@@ -25,6 +63,14 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  layerRules('domain', domainIo),
+  layerRules('adapters'),
+  layerRules('pipeline'),
+  layerRules('app'),
+  {
+    files: ['src/lib/cli/**/*.ts', 'src/hooks/**/*.ts', 'src/*.ts'],
+    rules: {'no-restricted-imports': ['error', {paths: processes}]},
   },
   {
     // Tests dig into JSON from the tools, and chai asserts with property expressions.

@@ -4,7 +4,7 @@
  * `options.helpers`, so a plugin needs deskrun only for its types (and its tests).
  * docs/plugins.md walks through it with examples/deskrun-plugin-gpu.
  */
-export {defineContainerMode} from './lib/modes/api.js'
+export {defineContainerMode} from './lib/domain/modes/api.js'
 export type {
   ContainerMode,
   ContainerModesHookResult,
@@ -12,9 +12,15 @@ export type {
   ModeValues,
   RenderContext,
   RenderResult,
-} from './lib/modes/api.js'
-export type {AuthType, CacheMount, CacheSpec, Installation, Instance} from './lib/installation/types.js'
-export type {KubeObject, KubernetesVersion} from './lib/kube.js'
+} from './lib/domain/modes/api.js'
+export type {
+  AuthType,
+  CacheMount,
+  CacheSpec,
+  Installation,
+  Instance,
+} from './lib/domain/installation/types.js'
+export type {KubeObject, KubernetesVersion} from './lib/domain/kube.js'
 export {
   cacheInitContainers,
   cacheVolumeMounts,
@@ -46,9 +52,9 @@ export {
   RUNNER_IMAGE,
   RUNNER_WORK_DIR,
   SHARED_CACHE_MODE,
-} from './lib/modes/helpers.js'
-export type {HookExtension, RunnerContainerOptions} from './lib/modes/helpers.js'
+} from './lib/domain/modes/helpers.js'
+export type {HookExtension, RunnerContainerOptions} from './lib/domain/modes/helpers.js'
 /** What deskrun checks before anything reaches helm or kubectl; plugin tests call it on their output. */
-export {checkRender} from './lib/modes/check.js'
-export {MODES_HOOK, modeHelpers} from './lib/modes/registry.js'
-export type {ContainerModesHook, ContainerModesHookOptions, ModeHelpers} from './lib/modes/registry.js'
+export {checkRender} from './lib/domain/modes/check.js'
+export {MODES_HOOK, modeHelpers} from './lib/domain/modes/registry.js'
+export type {ContainerModesHook, ContainerModesHookOptions, ModeHelpers} from './lib/domain/modes/registry.js'

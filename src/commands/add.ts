@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {addInstallation} from '../lib/actions/add.js'
-import {BaseCommand} from '../lib/base-command.js'
-import {authFlags, installationFlags, yesFlag} from '../lib/flags.js'
-import type {AuthType} from '../lib/installation/types.js'
+import {addInstallation} from '../lib/app/add.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {authFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
+import type {AuthType} from '../lib/domain/installation/types.js'
 
 export default class Add extends BaseCommand {
   static override summary = 'Add a runner installation and bring it up.'

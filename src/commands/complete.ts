@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 
-import {completionCandidates, formatCandidate} from '../lib/completion/candidates.js'
-import {VALUE_KINDS, type ValueKind} from '../lib/completion/values.js'
+import {completionCandidates, formatCandidate} from '../lib/cli/completion/candidates.js'
+import {VALUE_KINDS, type ValueKind} from '../lib/cli/completion/values.js'
 
 /**
  * Runs on every TAB, so it stays out of BaseCommand: it needs none of its flags, tools or signal

@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
-import {runDoctor} from '../lib/doctor/doctor.js'
-import {doctorRows, doctorSummary} from '../lib/doctor/render.js'
-import type {DoctorReport} from '../lib/doctor/types.js'
-import {ExitCode} from '../lib/errors.js'
-import {redact} from '../lib/redact.js'
-import {table} from '../lib/table.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {runDoctor} from '../lib/app/doctor/doctor.js'
+import {doctorRows, doctorSummary} from '../lib/cli/doctor-render.js'
+import type {DoctorReport} from '../lib/app/doctor/types.js'
+import {ExitCode} from '../lib/domain/errors.js'
+import {redact} from '../lib/domain/redact.js'
+import {table} from '../lib/cli/table.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Check that this machine can run deskrun, and say how to fix what is missing.'

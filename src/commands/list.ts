@@ -1,6 +1,6 @@
-import {listInstallations} from '../lib/actions/list.js'
-import {BaseCommand} from '../lib/base-command.js'
-import {table} from '../lib/table.js'
+import {listInstallations} from '../lib/app/list.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {table} from '../lib/cli/table.js'
 
 export default class List extends BaseCommand {
   static override summary = 'List the runner installations in the config.'

@@ -1,7 +1,7 @@
-import {BaseCommand} from '../lib/base-command.js'
-import {DATA_ROOT_RULE} from '../lib/installation/sharing.js'
-import {describeSource, type ModeSource} from '../lib/modes/registry.js'
-import {table} from '../lib/table.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {DATA_ROOT_RULE} from '../lib/domain/installation/sharing.js'
+import {describeSource, type ModeSource} from '../lib/domain/modes/registry.js'
+import {table} from '../lib/cli/table.js'
 
 export interface ModeEntry {
   name: string

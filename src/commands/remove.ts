@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import {removeInstallation} from '../lib/actions/remove.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {removeInstallation} from '../lib/app/remove.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
 
 export default class Remove extends BaseCommand {
   static override summary =

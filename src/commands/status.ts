@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
-import {status, type ScaleSetStatus} from '../lib/actions/status.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {status, type ScaleSetStatus} from '../lib/app/status.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'Show the cluster, the ARC controller, and each scale set with its runners.'

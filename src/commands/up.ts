@@ -1,8 +1,8 @@
-import {up} from '../lib/actions/up.js'
-import {BaseCommand} from '../lib/base-command.js'
-import {ExitCode} from '../lib/errors.js'
-import {yesFlag} from '../lib/flags.js'
-import {redact} from '../lib/redact.js'
+import {up} from '../lib/app/up.js'
+import {BaseCommand} from '../lib/cli/base-command.js'
+import {ExitCode} from '../lib/domain/errors.js'
+import {yesFlag} from '../lib/cli/flags.js'
+import {redact} from '../lib/domain/redact.js'
 
 export default class Up extends BaseCommand {
   static override summary = 'Make the cluster match the config: cluster, controller and every scale set.'

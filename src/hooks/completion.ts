@@ -10,7 +10,7 @@ const WRITES_SCRIPTS = new Set(['autocomplete', 'autocomplete:create'])
  */
 const hook: Hook<'postrun'> = async function ({Command, config}) {
   if (!WRITES_SCRIPTS.has(Command.id)) return
-  const {addValueCompletion} = await import('../lib/completion/install.js')
+  const {addValueCompletion} = await import('../lib/cli/completion/install.js')
   const patched = await addValueCompletion(config)
   this.debug('value completion added: %o', patched)
 }

@@ -1,6 +1,6 @@
 import type {Hook} from '@oclif/core'
 
-import {builtinModes} from '../lib/modes/builtins.js'
+import {builtinModes} from '../lib/domain/modes/builtins.js'
 
 /** deskrun's own modes come in through the same hook event that plugins answer. */
 const hook: Hook<'deskrun:container-modes'> = async function () {

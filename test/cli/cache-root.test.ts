@@ -8,8 +8,8 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {MIN_FREE_BYTES} from '../../src/lib/doctor/checks/system.js'
-import type {DoctorReport} from '../../src/lib/doctor/types.js'
+import {MIN_FREE_BYTES} from '../../src/lib/app/doctor/checks/system.js'
+import type {DoctorReport} from '../../src/lib/app/doctor/types.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 /** /dev/shm is tmpfs on Linux hosts; the cache root is never created there (nothing runs in the fake cluster). */

@@ -7,7 +7,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import {expect} from 'chai'
 import {stringify} from 'yaml'
 
-import {NODE_CACHE_ROOT} from '../../src/lib/settings.js'
+import {NODE_CACHE_ROOT} from '../../src/lib/domain/settings.js'
 
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 

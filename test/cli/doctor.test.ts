@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import type {Check, DoctorReport} from '../../src/lib/doctor/types.js'
+import type {Check, DoctorReport} from '../../src/lib/app/doctor/types.js'
 import {startServer} from '../unit/provision/server.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 

@@ -4,9 +4,9 @@
  * that the e2e job tests the versions deskrun names and not whatever the runner image carries.
  * Run: node --import tsx test/e2e/install-tools.ts
  */
-import {toolsBaseUrl} from '../../src/lib/provision/catalog.js'
-import {provisionTools} from '../../src/lib/provision/install.js'
-import {deskrunBinDir} from '../../src/lib/tools/prerequisites.js'
+import {toolsBaseUrl} from '../../src/lib/adapters/provision/catalog.js'
+import {provisionTools} from '../../src/lib/pipeline/provision.js'
+import {deskrunBinDir} from '../../src/lib/adapters/tools/prerequisites.js'
 
 const installed = await provisionTools(['kind', 'helm', 'kubectl'], {
   binDir: deskrunBinDir(),

@@ -9,11 +9,11 @@
  */
 import {expect} from 'chai'
 
-import {ARC_CRDS, SCALE_SET_NAMESPACE} from '../../src/lib/arc/charts.js'
-import {hasCacheMount} from '../../src/lib/cluster/kind-config.js'
-import {authSecretName, hookExtensionName} from '../../src/lib/installation/naming.js'
-import {NODE_CACHE_ROOT} from '../../src/lib/settings.js'
-import {nodeContainer} from '../../src/lib/tasks/cluster.js'
+import {ARC_CRDS, SCALE_SET_NAMESPACE} from '../../src/lib/domain/arc/charts.js'
+import {hasCacheMount} from '../../src/lib/domain/kind-config.js'
+import {authSecretName, hookExtensionName} from '../../src/lib/domain/installation/naming.js'
+import {NODE_CACHE_ROOT} from '../../src/lib/domain/settings.js'
+import {nodeContainer} from '../../src/lib/pipeline/cluster.js'
 import {jobsOnGitHub} from './jobs.js'
 import {CLUSTER, DUMMY_TOKEN, E2E_ENABLED, E2E_SKIPPED, KUBE_CONTEXT, Sandbox} from './support.js'
 

@@ -9,11 +9,11 @@ import {fileURLToPath} from 'node:url'
 
 import {execa} from 'execa'
 
-import {NODE_CACHE_ROOT, kubeContext} from '../../src/lib/settings.js'
-import {nodeContainer} from '../../src/lib/tasks/cluster.js'
-import {formatDuration} from '../../src/lib/duration.js'
-import {DeskrunError} from '../../src/lib/errors.js'
-import {ALL_TOOLS, requireTools, toolPath} from '../../src/lib/tools/prerequisites.js'
+import {NODE_CACHE_ROOT, kubeContext} from '../../src/lib/domain/settings.js'
+import {nodeContainer} from '../../src/lib/pipeline/cluster.js'
+import {formatDuration} from '../../src/lib/domain/duration.js'
+import {DeskrunError} from '../../src/lib/domain/errors.js'
+import {ALL_TOOLS, requireTools, toolPath} from '../../src/lib/adapters/tools/prerequisites.js'
 
 export const E2E_ENABLED = process.env.DESKRUN_E2E === '1'
 export const E2E_SKIPPED =

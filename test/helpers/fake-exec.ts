@@ -13,7 +13,7 @@ import {accessSync, constants, realpathSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {execaExecutor, type ExecResult, type Executor} from '../../src/lib/tools/exec.js'
+import {execaExecutor, type ExecResult, type Executor} from '../../src/lib/adapters/tools/exec.js'
 import {FAKE_TOOLS, type Outcome} from '../fake-tools/lib/tools.js'
 
 export type FakeToolName = keyof typeof FAKE_TOOLS

@@ -12,8 +12,8 @@ import {readFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
-import {formatDuration, parseDuration} from '../../src/lib/duration.js'
-import {killAfterMs} from '../../src/lib/tools/runner.js'
+import {formatDuration, parseDuration} from '../../src/lib/domain/duration.js'
+import {killAfterMs} from '../../src/lib/adapters/tools/runner.js'
 import {expectOk, sandbox, type Sandbox} from '../cli/support.js'
 import {unwrap, type Fault, type FakeCall, type FakeToolName, type RunResult} from './fake-tools.js'
 

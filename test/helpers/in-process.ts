@@ -25,8 +25,8 @@ import {flush} from '@oclif/core/flush'
 import {Exit, handle} from '@oclif/core/handle'
 import {run as oclifRun} from '@oclif/core/run'
 
-import {clearSecrets} from '../../src/lib/redact.js'
-import {replaceDefaultExecutor} from '../../src/lib/tools/exec.js'
+import {clearSecrets} from '../../src/lib/domain/redact.js'
+import {replaceDefaultExecutor} from '../../src/lib/adapters/tools/exec.js'
 import {fakeExec} from './fake-exec.js'
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {loadConfig, updateConfig} from '../../src/lib/config/store.js'
+import {loadConfig, updateConfig} from '../../src/lib/adapters/config-store.js'
 import {REPO_ROOT} from '../helpers/fake-tools.js'
 
 const WORKER = path.join(REPO_ROOT, 'test', 'fixtures', 'config', 'add-installation.ts')

@@ -4,8 +4,8 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {createCacheRoot} from '../../src/lib/cluster/cache-root.js'
-import {DeskrunError} from '../../src/lib/errors.js'
+import {createCacheRoot} from '../../src/lib/adapters/cache-root.js'
+import {DeskrunError} from '../../src/lib/domain/errors.js'
 
 describe('createCacheRoot', () => {
   let dir: string

@@ -6,8 +6,8 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {clusterLockPath, withClusterLock} from '../../src/lib/cluster/lock.js'
-import {DeskrunError} from '../../src/lib/errors.js'
+import {clusterLockPath, withClusterLock} from '../../src/lib/adapters/cluster-lock.js'
+import {DeskrunError} from '../../src/lib/domain/errors.js'
 
 describe('withClusterLock', () => {
   let home: string

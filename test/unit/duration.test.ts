@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {formatDuration, goDuration, parseDuration} from '../../src/lib/duration.js'
+import {formatDuration, goDuration, parseDuration} from '../../src/lib/domain/duration.js'
 
 describe('parseDuration', () => {
   for (const [input, ms] of [

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {parse} from 'yaml'
 
-import {hasCacheMount, kindClusterConfig, kindClusterConfigYaml} from '../../src/lib/cluster/kind-config.js'
+import {hasCacheMount, kindClusterConfig, kindClusterConfigYaml} from '../../src/lib/domain/kind-config.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 

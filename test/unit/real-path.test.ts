@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {realFolder} from '../../src/lib/real-path.js'
+import {realFolder} from '../../src/lib/adapters/real-path.js'
 
 describe('realFolder', () => {
   let root: string

@@ -9,18 +9,18 @@ import path from 'node:path'
 import type {Config} from '@oclif/core'
 import {expect} from 'chai'
 
-import {DeskrunError} from '../../src/lib/errors.js'
-import {defineContainerMode, type ContainerMode} from '../../src/lib/modes/api.js'
-import {builtinModes} from '../../src/lib/modes/builtins.js'
-import * as helpers from '../../src/lib/modes/helpers.js'
+import {DeskrunError} from '../../src/lib/domain/errors.js'
+import {defineContainerMode, type ContainerMode} from '../../src/lib/domain/modes/api.js'
+import {builtinModes} from '../../src/lib/domain/modes/builtins.js'
+import * as helpers from '../../src/lib/domain/modes/helpers.js'
 import {
   describeSource,
   findMode,
-  loadModes,
   MODES_HOOK,
   modeHelpers,
   type ModeRegistry,
-} from '../../src/lib/modes/registry.js'
+} from '../../src/lib/domain/modes/registry.js'
+import {loadModes} from '../../src/lib/adapters/plugins.js'
 
 interface Plugin {
   name: string

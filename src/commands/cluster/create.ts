@@ -1,6 +1,6 @@
-import {createCluster} from '../../lib/actions/cluster.js'
-import {yesFlag} from '../../lib/flags.js'
-import {BaseCommand} from '../../lib/base-command.js'
+import {createCluster} from '../../lib/app/cluster.js'
+import {yesFlag} from '../../lib/cli/flags.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
 
 export default class ClusterCreate extends BaseCommand {
   static override summary = 'Create the kind cluster (does nothing if it exists).'

@@ -1,5 +1,5 @@
-import {removeCluster} from '../../lib/actions/cluster.js'
-import {BaseCommand} from '../../lib/base-command.js'
+import {removeCluster} from '../../lib/app/cluster.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
 
 export default class ClusterDelete extends BaseCommand {
   static override summary = 'Delete the kind cluster; the config and the caches stay.'

@@ -1,5 +1,5 @@
-import {clusterStatus} from '../../lib/actions/cluster.js'
-import {BaseCommand} from '../../lib/base-command.js'
+import {clusterStatus} from '../../lib/app/cluster.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
 
 export default class ClusterStatus extends BaseCommand {
   static override summary = 'Show whether the kind cluster exists, its nodes, and its cache mount.'

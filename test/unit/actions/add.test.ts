@@ -4,10 +4,10 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {addInstallation, type AddRequest} from '../../../src/lib/actions/add.js'
-import type {ActionContext} from '../../../src/lib/actions/context.js'
-import {UsageError} from '../../../src/lib/errors.js'
-import {builtinModes} from '../../../src/lib/modes/builtins.js'
+import {addInstallation, type AddRequest} from '../../../src/lib/app/add.js'
+import type {ActionContext} from '../../../src/lib/app/context.js'
+import {UsageError} from '../../../src/lib/domain/errors.js'
+import {builtinModes} from '../../../src/lib/domain/modes/builtins.js'
 
 describe('addInstallation on macOS', () => {
   let home: string

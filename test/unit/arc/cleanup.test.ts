@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {protectedObjects, reinstallReason} from '../../../src/lib/arc/cleanup.js'
+import {protectedObjects, reinstallReason} from '../../../src/lib/domain/arc/cleanup.js'
 
 const base = {
   githubConfigUrl: 'https://github.com/o/r',

@@ -1,10 +1,10 @@
 import {expect} from 'chai'
 import {Secret} from 'kubernetes-models/v1'
 
-import {authSecret, normalisePrivateKey} from '../../../src/lib/arc/secret.js'
-import {authSecretName} from '../../../src/lib/installation/naming.js'
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {deskrunLabels, type KubeObject} from '../../../src/lib/kube.js'
+import {authSecret, normalisePrivateKey} from '../../../src/lib/domain/arc/secret.js'
+import {authSecretName} from '../../../src/lib/domain/installation/naming.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {deskrunLabels, type KubeObject} from '../../../src/lib/domain/kube.js'
 import {installation} from '../modes/fixtures.js'
 
 const KEY_BODY = 'MIIEowIBAAKCAQEA1234\nabcdEFGH5678'

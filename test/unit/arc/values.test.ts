@@ -1,13 +1,13 @@
 import {expect} from 'chai'
 
-import {DESKRUN_VALUE_KEYS, checkScaleSetValues, scaleSetValues} from '../../../src/lib/arc/values.js'
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {expandInstances} from '../../../src/lib/installation/instances.js'
-import type {Installation} from '../../../src/lib/installation/types.js'
-import {URL_FORMS} from '../../../src/lib/installation/validate.js'
-import type {RenderResult} from '../../../src/lib/modes/api.js'
-import {builtinModes} from '../../../src/lib/modes/builtins.js'
-import {kubernetesMode} from '../../../src/lib/modes/kubernetes.js'
+import {DESKRUN_VALUE_KEYS, checkScaleSetValues, scaleSetValues} from '../../../src/lib/domain/arc/values.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
+import type {Installation} from '../../../src/lib/domain/installation/types.js'
+import {URL_FORMS} from '../../../src/lib/domain/installation/validate.js'
+import type {RenderResult} from '../../../src/lib/domain/modes/api.js'
+import {builtinModes} from '../../../src/lib/domain/modes/builtins.js'
+import {kubernetesMode} from '../../../src/lib/domain/modes/kubernetes.js'
 import {contextFor, docker, installation, roots} from '../modes/fixtures.js'
 
 function valuesOf(inst: Installation, mode = kubernetesMode, chartVersion = '0.14.2') {

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {jsonSyntaxProblem, parseJson} from '../../../src/lib/config/json-syntax.js'
+import {jsonSyntaxProblem, parseJson} from '../../../src/lib/domain/config/json-syntax.js'
 
 describe('JSON syntax errors', () => {
   const cases: Array<[string, number, number, string]> = [

@@ -4,10 +4,10 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {DEFAULT_CHART_VERSION} from '../../../src/lib/arc/charts.js'
-import {loadConfig, updateConfig} from '../../../src/lib/config/store.js'
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../../../src/lib/settings.js'
+import {DEFAULT_CHART_VERSION} from '../../../src/lib/domain/arc/charts.js'
+import {loadConfig, updateConfig} from '../../../src/lib/adapters/config-store.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../../../src/lib/domain/settings.js'
 
 /** The example from the original deskrun's README, as its users have it on disk. */
 const ORIGINAL_EXAMPLE = `{

@@ -4,10 +4,10 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {toDomain, toFile} from '../../../src/lib/config/convert.js'
-import {migrate} from '../../../src/lib/config/migrate.js'
-import {configProblems} from '../../../src/lib/config/schema.js'
-import {loadConfig, updateConfig} from '../../../src/lib/config/store.js'
+import {toDomain, toFile} from '../../../src/lib/domain/config/convert.js'
+import {migrate} from '../../../src/lib/domain/config/migrate.js'
+import {configProblems} from '../../../src/lib/domain/config/schema.js'
+import {loadConfig, updateConfig} from '../../../src/lib/adapters/config-store.js'
 
 const ORIGINAL = {
   cluster_name: 'deskrun',

@@ -4,9 +4,9 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {loadConfig, secureConfig, updateConfig} from '../../../src/lib/config/store.js'
-import type {DeskrunConfig, StoredInstallation} from '../../../src/lib/config/types.js'
-import {DeskrunError} from '../../../src/lib/errors.js'
+import {loadConfig, secureConfig, updateConfig} from '../../../src/lib/adapters/config-store.js'
+import type {DeskrunConfig, StoredInstallation} from '../../../src/lib/domain/config/types.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
 
 const posixOnly = process.platform === 'win32' ? it.skip : it
 

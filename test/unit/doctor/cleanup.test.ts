@@ -5,7 +5,7 @@ import {
   macosCleanup,
   tmpfilesCleanup,
   type ConfigFile,
-} from '../../../src/lib/doctor/cleanup.js'
+} from '../../../src/lib/domain/tmpfiles.js'
 
 const conf = (file: string, ...lines: string[]): ConfigFile => ({path: file, text: `${lines.join('\n')}\n`})
 

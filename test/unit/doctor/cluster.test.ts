@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
-import {checkCacheMount, checkCluster, checkController} from '../../../src/lib/doctor/checks/cluster.js'
-import type {CheckState} from '../../../src/lib/doctor/context.js'
-import type {Check, CheckId} from '../../../src/lib/doctor/types.js'
+import {checkCacheMount, checkCluster, checkController} from '../../../src/lib/app/doctor/checks/cluster.js'
+import type {CheckState} from '../../../src/lib/app/doctor/context.js'
+import type {Check, CheckId} from '../../../src/lib/app/doctor/types.js'
 import {
   CRDS,
   FakeTools,

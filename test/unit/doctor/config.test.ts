@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {checkConfig} from '../../../src/lib/doctor/checks/config.js'
+import {checkConfig} from '../../../src/lib/app/doctor/checks/config.js'
 
 describe('doctor: config check', () => {
   let home: string

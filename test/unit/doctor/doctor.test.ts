@@ -4,8 +4,8 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {realFacts} from '../../../src/lib/doctor/facts.js'
-import {runDoctor, type DoctorOptions} from '../../../src/lib/doctor/doctor.js'
+import {realFacts} from '../../../src/lib/adapters/host-facts.js'
+import {runDoctor, type DoctorOptions} from '../../../src/lib/app/doctor/doctor.js'
 import {KIND_BINARY, OFFICIAL, testCatalog} from '../provision/fixtures.js'
 import {startServer, type TestServer} from '../provision/server.js'
 import {FakeTools, fakeFacts, healthyMachine, healthyWorld, type Machine} from './fakes.js'

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {readTmpfiles, realFacts} from '../../../src/lib/doctor/facts.js'
+import {readTmpfiles, realFacts} from '../../../src/lib/adapters/host-facts.js'
 
 describe('doctor: facts of this machine', () => {
   it('measures the nearest existing folder of a cache root that does not exist yet', async () => {

@@ -2,20 +2,20 @@
  * A machine described in data: what the tools answer through their adapters (kind lists these clusters,
  * the node is Ready, Docker is down...), and what /proc, statfs and PATH would say.
  */
-import {DeskrunError} from '../../../src/lib/errors.js'
-import type {ConfigFile} from '../../../src/lib/doctor/cleanup.js'
-import type {CheckTools, DoctorContext} from '../../../src/lib/doctor/context.js'
-import type {DiskFacts, SystemFacts} from '../../../src/lib/doctor/facts.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import type {ConfigFile} from '../../../src/lib/domain/tmpfiles.js'
+import type {CheckTools, DoctorContext} from '../../../src/lib/app/doctor/context.js'
+import type {DiskFacts, SystemFacts} from '../../../src/lib/adapters/host-facts.js'
 import type {
   ContainerMount,
   DockerVersion,
   HelmRelease,
   NodeReadiness,
   ToolVersion,
-} from '../../../src/lib/tools/index.js'
-import {ToolFailure} from '../../../src/lib/tools/probe.js'
-import type {ToolLocation} from '../../../src/lib/tools/prerequisites.js'
-import type {VersionedTool} from '../../../src/lib/tools/versions.js'
+} from '../../../src/lib/adapters/tools/index.js'
+import {ToolFailure} from '../../../src/lib/adapters/tools/probe.js'
+import type {ToolLocation} from '../../../src/lib/adapters/tools/prerequisites.js'
+import type {VersionedTool} from '../../../src/lib/adapters/tools/versions.js'
 
 /** An answer, or the error the adapter raises instead. */
 type Or<T> = T | DeskrunError

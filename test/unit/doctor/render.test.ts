@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {doctorRows, doctorSummary} from '../../../src/lib/doctor/render.js'
-import type {Check} from '../../../src/lib/doctor/types.js'
+import {doctorRows, doctorSummary} from '../../../src/lib/cli/doctor-render.js'
+import type {Check} from '../../../src/lib/app/doctor/types.js'
 
 const checks: Check[] = [
   {id: 'docker', title: 'Docker', status: 'ok', found: 'Docker Engine 27.5.1'},

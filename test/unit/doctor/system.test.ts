@@ -13,9 +13,9 @@ import {
   checkInotify,
   checkSharedDataRoots,
   moveCacheRoot,
-} from '../../../src/lib/doctor/checks/system.js'
-import type {DoctorContext} from '../../../src/lib/doctor/context.js'
-import {loadConfig} from '../../../src/lib/config/store.js'
+} from '../../../src/lib/app/doctor/checks/system.js'
+import type {DoctorContext} from '../../../src/lib/app/doctor/context.js'
+import {loadConfig} from '../../../src/lib/adapters/config-store.js'
 import {FakeTools, context, healthyMachine, healthyWorld, type Machine} from './fakes.js'
 
 const on = (machine: Machine, overrides: Partial<DoctorContext> = {}) =>

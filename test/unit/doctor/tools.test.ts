@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {checkDocker, checkTool} from '../../../src/lib/doctor/checks/tools.js'
-import {DeskrunError} from '../../../src/lib/errors.js'
+import {checkDocker, checkTool} from '../../../src/lib/app/doctor/checks/tools.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
 import {FakeTools, context, failed, healthyMachine, healthyWorld, missing, type World} from './fakes.js'
 
 const tools = (world: Partial<World> = {}) => new FakeTools({...healthyWorld(), ...world})

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {UsageError} from '../../../src/lib/errors.js'
-import {cacheProblems, parseCacheFlag, resolveCaches} from '../../../src/lib/installation/caches.js'
+import {UsageError} from '../../../src/lib/domain/errors.js'
+import {cacheProblems, parseCacheFlag, resolveCaches} from '../../../src/lib/domain/installation/caches.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {type GitHubTarget, parseGitHubUrl} from '../../../src/lib/installation/validate.js'
+import {type GitHubTarget, parseGitHubUrl} from '../../../src/lib/domain/installation/validate.js'
 
 describe('parseGitHubUrl', () => {
   const accepted: Array<[string, GitHubTarget]> = [

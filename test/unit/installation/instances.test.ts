@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {expandInstances} from '../../../src/lib/installation/instances.js'
-import type {Installation} from '../../../src/lib/installation/types.js'
+import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
+import type {Installation} from '../../../src/lib/domain/installation/types.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 

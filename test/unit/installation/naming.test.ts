@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {MAX_SCALE_SET_NAME_LENGTH} from '../../../src/lib/arc/charts.js'
+import {MAX_SCALE_SET_NAME_LENGTH} from '../../../src/lib/domain/arc/charts.js'
 import {
   MAX_KUBERNETES_NAME_LENGTH,
   authSecretName,
@@ -8,7 +8,7 @@ import {
   instanceNames,
   maxInstallationNameLength,
   nameProblems,
-} from '../../../src/lib/installation/naming.js'
+} from '../../../src/lib/domain/installation/naming.js'
 
 describe('installation naming', () => {
   it('gives one scale set named like the installation for a single instance', () => {

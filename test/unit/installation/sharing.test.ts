@@ -5,9 +5,9 @@ import {
   purgePlan,
   sharedFolderProblems,
   sharingProblems,
-} from '../../../src/lib/installation/sharing.js'
-import type {Installation} from '../../../src/lib/installation/types.js'
-import {type ModeInfo, installationProblems} from '../../../src/lib/installation/validate.js'
+} from '../../../src/lib/domain/installation/sharing.js'
+import type {Installation} from '../../../src/lib/domain/installation/types.js'
+import {type ModeInfo, installationProblems} from '../../../src/lib/domain/installation/validate.js'
 
 const ROOT = '/c'
 const MODES: ModeInfo[] = [

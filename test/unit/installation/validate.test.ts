@@ -2,8 +2,8 @@ import {generateKeyPairSync} from 'node:crypto'
 
 import {expect} from 'chai'
 
-import type {Installation} from '../../../src/lib/installation/types.js'
-import {type ModeInfo, installationProblems} from '../../../src/lib/installation/validate.js'
+import type {Installation} from '../../../src/lib/domain/installation/types.js'
+import {type ModeInfo, installationProblems} from '../../../src/lib/domain/installation/validate.js'
 
 const MODES: ModeInfo[] = [
   {name: 'kubernetes', takesCaches: false},

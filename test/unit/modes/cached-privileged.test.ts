@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {cachedPrivilegedMode} from '../../../src/lib/modes/cached-privileged.js'
-import {checkRender} from '../../../src/lib/modes/check.js'
+import {cachedPrivilegedMode} from '../../../src/lib/domain/modes/cached-privileged.js'
+import {checkRender} from '../../../src/lib/domain/modes/check.js'
 import {
   type Container,
   configMapOf,

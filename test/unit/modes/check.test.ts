@@ -3,12 +3,16 @@ import {Role} from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import {ConfigMap, Pod, PodTemplate} from 'kubernetes-models/v1'
 import {stringify} from 'yaml'
 
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {type ContainerMode, defineContainerMode, type RenderResult} from '../../../src/lib/modes/api.js'
-import {builtinModes} from '../../../src/lib/modes/builtins.js'
-import {checkRender, renderInstance} from '../../../src/lib/modes/check.js'
-import {hookExtension, jobContainerPatch, runnerContainer} from '../../../src/lib/modes/helpers.js'
-import type {RegisteredMode} from '../../../src/lib/modes/registry.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {
+  type ContainerMode,
+  defineContainerMode,
+  type RenderResult,
+} from '../../../src/lib/domain/modes/api.js'
+import {builtinModes} from '../../../src/lib/domain/modes/builtins.js'
+import {checkRender, renderInstance} from '../../../src/lib/domain/modes/check.js'
+import {hookExtension, jobContainerPatch, runnerContainer} from '../../../src/lib/domain/modes/helpers.js'
+import type {RegisteredMode} from '../../../src/lib/domain/modes/registry.js'
 import {docker, hookTemplateOf, renderOne, toolCache} from './fixtures.js'
 
 /** A plugin-like mode whose output the test decides. */

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {checkRender} from '../../../src/lib/modes/check.js'
-import {dindMode} from '../../../src/lib/modes/dind.js'
+import {checkRender} from '../../../src/lib/domain/modes/check.js'
+import {dindMode} from '../../../src/lib/domain/modes/dind.js'
 import {containerOf, docker, envOf, mountsOf, renderAll, renderOne, specOf, toolCache} from './fixtures.js'
 
 describe('dind mode', () => {

@@ -1,12 +1,12 @@
 /** Builds mode inputs the way deskrun does (expandInstances + deskrunLabels) and digs into results. */
 import {parse} from 'yaml'
 
-import {DEFAULT_CHART_VERSION, SCALE_SET_NAMESPACE} from '../../../src/lib/arc/charts.js'
-import {expandInstances} from '../../../src/lib/installation/instances.js'
-import type {Installation, Instance} from '../../../src/lib/installation/types.js'
-import {deskrunLabels, type KubeObject} from '../../../src/lib/kube.js'
-import type {ContainerMode, RenderContext, RenderResult} from '../../../src/lib/modes/api.js'
-import {NODE_CACHE_ROOT, ORIGINAL_CACHE_ROOT} from '../../../src/lib/settings.js'
+import {DEFAULT_CHART_VERSION, SCALE_SET_NAMESPACE} from '../../../src/lib/domain/arc/charts.js'
+import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
+import type {Installation, Instance} from '../../../src/lib/domain/installation/types.js'
+import {deskrunLabels, type KubeObject} from '../../../src/lib/domain/kube.js'
+import type {ContainerMode, RenderContext, RenderResult} from '../../../src/lib/domain/modes/api.js'
+import {NODE_CACHE_ROOT, ORIGINAL_CACHE_ROOT} from '../../../src/lib/domain/settings.js'
 
 export const roots = {cacheRoot: ORIGINAL_CACHE_ROOT, nodeCacheRoot: NODE_CACHE_ROOT}
 

@@ -10,9 +10,9 @@ import {
   jobContainerPatch,
   privilegedRootSecurityContext,
   runnerContainer,
-} from '../../../src/lib/modes/helpers.js'
+} from '../../../src/lib/domain/modes/helpers.js'
 import {contextFor, docker, installation, roots, toolCache} from './fixtures.js'
-import {expandInstances} from '../../../src/lib/installation/instances.js'
+import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
 
 describe('mode helpers', () => {
   const inst = installation({caches: [docker, toolCache], instances: 2})

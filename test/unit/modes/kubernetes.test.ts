@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {checkRender} from '../../../src/lib/modes/check.js'
-import {kubernetesMode} from '../../../src/lib/modes/kubernetes.js'
+import {checkRender} from '../../../src/lib/domain/modes/check.js'
+import {kubernetesMode} from '../../../src/lib/domain/modes/kubernetes.js'
 import {
   configMapOf,
   containerOf,

@@ -6,7 +6,7 @@ import {
   downloadUrl,
   platformKey,
   toolsBaseUrl,
-} from '../../../src/lib/provision/catalog.js'
+} from '../../../src/lib/adapters/provision/catalog.js'
 
 describe('provision: the pinned catalog', () => {
   it('pins kind, helm and kubectl for Linux and macOS on amd64 and arm64, each with a sha256', () => {

@@ -4,8 +4,8 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {downloadVerified, progressText} from '../../../src/lib/provision/download.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {downloadVerified, progressText} from '../../../src/lib/adapters/provision/download.js'
 import {sha256, startServer, type TestServer} from './server.js'
 
 describe('provision: verified downloads', () => {

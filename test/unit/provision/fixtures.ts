@@ -1,5 +1,5 @@
 /** A catalog whose pinned files live on the test server, with checksums computed from the fixtures. */
-import type {ToolCatalog} from '../../../src/lib/provision/catalog.js'
+import type {ToolCatalog} from '../../../src/lib/adapters/provision/catalog.js'
 import {fakeBinary, sha256, tarGz, type Route} from './server.js'
 
 export const KIND_BINARY = fakeBinary('kind v0.29.0 go1.24.2 linux/amd64')

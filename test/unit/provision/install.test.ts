@@ -4,12 +4,12 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {emptyConfig} from '../../../src/lib/config/convert.js'
-import {checkTool} from '../../../src/lib/doctor/checks/tools.js'
-import {createContext} from '../../../src/lib/doctor/run.js'
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {installTool, provisionTools, progressReporter} from '../../../src/lib/provision/install.js'
-import {ToolRunner} from '../../../src/lib/tools/runner.js'
+import {emptyConfig} from '../../../src/lib/domain/config/convert.js'
+import {checkTool} from '../../../src/lib/app/doctor/checks/tools.js'
+import {createContext} from '../../../src/lib/app/doctor/run.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {installTool, provisionTools, progressReporter} from '../../../src/lib/pipeline/provision.js'
+import {ToolRunner} from '../../../src/lib/adapters/tools/runner.js'
 import {HELM_BINARY, KIND_BINARY, OFFICIAL, testCatalog} from './fixtures.js'
 import {sha256, startServer, tarGz, type TestServer} from './server.js'
 

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {expect} from 'chai'
 import {execa} from 'execa'
 
-import {extractMember} from '../../../src/lib/provision/tar.js'
+import {extractMember} from '../../../src/lib/adapters/provision/tar.js'
 import {tarGz} from './server.js'
 
 describe('provision: taking a file out of a .tar.gz', () => {

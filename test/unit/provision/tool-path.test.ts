@@ -4,8 +4,13 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {deskrunBinDir, missingTools, toolEnv, toolPath} from '../../../src/lib/tools/prerequisites.js'
-import {ToolRunner} from '../../../src/lib/tools/runner.js'
+import {
+  deskrunBinDir,
+  missingTools,
+  toolEnv,
+  toolPath,
+} from '../../../src/lib/adapters/tools/prerequisites.js'
+import {ToolRunner} from '../../../src/lib/adapters/tools/runner.js'
 
 describe('provision: deskrun’s own tools come before PATH', function () {
   if (process.platform === 'win32') return

@@ -1,14 +1,14 @@
 /** The argv each adapter method sends and how it reads the answer: tested here once, for every caller. */
 import {expect} from 'chai'
 
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {clearSecrets, registerSecret} from '../../../src/lib/redact.js'
-import {Docker} from '../../../src/lib/tools/docker.js'
-import {Helm} from '../../../src/lib/tools/helm.js'
-import {Kind} from '../../../src/lib/tools/kind.js'
-import {Kubectl} from '../../../src/lib/tools/kubectl.js'
-import {ToolFailure, probe, reason, unlessFailed} from '../../../src/lib/tools/probe.js'
-import {type RunResult, toolFailure} from '../../../src/lib/tools/runner.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {clearSecrets, registerSecret} from '../../../src/lib/domain/redact.js'
+import {Docker} from '../../../src/lib/adapters/tools/docker.js'
+import {Helm} from '../../../src/lib/adapters/tools/helm.js'
+import {Kind} from '../../../src/lib/adapters/tools/kind.js'
+import {Kubectl} from '../../../src/lib/adapters/tools/kubectl.js'
+import {ToolFailure, probe, reason, unlessFailed} from '../../../src/lib/adapters/tools/probe.js'
+import {type RunResult, toolFailure} from '../../../src/lib/adapters/tools/runner.js'
 import {RecordingRunner, type Script} from './recording-runner.js'
 
 const CONTEXT = 'kind-deskrun'

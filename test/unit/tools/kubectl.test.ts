@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import type {KubeObject} from '../../../src/lib/kube.js'
-import {clearSecrets, redact} from '../../../src/lib/redact.js'
-import {Kubectl} from '../../../src/lib/tools/kubectl.js'
-import type {RunOptions, ToolRunner} from '../../../src/lib/tools/runner.js'
+import type {KubeObject} from '../../../src/lib/domain/kube.js'
+import {clearSecrets, redact} from '../../../src/lib/domain/redact.js'
+import {Kubectl} from '../../../src/lib/adapters/tools/kubectl.js'
+import type {RunOptions, ToolRunner} from '../../../src/lib/adapters/tools/runner.js'
 
 const object = (kind: string, name: string, resourceVersion?: string): KubeObject => ({
   apiVersion: 'v1',

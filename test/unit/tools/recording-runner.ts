@@ -1,5 +1,10 @@
 /** A ToolRunner stand-in that records each call and answers from a script, failing as the real one does. */
-import {type RunOptions, type RunResult, type ToolRunner, toolFailure} from '../../../src/lib/tools/runner.js'
+import {
+  type RunOptions,
+  type RunResult,
+  type ToolRunner,
+  toolFailure,
+} from '../../../src/lib/adapters/tools/runner.js'
 
 export type Script = (tool: string, args: string[]) => Partial<Omit<RunResult, 'command'>>
 

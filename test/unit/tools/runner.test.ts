@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import {DeskrunError} from '../../../src/lib/errors.js'
-import {clearSecrets, redact, registerSecret} from '../../../src/lib/redact.js'
-import {ToolRunner, killAfterMs} from '../../../src/lib/tools/runner.js'
-import type {ToolName} from '../../../src/lib/tools/prerequisites.js'
+import {DeskrunError} from '../../../src/lib/domain/errors.js'
+import {clearSecrets, redact, registerSecret} from '../../../src/lib/domain/redact.js'
+import {ToolRunner, killAfterMs} from '../../../src/lib/adapters/tools/runner.js'
+import type {ToolName} from '../../../src/lib/adapters/tools/prerequisites.js'
 
 // The runner only knows the four tools by type; node stands in for a tool that misbehaves.
 const node = process.execPath as ToolName

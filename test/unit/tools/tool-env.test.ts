@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
-import {PASS_ENV, toolEnv} from '../../../src/lib/tools/prerequisites.js'
-import {ToolRunner} from '../../../src/lib/tools/runner.js'
-import type {ToolName} from '../../../src/lib/tools/prerequisites.js'
+import {PASS_ENV, toolEnv} from '../../../src/lib/adapters/tools/prerequisites.js'
+import {ToolRunner} from '../../../src/lib/adapters/tools/runner.js'
+import type {ToolName} from '../../../src/lib/adapters/tools/prerequisites.js'
 
 const TOKEN = 'ghp_ChildrenMustNeverSeeThis0123456789ab'
 

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {MINIMUM_VERSIONS, isTooOld, parseToolVersion} from '../../../src/lib/tools/versions.js'
+import {MINIMUM_VERSIONS, isTooOld, parseToolVersion} from '../../../src/lib/adapters/tools/versions.js'
 
 describe('doctor: tool versions', () => {
   it('reads each tool’s version output', () => {

@@ -1,0 +1,31 @@
+/** The external tools, bound to one cluster's kube context. */
+import {kubeContext} from '../../domain/settings.js'
+import {Docker} from './docker.js'
+import {Helm} from './helm.js'
+import {Kind} from './kind.js'
+import {Kubectl} from './kubectl.js'
+import {ToolRunner, type RunnerOptions} from './runner.js'
+
+export interface Tools {
+  kind: Kind
+  docker: Docker
+  helm: Helm
+  kubectl: Kubectl
+}
+
+export function createTools(clusterName: string, options: RunnerOptions = {}): Tools {
+  const runner = new ToolRunner(options)
+  const context = kubeContext(clusterName)
+  return {
+    kind: new Kind(runner),
+    docker: new Docker(runner),
+    helm: new Helm(runner, context),
+    kubectl: new Kubectl(runner, context),
+  }
+}
+
+export type {HelmRelease} from './helm.js'
+export type {ContainerMount, DockerVersion} from './docker.js'
+export type {NodeReadiness} from './kubectl.js'
+export type {ToolVersion} from './versions.js'
+export {probe, reason, unlessFailed, type Probe} from './probe.js'

@@ -1,0 +1,162 @@
+import {markDeployed, updateConfig} from '../adapters/config-store.js'
+import type {DeskrunConfig} from '../domain/config/types.js'
+import {DeskrunError, UsageError} from '../domain/errors.js'
+import {parseCacheFlag} from '../domain/installation/caches.js'
+import {sharedFolderProblems} from '../domain/installation/sharing.js'
+import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
+import type {CredentialSource} from '../domain/installation/types.js'
+import type {Installation} from '../domain/installation/types.js'
+import {parseGitHubUrl} from '../domain/installation/validate.js'
+import {withClusterLock} from '../adapters/cluster-lock.js'
+import {ensureCluster} from '../pipeline/cluster.js'
+import {ensureController} from '../pipeline/controller.js'
+import {newOutcome, planFor} from '../pipeline/deps.js'
+import {runTasks} from '../pipeline/run.js'
+import {deployInstallation} from '../pipeline/scale-sets.js'
+import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
+
+/** `deskrun add` as the user typed it. */
+export interface AddRequest {
+  name: string
+  repository: string
+  mode: string
+  cache: string[]
+  instances: number
+  minRunners?: number
+  maxRunners?: number
+  runnerGroup?: string
+  label: string[]
+  credentials: CredentialFlags
+}
+
+export interface AddResult {
+  installation: string
+  mode: string
+  /** The `runs-on:` values, one per instance. */
+  scaleSets: string[]
+  caches: {scaleSet: string; target: string; hostPath: string}[]
+  changed: string[]
+}
+
+/**
+ * Validates everything first (nothing is called or written for bad input), saves the installation
+ * as not yet deployed, then, holding the cluster lock, brings it up and marks it deployed. A failure
+ * on the way leaves it in the config, so `deskrun up` finishes the job.
+ */
+export async function addInstallation(context: ActionContext, request: AddRequest): Promise<AddResult> {
+  const config = await readConfig(context)
+  const {installation, authSource} = await installationFrom(request, context)
+  checkNew(config, installation, context)
+  const plan = planFor(config, installation, context.modes)
+  const withNew = (current: DeskrunConfig): DeskrunConfig => ({
+    ...current,
+    installations: {
+      ...current.installations,
+      [installation.name]: {...installation, deployed: false, authSource},
+    },
+  })
+  // The checks judge the config as it will be, so that the new installation's caches count.
+  await checkPrerequisites(context, withNew(config))
+
+  const saved = await updateConfig(
+    (current) => {
+      checkNew(current, installation, context)
+      return withNew(current)
+    },
+    {onNote: context.note},
+  )
+
+  const deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
+  const outcome = newOutcome()
+  try {
+    await withClusterLock(context, saved.clusterName, async () => {
+      await runTasks(
+        [
+          ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
+          ensureController(deps),
+          ...deployInstallation(deps, installation),
+        ],
+        outcome,
+        {json: context.json},
+      )
+      await markDeployed([installation.name], true, {onNote: context.note})
+    })
+  } catch (error) {
+    throw notDeployed(error, installation.name)
+  }
+  return {
+    installation: installation.name,
+    mode: installation.mode,
+    scaleSets: plan.scaleSets.map((scaleSet) => scaleSet.name),
+    caches: plan.caches,
+    changed: outcome.changed,
+  }
+}
+
+export const DEFAULT_MIN_RUNNERS = 1
+export const DEFAULT_MAX_RUNNERS = 5
+
+/** The installation, and where its credential came from (kept in the config, shown by `list`). */
+async function installationFrom(
+  request: AddRequest,
+  context: ActionContext,
+): Promise<{installation: Installation; authSource: CredentialSource}> {
+  if (request.instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
+    throw new UsageError(
+      '--min-runners and --max-runners cannot be combined with --instances: each instance runs exactly one runner.',
+      {
+        hint: 'Drop --instances for one scale set that scales, or drop --min-runners/--max-runners.',
+      },
+    )
+  const caches = request.cache.map((value) => parseCacheFlag(value))
+  const credentials = await readCredentials(request.credentials)
+  if (credentials.warning) context.note(credentials.warning)
+  const installation: Installation = {
+    name: request.name,
+    // Stored as ARC wants it: no trailing slash or .git.
+    repository: parseGitHubUrl(request.repository)?.url ?? request.repository,
+    mode: request.mode,
+    minRunners: request.instances > 1 ? 1 : (request.minRunners ?? DEFAULT_MIN_RUNNERS),
+    maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
+    instances: request.instances,
+    caches,
+    ...(request.runnerGroup ? {runnerGroup: request.runnerGroup} : {}),
+    labels: request.label,
+    auth: credentials.auth,
+  }
+  return {installation, authSource: credentials.source}
+}
+
+function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
+  const problems = installationProblemsIn(config, installation, context.modes)
+  // On macOS every host folder reaches Docker through its VM's file sharing (docs/caches.md).
+  if ((context.platform ?? process.platform) === 'darwin')
+    problems.push(
+      ...sharedFolderProblems(installation.caches, 'macOS').map(
+        (problem) => `${problem} Leave that --cache out; the other caches work.`,
+      ),
+    )
+  if (config.installations[installation.name])
+    problems.push(
+      `An installation named "${installation.name}" already exists. Remove it first (deskrun remove ${installation.name}) or pick another name.`,
+    )
+  if (problems.length > 0)
+    throw new UsageError(
+      problems.length === 1
+        ? problems[0]
+        : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      {hint: 'See `deskrun add --help` for the flags and examples.'},
+    )
+}
+
+export function notDeployed(error: unknown, name: string): unknown {
+  if (!(error instanceof DeskrunError)) return error
+  const next = `"${name}" is saved in the config but not fully deployed; after fixing this, run: deskrun up`
+  return new DeskrunError(error.message, {
+    code: error.code,
+    exit: error.exit,
+    cause: error,
+    hint: error.hint ? `${error.hint}\n${next}` : next,
+    progress: error.progress,
+  })
+}

@@ -1,0 +1,77 @@
+import {loadConfig, secureConfig} from '../adapters/config-store.js'
+import type {DeskrunConfig} from '../domain/config/types.js'
+import type {ModeRegistry} from '../domain/modes/registry.js'
+import {installationProblems} from '../domain/installation/validate.js'
+import type {Installation} from '../domain/installation/types.js'
+import {realFolder} from '../adapters/real-path.js'
+import type {Tools} from '../adapters/tools/index.js'
+import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
+import {ensurePrerequisites} from './doctor/ensure.js'
+import {CHECK_TIMEOUT_MS} from './doctor/run.js'
+
+/** What a command hands to an action: the loaded pieces and how to reach the tools. */
+export interface ActionContext {
+  modes: ModeRegistry
+  tools: (clusterName: string) => Tools
+  /** Under --json progress is silent. */
+  json: boolean
+  /**
+   * Notes for the user (stderr), e.g. a repaired file permission or a host warning; `fix` is a line
+   * to act on (often a command to paste), printed as it is.
+   */
+  note: (message: string, fix?: string) => void
+  /** --yes: install missing tools without asking. */
+  yes: boolean
+  /** --timeout, also for the prerequisite checks (which never wait longer than CHECK_TIMEOUT_MS). */
+  timeoutMs?: number
+  /** Aborted on Ctrl-C / SIGTERM, so that a hung prerequisite check is stopped too. */
+  signal?: AbortSignal
+  /** The host's platform (process.platform unless a test says otherwise). */
+  platform?: NodeJS.Platform
+}
+
+/**
+ * The config a command works from. Too-open permissions of the file and its folder are tightened
+ * first, with a note (reading itself changes nothing).
+ */
+export async function readConfig(context: Pick<ActionContext, 'note'>): Promise<DeskrunConfig> {
+  await secureConfig({onNote: (note) => context.note(note)})
+  return loadConfig()
+}
+
+/** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */
+export async function checkPrerequisites(
+  context: ActionContext,
+  config: DeskrunConfig,
+  tools: readonly ToolName[] = ALL_TOOLS,
+): Promise<void> {
+  await ensurePrerequisites({
+    tools,
+    config,
+    interactive: !context.json,
+    yes: context.yes,
+    json: context.json,
+    onWarning: context.note,
+    timeoutMs: Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS),
+    signal: context.signal,
+  })
+}
+
+/**
+ * What `add` checks about a new installation and `up` about each one of the config, beside all the
+ * others of the config: one list of rules for both, on this machine's real folders.
+ */
+export function installationProblemsIn(
+  config: DeskrunConfig,
+  installation: Installation,
+  modes: ModeRegistry,
+): string[] {
+  return installationProblems(installation, {
+    modes: modes.modes.map(({mode}) => mode),
+    cacheRoot: config.cacheRoot,
+    otherInstallations: Object.values(config.installations).filter(
+      (other) => other.name !== installation.name,
+    ),
+    realPath: realFolder,
+  })
+}

@@ -1,0 +1,54 @@
+import type {CredentialSource} from '../domain/installation/types.js'
+import {instanceNames} from '../domain/installation/naming.js'
+import {readConfig, type ActionContext} from './context.js'
+
+export interface ListedInstallation {
+  name: string
+  repository: string
+  mode: string
+  instances: number
+  /** The `runs-on:` values. */
+  scaleSets: string[]
+  minRunners: number
+  maxRunners: number
+  caches: {target: string; source?: string}[]
+  runnerGroup?: string
+  labels: string[]
+  /**
+   * Never the credential itself: whether one is set, and where `deskrun add` read it from
+   * (`config` when the file does not say, e.g. written by hand or by the original deskrun).
+   */
+  auth: {type: string; set: boolean; source: CredentialSource | 'config'}
+  /** Whether the last add/up deployed it (the config's record; `deskrun status` asks the cluster). */
+  deployed: boolean
+}
+
+/** Reads the config only: works without Docker or a cluster. */
+export async function listInstallations(context: Pick<ActionContext, 'note'>): Promise<{
+  clusterName: string
+  installations: ListedInstallation[]
+}> {
+  const config = await readConfig(context)
+  const installations = Object.values(config.installations).map((installation): ListedInstallation => ({
+    name: installation.name,
+    repository: installation.repository,
+    mode: installation.mode,
+    instances: installation.instances,
+    scaleSets: instanceNames(installation.name, installation.instances),
+    minRunners: installation.minRunners,
+    maxRunners: installation.maxRunners,
+    caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
+    ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
+    labels: installation.labels,
+    auth: {
+      type: installation.auth.type,
+      set:
+        installation.auth.type === 'pat'
+          ? Boolean(installation.auth.token)
+          : Boolean(installation.auth.privateKey),
+      source: installation.authSource ?? 'config',
+    },
+    deployed: installation.deployed,
+  }))
+  return {clusterName: config.clusterName, installations}
+}

@@ -1,0 +1,165 @@
+import {
+  CONTROLLER_CHART_NAME,
+  CONTROLLER_NAMESPACE,
+  CONTROLLER_RELEASE,
+  SCALE_SET_CHART_NAME,
+  SCALE_SET_NAMESPACE,
+  chartVersionOf,
+} from '../domain/arc/charts.js'
+import {UsageError} from '../domain/errors.js'
+import {instanceNames} from '../domain/installation/naming.js'
+import type {Deps} from '../pipeline/deps.js'
+import type {HelmRelease} from '../adapters/tools/index.js'
+import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
+import {readClusterStatus, type ClusterStatus} from './cluster.js'
+import {readConfig, type ActionContext} from './context.js'
+
+const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
+
+export interface PodStatus {
+  name: string
+  phase: string
+  ready: boolean
+  /** Why a container is waiting or terminated (ImagePullBackOff, CrashLoopBackOff, ...). */
+  reason?: string
+}
+
+export interface ScaleSetStatus {
+  name: string
+  release?: {status: string; version?: string}
+  runnerSet?: {currentRunners: number; pendingRunners: number; runningRunners: number}
+  listener?: PodStatus
+  runners: PodStatus[]
+}
+
+export interface InstallationStatus {
+  name: string
+  mode: string
+  scaleSets: ScaleSetStatus[]
+}
+
+export interface StatusReport {
+  cluster: ClusterStatus
+  controller: {
+    release: string
+    namespace: string
+    installed: boolean
+    status?: string
+    version?: string
+    ready: boolean
+  }
+  installations: InstallationStatus[]
+}
+
+interface Pod {
+  metadata: {name: string; labels?: Record<string, string>}
+  status?: {
+    phase?: string
+    reason?: string
+    conditions?: {type: string; status: string}[]
+    containerStatuses?: {state?: {waiting?: {reason?: string}; terminated?: {reason?: string}}}[]
+  }
+}
+
+interface RunnerSet {
+  metadata: {name: string}
+  status?: {currentRunners?: number; pendingEphemeralRunners?: number; runningEphemeralRunners?: number}
+}
+
+export async function status(context: ActionContext, name?: string): Promise<StatusReport> {
+  const config = await readConfig(context)
+  if (name && !config.installations[name])
+    throw new UsageError(`No installation named "${name}".`, {
+      hint: 'See the installations with: deskrun list',
+    })
+  await requireTools(ALL_TOOLS)
+  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
+  const cluster = await readClusterStatus(deps)
+  const selected = Object.values(config.installations).filter(
+    (installation) => !name || installation.name === name,
+  )
+  const report: StatusReport = {
+    cluster,
+    controller: {
+      release: CONTROLLER_RELEASE,
+      namespace: CONTROLLER_NAMESPACE,
+      installed: false,
+      ready: false,
+    },
+    installations: [],
+  }
+  const {helm, kubectl} = deps.tools
+  const [controllerReleases, scaleSetReleases, runnerSets, controllerPods, runnerPods] = cluster.exists
+    ? await Promise.all([
+        helm.releases(CONTROLLER_NAMESPACE),
+        helm.releases(SCALE_SET_NAMESPACE),
+        kubectl.list<RunnerSet>('autoscalingrunnersets', {namespace: SCALE_SET_NAMESPACE}),
+        kubectl.list<Pod>('pods', {namespace: CONTROLLER_NAMESPACE}),
+        kubectl.list<Pod>('pods', {namespace: SCALE_SET_NAMESPACE}),
+      ])
+    : [[], [], [], [], []]
+
+  const controller = controllerReleases.find((release) => release.name === CONTROLLER_RELEASE)
+  if (controller) {
+    const pods = controllerPods.filter(
+      (pod) => pod.metadata.labels?.['app.kubernetes.io/part-of'] === 'gha-rs-controller',
+    )
+    report.controller = {
+      ...report.controller,
+      installed: true,
+      status: controller.status,
+      version: chartVersionOf(controller.chart, CONTROLLER_CHART_NAME),
+      ready: pods.length > 0 && pods.every((pod) => podStatus(pod).ready),
+    }
+  }
+  for (const installation of selected) {
+    report.installations.push({
+      name: installation.name,
+      mode: installation.mode,
+      scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) =>
+        scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
+      ),
+    })
+  }
+  return report
+}
+
+function scaleSetStatus(
+  name: string,
+  releases: HelmRelease[],
+  runnerSets: RunnerSet[],
+  controllerPods: Pod[],
+  runnerPods: Pod[],
+): ScaleSetStatus {
+  const release = releases.find((candidate) => candidate.name === name)
+  const runnerSet = runnerSets.find((candidate) => candidate.metadata.name === name)
+  const listener = controllerPods.find((pod) => pod.metadata.labels?.[SCALE_SET_LABEL] === name)
+  return {
+    name,
+    release: release && {
+      status: release.status,
+      version: chartVersionOf(release.chart, SCALE_SET_CHART_NAME),
+    },
+    runnerSet: runnerSet && {
+      currentRunners: runnerSet.status?.currentRunners ?? 0,
+      pendingRunners: runnerSet.status?.pendingEphemeralRunners ?? 0,
+      runningRunners: runnerSet.status?.runningEphemeralRunners ?? 0,
+    },
+    listener: listener && podStatus(listener),
+    runners: runnerPods.filter((pod) => pod.metadata.labels?.[SCALE_SET_LABEL] === name).map(podStatus),
+  }
+}
+
+function podStatus(pod: Pod): PodStatus {
+  const waiting = pod.status?.containerStatuses
+    ?.map((container) => container.state?.waiting?.reason ?? container.state?.terminated?.reason)
+    .find(Boolean)
+  return {
+    name: pod.metadata.name,
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: Boolean(
+      pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+    ),
+    reason: waiting ?? pod.status?.reason,
+  }
+}

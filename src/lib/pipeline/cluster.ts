@@ -1,0 +1,91 @@
+import type {ListrTask} from 'listr2'
+
+import {createCacheRoot} from '../adapters/cache-root.js'
+import {hasCacheMount, kindClusterConfigYaml} from '../domain/kind-config.js'
+import {DeskrunError} from '../domain/errors.js'
+import type {KubernetesVersion} from '../domain/kube.js'
+import {NODE_CACHE_ROOT} from '../domain/settings.js'
+import {unlessFailed} from '../adapters/tools/index.js'
+import type {Deps, Outcome} from './deps.js'
+import {toolOutput} from './run.js'
+
+export function nodeContainer(clusterName: string): string {
+  return `${clusterName}-control-plane`
+}
+
+/** Creates the kind cluster when it is missing; an existing one is checked for the cache mount. */
+export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): ListrTask<Outcome> {
+  const {clusterName, cacheRoot} = deps.config
+  return {
+    title: `Cluster ${clusterName}`,
+    task: async (outcome, task) => {
+      if (await deps.tools.kind.exists(clusterName)) {
+        if (options.needsCacheMount) await requireCacheMount(deps)
+        task.title = `Cluster ${clusterName}: exists`
+        outcome.unchanged.push(`cluster ${clusterName}`)
+        return
+      }
+      task.title = `Cluster ${clusterName}: creating (this takes a minute)`
+      const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+      await createCacheRoot(cacheRoot)
+      try {
+        await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
+      } catch (error) {
+        // Another deskrun started at the same time may have won the race ("node(s) already exist").
+        if (!(await createdMeanwhile(deps, error))) throw error
+        if (options.needsCacheMount) await requireCacheMount(deps)
+        task.title = `Cluster ${clusterName}: exists (created by another deskrun meanwhile)`
+        outcome.unchanged.push(`cluster ${clusterName}`)
+        return
+      }
+      task.title = `Cluster ${clusterName}: created`
+      outcome.changed.push(`cluster ${clusterName} created`)
+    },
+  }
+}
+
+/** The cluster's Kubernetes version (modes may render for it), asked once per command. */
+export function kubernetesVersion(deps: Deps): Promise<KubernetesVersion> {
+  deps.kubernetesVersion ??= deps.tools.kubectl.serverVersion()
+  return deps.kubernetesVersion
+}
+
+async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
+  if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') return false
+  return deps.tools.kind.exists(deps.config.clusterName).catch(() => false)
+}
+
+/**
+ * Caches only survive on the host if the node sees the cache root through its extraMount; without
+ * it a hostPath would land in the node container (tmpfs or its own disk) and vanish with it.
+ */
+async function requireCacheMount(deps: Deps): Promise<void> {
+  const {clusterName, cacheRoot} = deps.config
+  // A node that Docker cannot inspect has no mount to show.
+  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
+  if (mounts && hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT)) return
+  throw new DeskrunError(
+    `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,
+    {
+      code: 'CACHE_MOUNT_MISSING',
+      hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
+    },
+  )
+}
+
+export function deleteCluster(deps: Deps): ListrTask<Outcome> {
+  const {clusterName} = deps.config
+  return {
+    title: `Delete cluster ${clusterName}`,
+    task: async (outcome, task) => {
+      if (!(await deps.tools.kind.exists(clusterName))) {
+        task.title = `Cluster ${clusterName}: not found, nothing to delete`
+        outcome.unchanged.push(`cluster ${clusterName}`)
+        return
+      }
+      await deps.tools.kind.deleteCluster(clusterName, {onLine: toolOutput(task)})
+      task.title = `Cluster ${clusterName}: deleted`
+      outcome.changed.push(`cluster ${clusterName} deleted`)
+    },
+  }
+}

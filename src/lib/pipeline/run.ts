@@ -1,0 +1,57 @@
+/** Runs a listr2 task list with the renderer that suits where the output goes. */
+import {Listr, ListrLogger, ProcessOutput, type ListrTask} from 'listr2'
+
+import {DeskrunError} from '../domain/errors.js'
+
+export interface ProgressOptions {
+  /** Under --json nothing but the JSON result may reach stdout, and no progress is shown. */
+  json?: boolean
+}
+
+export function useFancyRenderer(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI && process.env.TERM !== 'dumb'
+}
+
+export async function runTasks<Ctx extends object>(
+  tasks: ListrTask<Ctx>[],
+  ctx: Ctx,
+  options: ProgressOptions = {},
+): Promise<Ctx> {
+  // Progress goes to stderr so that stdout stays clean for results and pipes.
+  const processOutput = new ProcessOutput(process.stderr, process.stderr)
+  const logger = new ListrLogger({processOutput})
+  const list = new Listr<Ctx, 'default' | 'simple' | 'silent', 'simple'>(tasks, {
+    ctx,
+    concurrent: false,
+    exitOnError: true,
+    registerSignalListeners: false,
+    renderer: options.json ? 'silent' : useFancyRenderer() ? 'default' : 'simple',
+    rendererOptions: {logger, collapseSubtasks: false, showErrorMessage: false},
+    fallbackRenderer: 'simple',
+    fallbackRendererOptions: {logger},
+  })
+  try {
+    return await list.run()
+  } catch (error) {
+    // The command says what was done and what was not, so the user knows what `deskrun up` will pick up.
+    if (error instanceof DeskrunError) {
+      const title = (task: (typeof list.tasks)[number]) => task.title ?? task.initialTitle ?? ''
+      error.progress = {
+        done: list.tasks.filter((task) => task.isCompleted()).map(title),
+        notDone: [
+          ...list.tasks.filter((task) => task.hasFailed()),
+          ...list.tasks.filter((task) => !task.isCompleted() && !task.hasFailed()),
+        ].map((task) => task.initialTitle ?? title(task)),
+      }
+    }
+    throw error
+  }
+}
+
+/**
+ * Where a step sends the lines its tool prints: the live line under the task on a terminal. Plain
+ * logs (CI, pipes) keep only the step titles; a failure still shows the tool's stderr tail.
+ */
+export function toolOutput(task: {output?: unknown}): ((line: string) => void) | undefined {
+  return useFancyRenderer() ? (line) => (task.output = line) : undefined
+}
