@@ -1,5 +1,5 @@
 /**
- * The fake tools in process, behind deskrun's one exec seam (src/lib/tools/exec.ts). A program is looked
+ * The fake tools in process, behind deskrun's one exec seam (src/lib/adapters/tools/exec.ts). A program is looked
  * up on the child's PATH as the system would; when that finds one of the fakes (the sandbox's bin folder
  * links to them) the call runs in this process through the same code as the executables
  * (test/fake-tools/lib/invoke.js), so the world, the call log and the faults are the same. Anything else

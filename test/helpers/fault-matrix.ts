@@ -132,7 +132,7 @@ async function callsByTool(s: Sandbox): Promise<Calls> {
   return {docker: of('docker'), kind: of('kind'), helm: of('helm'), kubectl: of('kubectl')}
 }
 
-/** The words deskrun uses for the step that made this call (see src/lib/tools). */
+/** The words deskrun uses for the step that made this call (see src/lib/adapters/tools). */
 export function stepOf(call: FakeCall): string {
   const [verb, ...rest] = call.argv
   const words = call.argv.join(' ')
