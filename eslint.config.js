@@ -50,6 +50,21 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need the types: promises that nobody awaits or that go where a plain callback is
+    // expected, awaiting what is no promise, throwing what is no Error.
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+    },
+  },
+  {
     files: ['src/commands/**/*.ts'],
     rules: {
       'no-console': 'error',

@@ -34,7 +34,7 @@ describe('caches', () => {
   const kindCreates = async () =>
     (await s.fake.calls()).filter((call) => call.tool === 'kind' && call.argv[0] === 'create')
   const podSpec = async (release: string) =>
-    (await s.fake.releases(CLUSTER)).find((r) => r.name === release)!.podTemplate!.spec as unknown as PodSpec
+    (await s.fake.releases(CLUSTER)).find((r) => r.name === release)!.podTemplate!.spec as PodSpec
 
   describe('cache root', () => {
     it('is made by deskrun, owned by the user, mode 0700, before kind would make it as root', async () => {

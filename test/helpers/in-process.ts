@@ -110,12 +110,12 @@ function install(): void {
     run.exit = code
   }) as typeof Exit.exit
   const processExit = process.exit
-  process.exit = ((code?: number | string | null) => {
+  process.exit = (code?: number | string | null) => {
     const run = current.getStore()
     if (!run) return processExit(code)
     run.exit = Number(code ?? process.exitCode ?? 0)
     throw new ProcessExit(`process.exit(${code})`)
-  }) as typeof process.exit
+  }
 }
 
 /** The environment (and folder) the process has while runs are active. */

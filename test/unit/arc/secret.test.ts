@@ -47,7 +47,7 @@ describe('authSecret', () => {
     })
     expect(secret).not.to.have.property('stringData')
     expect(secret.metadata).to.deep.equal({name: 'my-runner-github-auth', namespace: 'arc-runners', labels})
-    expect(() => new Secret(secret as never).validate()).to.not.throw()
+    expect(() => new Secret(secret).validate()).to.not.throw()
   })
 
   it('holds only the three app keys, ids as strings, for a GitHub App', () => {
@@ -58,7 +58,7 @@ describe('authSecret', () => {
       github_app_private_key: PEM,
     })
     expect(secret).not.to.have.property('stringData')
-    expect(() => new Secret(secret as never).validate()).to.not.throw()
+    expect(() => new Secret(secret).validate()).to.not.throw()
   })
 
   it('gives the private key real newlines: literal \\n, CRLF and stray whitespace are normalised', () => {

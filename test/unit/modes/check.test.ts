@@ -45,7 +45,7 @@ describe('checkRender', () => {
             new Pod({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'x'}, spec} as never).validate(),
           ).to.not.throw()
           for (const object of result.objects ?? []) {
-            expect(() => new ConfigMap(object as never).validate()).to.not.throw()
+            expect(() => new ConfigMap(object).validate()).to.not.throw()
           }
 
           if (result.objects?.length) {

@@ -111,7 +111,7 @@ describe('mode helpers', () => {
       expect(two.configMap.metadata.name).to.equal('my-runner-2-hook-extension')
       expect(one.configMap.metadata.labels).to.deep.equal(contextFor(inst, first).labels)
       expect(parse((one.configMap.data as Record<string, string>).content)).to.deep.equal(template)
-      expect(() => new ConfigMap(one.configMap as never).validate()).to.not.throw()
+      expect(() => new ConfigMap(one.configMap).validate()).to.not.throw()
     })
 
     it('points the runner at the mounted file', () => {
