@@ -7,6 +7,8 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
+import Add from '../../src/commands/add.js'
+
 import {FakeTools, unwrap} from '../helpers/fake-tools.js'
 import {expectNoSecret, PRIVATE_KEY, REPO, TOKEN} from './support.js'
 
@@ -351,6 +353,12 @@ const cases: Case[] = [
     exit: 2,
   },
   {name: 'label with a space', args: withToken('r', '--label', 'two words'), message: /label/i, exit: 2},
+  {
+    name: 'empty runner group (an unset variable, say)',
+    args: withToken('r', '--runner-group', ''),
+    message: /--runner-group is empty/,
+    exit: 2,
+  },
   // flags and arguments
   {name: 'unknown flag', args: withToken('r', '--frobnicate'), message: /frobnicate/, exit: 2},
   {
@@ -469,7 +477,19 @@ describe('bad input changes nothing', function () {
   })
   after(() => fake.cleanup())
 
-  it(`has at least 40 cases`, () => expect(cases.length).to.be.at.least(40))
+  it('tries every flag of add that takes a value, each case under a name of its own', () => {
+    // A flag is tried when some case gives it, other than in the shared valid prefix (add NAME --repository).
+    const tried = new Set(cases.flatMap(({args}) => args.slice(4).filter((arg) => arg.startsWith('--'))))
+    tried.add('--repository')
+    const valued = Object.entries(Add.flags)
+      .filter(([, flag]) => flag.type === 'option')
+      .map(([name]) => `--${name}`)
+    expect(
+      valued.filter((flag) => !tried.has(flag)),
+      'flags of add no bad-input case gives',
+    ).to.deep.equal([])
+    expect(cases.map(({name}) => name)).to.deep.equal([...new Set(cases.map(({name}) => name))])
+  })
 
   for (const testCase of cases)
     it(testCase.name, async () => {

@@ -120,7 +120,7 @@ async function installationFrom(
     maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
     instances: request.instances,
     caches,
-    ...(request.runnerGroup ? {runnerGroup: request.runnerGroup} : {}),
+    ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     labels: request.label,
     auth: credentials.auth,
   }
