@@ -14,18 +14,24 @@ export type {
   RenderResult,
 } from './lib/modes/api.js'
 export type {AuthType, CacheMount, CacheSpec, Installation, Instance} from './lib/installation/types.js'
-export type {KubeObject} from './lib/kube.js'
+export type {KubeObject, KubernetesVersion} from './lib/kube.js'
 export {
+  cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   envVars,
   hookExtension,
   hookExtensionName,
+  isDockerDataRoot,
   jobContainerPatch,
+  nativeSidecars,
   privilegedRootSecurityContext,
   runnerContainer,
   ALLOW_RUN_AS_ROOT_ENV,
+  CACHE_INIT_CONTAINER,
+  CACHE_INIT_MOUNT,
   CONTAINER_HOOKS_ENV,
+  DOCKER_DATA_ROOT,
   HOOK_EXTENSION_KEY,
   HOOK_EXTENSION_MOUNT,
   HOOK_EXTENSION_VOLUME,
@@ -39,6 +45,7 @@ export {
   RUNNER_CONTAINER,
   RUNNER_IMAGE,
   RUNNER_WORK_DIR,
+  SHARED_CACHE_MODE,
 } from './lib/modes/helpers.js'
 export type {HookExtension, RunnerContainerOptions} from './lib/modes/helpers.js'
 /** What deskrun checks before anything reaches helm or kubectl; plugin tests call it on their output. */

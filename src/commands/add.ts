@@ -17,9 +17,10 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         '<%= config.bin %> <%= command.id %> my-runner --repository https://github.com/owner/repo --auth-type pat --auth-value-file ~/.config/deskrun/token',
     },
     {
-      description: 'Privileged jobs with a Docker layer cache:',
+      description:
+        'Privileged jobs with a Docker layer cache (a Docker data root serves one daemon at a time, so one runner):',
       command:
-        '<%= config.bin %> <%= command.id %> docker-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --auth-value-file ~/.gh-token',
+        '<%= config.bin %> <%= command.id %> docker-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --max-runners 1 --auth-value-file ~/.gh-token',
     },
     {
       description: 'Three single-runner scale sets multi-runner-1..3, each with its own cache:',

@@ -1,4 +1,5 @@
 import {BaseCommand} from '../lib/base-command.js'
+import {DATA_ROOT_RULE} from '../lib/installation/sharing.js'
 import {describeSource, type ModeSource} from '../lib/modes/registry.js'
 import {table} from '../lib/table.js'
 
@@ -16,10 +17,14 @@ export interface ModesResult {
   warnings: string[]
 }
 
+/** Where caches are introduced to the user, with the rule that keeps a daemon's data root safe. */
+const CACHES = `Modes with caches take --cache PATH: PATH is kept between jobs in a folder of its own on this machine, never shared with another installation. ${DATA_ROOT_RULE}`
+
 export default class Modes extends BaseCommand {
   static override summary = 'List the container modes: built-in and from installed plugins.'
-  static override description =
-    'A mode decides how jobs run: in separate job pods, privileged, with Docker-in-Docker, ... Plugins add modes: deskrun plugins install <plugin>.'
+  static override description = `A mode decides how jobs run: in separate job pods, privileged, with Docker-in-Docker, ... Plugins add modes: deskrun plugins install <plugin>.
+
+${CACHES}`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --json',
@@ -47,6 +52,7 @@ export default class Modes extends BaseCommand {
         ['mode', 'caches', 'source', 'summary'],
       ),
     )
+    this.log(CACHES)
     return {modes, warnings: registry.warnings}
   }
 }

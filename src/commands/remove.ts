@@ -7,7 +7,7 @@ export default class Remove extends BaseCommand {
   static override summary =
     'Remove a runner installation: its scale sets, their objects, and its config entry.'
   static override description =
-    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache. If it fails part way, run it again.'
+    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache, which deletes only the cache folders deskrun chose for this installation and no other installation uses; it says which folders it kept and why. If it fails part way, run it again.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> my-runner',
     {
@@ -38,6 +38,10 @@ export default class Remove extends BaseCommand {
           ? `Deleted its caches: ${result.caches.join(', ')}`
           : `Its caches stay on disk (delete them with --purge-cache, or rm -rf): ${result.caches.join(', ')}`,
       )
+    if (result.cachesKept.length > 0) {
+      this.log(`${result.cachesPurged ? 'Kept' : '--purge-cache keeps'} these folders:`)
+      for (const kept of result.cachesKept) this.log(`  ${kept.folder}: ${kept.reason}`)
+    }
     return result
   }
 }

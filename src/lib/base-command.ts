@@ -68,7 +68,11 @@ export abstract class BaseCommand extends Command {
       modes: await this.modes(),
       json: this.jsonEnabled(),
       yes: flags.yes ?? false,
-      note: (message) => this.warn(redact(message)),
+      note: (message, fix) => {
+        this.warn(redact(message))
+        // oclif wraps and prefixes warnings to the terminal's width; a command to paste must stay whole.
+        if (fix) this.logToStderr(`  ${redact(fix)}`)
+      },
       timeoutMs: flags.timeout,
       signal: this.interruption.signal,
       tools: (clusterName) =>

@@ -20,3 +20,12 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`
 }
+
+/** As Go's time.Duration prints it (`1m30s`, `10m0s`, `1h0m0s`), for the tools' own timeout flags. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`
+  const hours = Math.floor(ms / 3_600_000)
+  const minutes = Math.floor((ms % 3_600_000) / 60_000)
+  const seconds = (ms % 60_000) / 1000
+  return `${hours ? `${hours}h` : ''}${hours || minutes ? `${minutes}m` : ''}${seconds}s`
+}

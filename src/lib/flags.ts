@@ -1,7 +1,8 @@
 /** Flag builders shared by commands. */
 import {Flags} from '@oclif/core'
 
-import {AUTH_VALUE_ENV} from './installation/credentials.js'
+import {AUTH_VALUE_ENV} from './installation/types.js'
+import {DATA_ROOT_RULE} from './installation/sharing.js'
 
 export const jsonExample = (command: string) => `<%= config.bin %> ${command} --json`
 
@@ -31,8 +32,7 @@ export const installationFlags = {
   cache: Flags.string({
     char: 'c',
     summary: 'Path to keep between jobs, as PATH or HOST_FOLDER:PATH (repeatable).',
-    description:
-      'Each path is backed by a folder under the cache root on this machine (default /tmp/github-runner-cache/NAME/cache-N), so it survives jobs and cluster rebuilds.',
+    description: `Each path is backed by a folder under the cache root on this machine (~/.cache/deskrun/NAME/cache-N for a new config; \`cache_root\` in the config moves it), so it survives jobs and cluster rebuilds. A HOST_FOLDER may not be, lie in or hold another installation's cache folder. ${DATA_ROOT_RULE}`,
     multiple: true,
     helpGroup: 'RUNNER',
   }),

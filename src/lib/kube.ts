@@ -12,6 +12,14 @@ export interface KubeObject {
   [key: string]: unknown
 }
 
+/** A cluster's Kubernetes release, as its API server reports it (`kubectl version`). */
+export interface KubernetesVersion {
+  major: number
+  minor: number
+  /** e.g. `v1.33.1`, or `v1.29.4-gke.1043002` on a managed cluster. */
+  gitVersion: string
+}
+
 /** Labels on every object deskrun creates, so that `up` and `remove` can find what is theirs. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
 export const INSTALLATION_LABEL = 'deskrun.io/installation'

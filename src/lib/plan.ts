@@ -4,12 +4,13 @@
  * same config always gives the same plan, which is how `up` can tell that nothing changed.
  */
 import {SCALE_SET_NAMESPACE} from './arc/charts.js'
-import {authSecret, authSecretName} from './arc/secret.js'
+import {authSecret} from './arc/secret.js'
 import {scaleSetValues} from './arc/values.js'
 import {DeskrunError} from './errors.js'
 import {expandInstances} from './installation/instances.js'
+import {authSecretName} from './installation/naming.js'
 import type {Installation} from './installation/types.js'
-import {deskrunLabels, type KubeObject} from './kube.js'
+import {deskrunLabels, type KubeObject, type KubernetesVersion} from './kube.js'
 import type {InstallationView, RenderContext} from './modes/api.js'
 import {renderInstance} from './modes/check.js'
 import type {RegisteredMode} from './modes/registry.js'
@@ -19,6 +20,8 @@ export interface ClusterSettings {
   clusterName: string
   cacheRoot: string
   chartVersion: string
+  /** Known once the cluster runs; modes may render differently for it. */
+  kubernetesVersion?: KubernetesVersion
 }
 
 export interface ScaleSetPlan {
@@ -77,7 +80,12 @@ export function planInstallation(
       namespace: SCALE_SET_NAMESPACE,
       chartVersion: settings.chartVersion,
       labels: deskrunLabels(installation.name, instance.name),
-      cluster: {name: settings.clusterName, cacheRoot: settings.cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT},
+      cluster: {
+        name: settings.clusterName,
+        cacheRoot: settings.cacheRoot,
+        nodeCacheRoot: NODE_CACHE_ROOT,
+        ...(settings.kubernetesVersion ? {kubernetesVersion: settings.kubernetesVersion} : {}),
+      },
     }
     const rendered = renderInstance(registered, context)
     return {

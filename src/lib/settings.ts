@@ -3,8 +3,11 @@ import os from 'node:os'
 import path from 'node:path'
 
 export const DEFAULT_CLUSTER_NAME = 'deskrun'
-/** Host folder for all caches, as in the original deskrun. */
-export const DEFAULT_CACHE_ROOT = '/tmp/github-runner-cache'
+/**
+ * The cache root of the original deskrun, and so what a config without `cache_root` means. Not the
+ * default for new configs: /tmp is emptied at boot or cleaned by age on many hosts (docs/caches.md).
+ */
+export const ORIGINAL_CACHE_ROOT = '/tmp/github-runner-cache'
 /**
  * Where the kind node sees the cache root. Not under /tmp or /run: those are tmpfs in kind nodes,
  * so anything there would live in RAM and vanish with the node.
@@ -13,6 +16,13 @@ export const NODE_CACHE_ROOT = '/var/lib/deskrun/cache'
 
 export function deskrunHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.DESKRUN_HOME ? path.resolve(env.DESKRUN_HOME) : path.join(os.homedir(), '.deskrun')
+}
+
+/** The cache root of a new config: `$XDG_CACHE_HOME/deskrun`, or `~/.cache/deskrun`, on a disk that is kept. */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME
+  // The XDG spec says to ignore a relative value.
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'deskrun')
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

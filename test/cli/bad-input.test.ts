@@ -44,6 +44,45 @@ const EXISTING = JSON.stringify(
   2,
 )
 
+/** An installation with a cache in the folder deskrun chose, and one with a host folder the user named. */
+const CACHED = JSON.stringify(
+  {
+    version: 1,
+    cluster_name: 'deskrun',
+    installations: {
+      cached: {
+        Name: 'cached',
+        Repository: REPO,
+        ContainerMode: 'cached-privileged-kubernetes',
+        MinRunners: 1,
+        MaxRunners: 5,
+        CachePaths: [{Target: '/root/.cache'}],
+        AuthType: 'pat',
+        AuthValue: TOKEN,
+      },
+      named: {
+        Name: 'named',
+        Repository: REPO,
+        ContainerMode: 'cached-privileged-kubernetes',
+        MinRunners: 1,
+        MaxRunners: 5,
+        CachePaths: [{Target: '/root/.npm', Source: '/tmp/github-runner-cache/shared/npm'}],
+        AuthType: 'pat',
+        AuthValue: TOKEN,
+      },
+    },
+  },
+  null,
+  2,
+)
+
+/** EXISTING with its one installation changed by hand (or by an older deskrun) into something `add` refuses. */
+const handEdited = (fields: Record<string, unknown>) => {
+  const config = JSON.parse(EXISTING)
+  Object.assign(config.installations.taken, fields)
+  return JSON.stringify(config, null, 2)
+}
+
 const add = (name: string, ...flags: string[]) => ['add', name, '--repository', REPO, ...flags]
 const withToken = (name: string, ...flags: string[]) => add(name, '--auth-value-file', '{token}', ...flags)
 const app = (...flags: string[]) => add('app', '--auth-type', 'github-app', ...flags)
@@ -154,6 +193,86 @@ const cases: Case[] = [
     exit: 2,
   },
   {name: 'empty cache value', args: withToken('r', '--cache', ''), message: /cache/i, exit: 2},
+  // a daemon's data root: one runner per host folder
+  {
+    name: 'Docker data root shared by up to 5 runners',
+    args: withToken('r', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'),
+    message: /\/var\/lib\/docker is Docker's data root.*--instances 5.*--max-runners 1/s,
+    exit: 2,
+  },
+  {
+    name: 'a folder inside the Docker data root, 2 runners',
+    args: withToken('r', '--mode', 'dind', '--cache', '/var/lib/docker/overlay2', '--max-runners', '2'),
+    message: /inside Docker's data root.*--instances 2.*--max-runners 1/s,
+    exit: 2,
+  },
+  {
+    name: 'containerd data root in a named host folder, 3 runners',
+    args: withToken(
+      'r',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/tmp/github-runner-cache/ctr:/var/lib/containerd',
+      '--max-runners',
+      '3',
+    ),
+    message: /containerd's data root.*--max-runners 1/s,
+    exit: 2,
+  },
+  {
+    name: 'BuildKit data root',
+    args: withToken('r', '--mode', 'dind', '--cache', '/var/lib/buildkit', '--max-runners', '2'),
+    message: /BuildKit's data root/,
+    exit: 2,
+  },
+  // caches stay apart
+  {
+    name: "host folder inside another installation's cache folder",
+    args: withToken(
+      'r',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/tmp/github-runner-cache/cached/mine:/data',
+    ),
+    config: CACHED,
+    message: /is inside \/tmp\/github-runner-cache\/cached, where deskrun keeps the caches of cached/,
+    exit: 2,
+  },
+  {
+    name: "host folder that is another installation's",
+    args: withToken(
+      'r',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/tmp/github-runner-cache/shared/npm:/npm',
+    ),
+    config: CACHED,
+    message: /is the same folder as \/tmp\/github-runner-cache\/shared\/npm.*installation named/s,
+    exit: 2,
+  },
+  {
+    name: "host folder that contains another installation's",
+    args: withToken(
+      'r',
+      '--mode',
+      'cached-privileged-kubernetes',
+      '--cache',
+      '/tmp/github-runner-cache/shared:/x',
+    ),
+    config: CACHED,
+    message: /contains \/tmp\/github-runner-cache\/shared\/npm/,
+    exit: 2,
+  },
+  {
+    name: "a name whose cache folder holds another installation's",
+    args: withToken('shared', '--mode', 'cached-privileged-kubernetes', '--cache', '/root/.cache'),
+    config: CACHED,
+    message: /choose another installation name/,
+    exit: 2,
+  },
   // auth
   {name: 'no token at all', args: add('r'), message: /No token/, exit: 2},
   {
@@ -300,6 +419,33 @@ const cases: Case[] = [
     args: ['up'],
     config: EXISTING.replace('"ContainerMode": "kubernetes"', '"ContainerMode": "gpu"'),
     message: /gpu/,
+  },
+  // up checks each installation as add does; with none deployable it calls nothing
+  {
+    name: 'up with min above max written by hand',
+    args: ['up'],
+    config: handEdited({Instances: 1, MinRunners: 6, MaxRunners: 2}),
+    message:
+      /--min-runners \(6\) is greater than --max-runners \(2\).*MinRunners.*deskrun remove taken, then deskrun add taken/s,
+    exit: 1,
+  },
+  {
+    name: 'up with an http:// repository written by hand',
+    args: ['up', '--json'],
+    config: handEdited({Repository: 'http://github.com/owner/repo'}),
+    message: /"skipped".*"installation": "taken".*must use https/s,
+    exit: 1,
+  },
+  {
+    name: 'up with a Docker data root shared by 5 runners (as older versions allowed)',
+    args: ['up'],
+    config: handEdited({
+      Instances: 1,
+      ContainerMode: 'cached-privileged-kubernetes',
+      CachePaths: [{Target: '/var/lib/docker'}],
+    }),
+    message: /Docker's data root.*--instances 5.*--max-runners 1/s,
+    exit: 1,
   },
 ]
 

@@ -88,6 +88,8 @@ describe('failures and recovery', () => {
       'cached-privileged-kubernetes',
       '--cache',
       '/var/lib/docker',
+      '--max-runners',
+      '1',
     )
     expect(result.exitCode).to.equal(1)
     const text = result.stderr.replaceAll(/\s*›\s*/g, ' ')

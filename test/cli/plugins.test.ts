@@ -133,11 +133,15 @@ describe('container modes from plugins', function () {
       const up = await s.deskrun(['up'])
       expect(up.exitCode).to.equal(1)
       expect(unwrap(up.stderr)).to.contain(
-        'Error: Container mode "gpu" comes from the plugin deskrun-plugin-gpu, which is no longer installed.',
+        'Installation "gpu-box" uses container mode "gpu" from the plugin deskrun-plugin-gpu, which is no longer installed.',
       )
       expect(unwrap(up.stderr)).to.contain('Install it again: deskrun plugins install deskrun-plugin-gpu')
-      const json = JSON.parse((await s.deskrun(['up', '--json'])).stdout)
-      expect(json.error).to.deep.include({code: 'UNKNOWN_MODE', exit: 1})
+      const json = await s.deskrun(['up', '--json'])
+      expect(json.exitCode).to.equal(1)
+      const [skipped] = JSON.parse(json.stdout).skipped
+      expect(skipped.installation).to.equal('gpu-box')
+      expect(skipped.problems[0]).to.contain('deskrun-plugin-gpu, which is no longer installed')
+      expect(skipped.hint).to.contain('Install it again: deskrun plugins install deskrun-plugin-gpu')
       expect((await s.fake.calls()).length, 'nothing reached a tool').to.equal(callsBefore)
 
       // What the plugin deployed can still be removed without it.

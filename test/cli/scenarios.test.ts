@@ -60,7 +60,15 @@ describe('README scenarios against the fake tools', () => {
 
   it('privileged runner with a Docker cache: hook extension with privileges and a host-backed cache', async () => {
     expectOk(
-      await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'),
+      await s.add(
+        'docker-runner',
+        '--mode',
+        'cached-privileged-kubernetes',
+        '--cache',
+        '/var/lib/docker',
+        '--max-runners',
+        '1',
+      ),
     )
     const [configMap] = await s.fake
       .objects(CLUSTER, {kind: 'ConfigMap', namespace: 'arc-runners'})
@@ -122,7 +130,7 @@ describe('README scenarios against the fake tools', () => {
     ).to.deep.include({
       type: 'dind',
     })
-    expectOk(await s.add('dind-cached', '--mode', 'dind', '--cache', '/var/lib/docker'))
+    expectOk(await s.add('dind-cached', '--mode', 'dind', '--cache', '/var/lib/docker', '--max-runners', '1'))
     const release = (await s.fake.releases(CLUSTER)).find((r) => r.name === 'dind-cached')!
     const spec = (
       release.values?.template as {spec: {containers: any[]; initContainers?: any[]; volumes: any[]}}
@@ -188,7 +196,15 @@ describe('README scenarios against the fake tools', () => {
 
   it('remove uninstalls the scale sets first, deletes its objects, keeps caches, and drops it from the config', async () => {
     expectOk(
-      await s.add('docker-runner', '--mode', 'cached-privileged-kubernetes', '--cache', '/var/lib/docker'),
+      await s.add(
+        'docker-runner',
+        '--mode',
+        'cached-privileged-kubernetes',
+        '--cache',
+        '/var/lib/docker',
+        '--max-runners',
+        '1',
+      ),
     )
     expectOk(await s.add('other'))
     const cacheFolder = path.join(s.cacheRoot, 'docker-runner')
@@ -307,7 +323,7 @@ describe('README scenarios against the fake tools', () => {
           Repository: 'https://github.com/owner/repo',
           ContainerMode: 'cached-privileged-kubernetes',
           MinRunners: 1,
-          MaxRunners: 5,
+          MaxRunners: 1,
           CachePaths: [{Target: '/var/lib/docker', Source: ''}],
           AuthType: 'pat',
           AuthValue: 'ghp_TestTokenDoNotLeak0123456789abcdefABCD',

@@ -1,9 +1,10 @@
 /** Credentials: every source works, the value reaches the cluster only on stdin, and nothing leaks. */
-import {stat, writeFile} from 'node:fs/promises'
+import {chmod, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {expect} from 'chai'
 
+import {unwrap} from '../helpers/fake-tools.js'
 import {PRIVATE_KEY, REPO, TOKEN, expectOk, type Sandbox, useSandbox} from './support.js'
 
 describe('credentials', () => {
@@ -21,6 +22,10 @@ describe('credentials', () => {
   }
 
   const base = ['add', 'my-runner', '--repository', REPO]
+  const base64 = (text: string) => Buffer.from(text).toString('base64')
+  const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+  const deskrunOwned = {'app.kubernetes.io/managed-by': 'deskrun'}
+  const secretLabels = {...deskrunOwned, 'deskrun.io/installation': 'my-runner'}
 
   it('a token from a file becomes a Secret applied on stdin that the scale set names', async () => {
     expectOk(await s.add('my-runner'))
@@ -28,7 +33,18 @@ describe('credentials', () => {
     const apply = (await s.fake.calls('kubectl')).find(
       (call) => call.argv.includes('apply') && call.stdin?.includes('Secret'),
     )
-    expect(apply?.argv).to.deep.equal(['--context', 'kind-deskrun', 'apply', '-f', '-'])
+    expect(apply?.argv).to.deep.equal([
+      '--context',
+      'kind-deskrun',
+      'apply',
+      '--server-side',
+      '--field-manager=deskrun',
+      '--force-conflicts',
+      '-f',
+      '-',
+      '-o',
+      'json',
+    ])
     const [release] = (await s.fake.releases('deskrun')).filter((r) => r.name === 'my-runner')
     expect(release.values?.githubConfigSecret).to.equal('my-runner-github-auth')
     expect(JSON.stringify(release.values)).not.to.contain(TOKEN)
@@ -77,6 +93,15 @@ describe('credentials', () => {
     expect((await stat(path.dirname(s.configFile))).mode & 0o777).to.equal(0o700)
   })
 
+  it('a command that reads a config others can read tightens it first, and says so', async () => {
+    expectOk(await s.add('my-runner'))
+    await chmod(s.configFile, 0o644)
+    const list = await s.deskrun(['list'])
+    expectOk(list)
+    expect(unwrap(list.stderr)).to.contain(`Tightened ${s.configFile} from 0644 to 0600`)
+    expect((await stat(s.configFile)).mode & 0o777).to.equal(0o600)
+  })
+
   it('a failing step names the step and the command, and says how to finish', async () => {
     s.fake.setFaults([{tool: 'helm', match: 'upgrade --install my-runner', action: 'fail'}])
     const result = await s.add('my-runner')
@@ -90,7 +115,81 @@ describe('credentials', () => {
   it('DESKRUN_DEBUG shows every command with credentials masked', async () => {
     const result = await s.deskrun([...base, '--auth-value', TOKEN], {env: {DESKRUN_DEBUG: '1'}})
     expectOk(result)
-    expect(result.stderr).to.contain('$ kubectl --context kind-deskrun apply -f -')
+    expect(result.stderr).to.contain('$ kubectl --context kind-deskrun apply --server-side')
+  })
+
+  it('the Secret holds the token only in data, and a second up finds the credentials unchanged', async () => {
+    expectOk(await s.add('my-runner'))
+    const [secret] = await s.fake.objects('deskrun', {kind: 'Secret', namespace: 'arc-runners'})
+    const {data, ...rest} = secret
+    expect(data).to.deep.equal({github_token: base64(TOKEN)})
+    expect(rest).not.to.have.property('stringData')
+    expect(JSON.stringify(rest)).not.to.contain(TOKEN).and.not.to.contain(base64(TOKEN))
+
+    const up = JSON.parse((await s.deskrun(['up', '--json'])).stdout)
+    expect(up.unchanged).to.include('credentials of my-runner')
+    expect(up.changed).to.deep.equal([])
+  })
+
+  it('up removes the copy of the token that an older deskrun left in the last-applied annotation', async () => {
+    expectOk(await s.add('my-runner'))
+    // What the deskrun before server-side apply did: kubectl's client-side apply of stringData.
+    const old = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'arc-runners', labels: deskrunOwned}},
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {name: 'my-runner-github-auth', namespace: 'arc-runners', labels: secretLabels},
+          type: 'Opaque',
+          stringData: {github_token: TOKEN},
+        },
+      ],
+    }
+    const kubectl = (...args: string[]) => s.fake.tool('kubectl', ['--context', 'kind-deskrun', ...args])
+    expectOk(await kubectl('delete', 'secret', 'my-runner-github-auth', '--namespace', 'arc-runners'))
+    expectOk(
+      await s.fake.tool('kubectl', ['--context', 'kind-deskrun', 'apply', '-f', '-'], {
+        input: JSON.stringify(old),
+      }),
+    )
+    const copies = async () =>
+      (await s.fake.objects('deskrun')).filter((object) =>
+        [TOKEN, base64(TOKEN)].some((copy) =>
+          JSON.stringify(object.metadata.annotations ?? {}).includes(copy),
+        ),
+      )
+    expect(await copies()).to.have.length(1)
+
+    const up = JSON.parse((await s.deskrun(['up', '--json'])).stdout)
+    expect(up.changed).to.include('credentials of my-runner')
+    expect(await copies()).to.deep.equal([])
+    const objects = await s.fake.objects('deskrun', {namespace: 'arc-runners'})
+    for (const object of [...objects, ...(await s.fake.objects('deskrun', {kind: 'Namespace'}))])
+      expect(object.metadata.annotations ?? {}).not.to.have.property(LAST_APPLIED)
+    expect(await secretData('my-runner-github-auth')).to.deep.equal({github_token: TOKEN})
+    expect(JSON.parse((await s.deskrun(['up', '--json'])).stdout).changed).to.deep.equal([])
+  })
+
+  it('hands no credential to kind, helm, kubectl or docker through their environment', async () => {
+    const others = {
+      GITHUB_TOKEN: 'ghp_OtherTokenFromTheShell0123456789abcd',
+      GH_TOKEN: 'gho_Another0123456789abcdefABCDEF',
+    }
+    expectOk(await s.deskrun(base, {env: {DESKRUN_AUTH_VALUE: TOKEN, ...others}}))
+    expectOk(await s.deskrun(['up'], {env: {DESKRUN_AUTH_VALUE: TOKEN, ...others}}))
+    const calls = await s.fake.calls()
+    expect(new Set(calls.map((call) => call.tool))).to.deep.equal(
+      new Set(['docker', 'kind', 'helm', 'kubectl']),
+    )
+    for (const call of calls) {
+      expect(call.env).to.include.keys('PATH', 'HOME')
+      expect(call.env).not.to.have.any.keys('DESKRUN_AUTH_VALUE', ...Object.keys(others))
+      for (const value of [TOKEN, ...Object.values(others)])
+        expect(JSON.stringify(call.env)).not.to.contain(value)
+    }
   })
 
   it('list and status --json never show a credential', async () => {

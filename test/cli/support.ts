@@ -35,7 +35,7 @@ export interface Sandbox {
    * each is a PAT installation of REPO in kubernetes mode, 1 to 5 runners, unless `fields` say otherwise.
    */
   writeInstallations(installations: Record<string, Record<string, unknown>>): Promise<void>
-  /** Fails when any recorded argv, stdout or stderr holds a test credential. */
+  /** Fails when any recorded argv, child environment, stdout or stderr holds a test credential. */
   expectNoLeaks(): Promise<void>
 }
 
@@ -95,6 +95,7 @@ export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
       const calls = await fake.calls()
       const texts = [
         ...calls.map((call) => call.argv.join(' ')),
+        ...calls.map((call) => JSON.stringify(call.env ?? {})),
         ...outputs.flatMap((result) => [result.stdout, result.stderr]),
       ]
       for (const text of texts) expectNoSecret(text)

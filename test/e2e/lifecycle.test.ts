@@ -1,135 +1,169 @@
 /**
- * The whole lifecycle against real Docker, kind, helm and kubectl. Runs only with DESKRUN_E2E=1
- * (CI's e2e job, or a laptop): it creates a kind cluster named deskrun-e2e and deletes it at the end.
- * The token is a dummy unless E2E_GITHUB_TOKEN is set, so listeners may fail to authenticate; the
- * suite checks what deskrun owns: cluster, mounts, controller, scale sets, objects, idempotency.
+ * deskrun against real Docker, kind, helm, kubectl and ARC. Runs only with DESKRUN_E2E=1 (CI's e2e
+ * job, or a laptop: docs/e2e.md); it creates the kind cluster deskrun-e2e and deletes it at the end.
+ *
+ * First, when E2E_GITHUB_TOKEN and E2E_REPOSITORY are set, real jobs from GitHub (./jobs.ts). Then the
+ * lifecycle, with a dummy token: ARC never manages to register those scale sets with GitHub, so they
+ * get no listener and no runner pods, and the checks are about what deskrun owns: cluster, mounts,
+ * controller, releases, objects, idempotency.
  */
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-
 import {expect} from 'chai'
-import {execa} from 'execa'
 
-const enabled = process.env.DESKRUN_E2E === '1'
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/run.js')
-const cluster = 'deskrun-e2e'
-const context = `kind-${cluster}`
+import {ARC_CRDS, SCALE_SET_NAMESPACE} from '../../src/lib/arc/charts.js'
+import {hasCacheMount} from '../../src/lib/cluster/kind-config.js'
+import {authSecretName, hookExtensionName} from '../../src/lib/installation/naming.js'
+import {NODE_CACHE_ROOT} from '../../src/lib/settings.js'
+import {nodeContainer} from '../../src/lib/tasks/cluster.js'
+import {jobsOnGitHub} from './jobs.js'
+import {CLUSTER, DUMMY_TOKEN, E2E_ENABLED, E2E_SKIPPED, KUBE_CONTEXT, Sandbox} from './support.js'
 
-;(enabled ? describe : describe.skip)('e2e: deskrun against real kind, helm and kubectl', function () {
+/** Never reached: the dummy token cannot register anything with it. */
+const REPOSITORY = 'https://github.com/deskrun/e2e'
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+
+describe('e2e: deskrun against real Docker, kind, helm and kubectl', function () {
   this.timeout(30 * 60 * 1000)
-  let home: string
-  let cacheRoot: string
-  const token = process.env.E2E_GITHUB_TOKEN ?? 'ghp_e2eDummyTokenThatIsNotReal0000000000'
+  const sandbox = new Sandbox()
 
-  const deskrun = (...args: string[]) =>
-    execa('node', [cli, ...args], {
-      env: {DESKRUN_HOME: home, DESKRUN_AUTH_VALUE: token, CI: '1'},
-      reject: false,
+  before(async function () {
+    if (!E2E_ENABLED) {
+      console.log(`  ${E2E_SKIPPED}`)
+      this.skip()
+    }
+    await sandbox.setUp()
+  })
+
+  after(() => sandbox.tearDown())
+
+  describe('jobs from GitHub', () => jobsOnGitHub(sandbox))
+
+  describe('lifecycle, with a dummy token', () => {
+    const add = (name: string, ...flags: string[]) =>
+      sandbox.deskrun(['add', name, '--repository', REPOSITORY, '--auth-value', '-', ...flags], {
+        input: DUMMY_TOKEN,
+      })
+    const scaleSetsInCluster = async (): Promise<string[]> =>
+      JSON.parse(
+        await sandbox.kubectl(
+          'get',
+          'autoscalingrunnersets',
+          '--namespace',
+          SCALE_SET_NAMESPACE,
+          '-o',
+          'json',
+        ),
+      ).items.map((item: {metadata: {name: string}}) => item.metadata.name)
+    const credentials = async (name: string) =>
+      JSON.parse(
+        await sandbox.kubectl(
+          'get',
+          'secret',
+          authSecretName(name),
+          '--namespace',
+          SCALE_SET_NAMESPACE,
+          '-o',
+          'json',
+        ),
+      )
+
+    it('add brings up the cluster with the cache mount, the controller, and a privileged scale set', async () => {
+      const result = await add(
+        'e2e-priv',
+        '--mode',
+        'cached-privileged-kubernetes',
+        '--cache',
+        '/var/lib/docker',
+        '--max-runners',
+        '1',
+      )
+      expect(result.exitCode, result.stderr).to.equal(0)
+      expect(result.stdout).to.contain('runs-on: e2e-priv')
+      const mounts = JSON.parse(
+        await sandbox.tool('docker', 'inspect', nodeContainer(CLUSTER), '--format', '{{json .Mounts}}'),
+      )
+      expect(hasCacheMount(mounts, sandbox.cacheRoot, NODE_CACHE_ROOT), JSON.stringify(mounts)).to.equal(true)
+      for (const crd of ARC_CRDS) await sandbox.kubectl('get', 'crd', crd, '-o', 'name')
+      expect(await scaleSetsInCluster()).to.include('e2e-priv')
+      await sandbox.kubectl(
+        'get',
+        'configmap',
+        hookExtensionName('e2e-priv'),
+        '--namespace',
+        SCALE_SET_NAMESPACE,
+        '-o',
+        'name',
+      )
     })
-  const kubectl = async (...args: string[]) =>
-    (await execa('kubectl', ['--context', context, ...args])).stdout
 
-  before(async () => {
-    home = await mkdtemp(path.join(os.tmpdir(), 'deskrun-e2e-'))
-    cacheRoot = path.join(home, 'cache')
-    await mkdir(cacheRoot, {recursive: true})
-    await writeFile(
-      path.join(home, 'config.json'),
-      JSON.stringify({version: 1, cluster_name: cluster, cache_root: cacheRoot, installations: {}}),
-      {mode: 0o600},
-    )
-    await execa('kind', ['delete', 'cluster', '--name', cluster])
-  })
+    it('keeps no copy of the token in annotations of the credentials Secret', async () => {
+      const {metadata} = await credentials('e2e-priv')
+      expect(metadata.annotations ?? {}).not.to.have.property(LAST_APPLIED)
+      expect(JSON.stringify(metadata)).not.to.contain(DUMMY_TOKEN)
+    })
 
-  after(async () => {
-    if (process.env.DESKRUN_E2E_KEEP !== '1')
-      await execa('kind', ['delete', 'cluster', '--name', cluster], {reject: false})
-    await rm(home, {recursive: true, force: true})
-  })
+    it('doctor finds nothing wrong once an installation is deployed', async () => {
+      const doctor = await sandbox.deskrun(['doctor', '--json'])
+      const failed = JSON.parse(doctor.stdout).checks.filter(
+        (check: {status: string}) => check.status === 'fail',
+      )
+      expect(failed, doctor.stdout).to.deep.equal([])
+      expect(doctor.exitCode).to.equal(0)
+    })
 
-  it('adds a privileged runner with a cache: cluster, mount, controller, scale set and hook extension', async () => {
-    const add = await deskrun(
-      'add',
-      'e2e-priv',
-      '--repository',
-      'https://github.com/deskrun/e2e',
-      '--mode',
-      'cached-privileged-kubernetes',
-      '--cache',
-      '/var/lib/docker',
-    )
-    expect(add.exitCode, add.stderr).to.equal(0)
-    expect(add.stdout).to.contain('runs-on: e2e-priv')
-    const mounts = JSON.parse(
-      (await execa('docker', ['inspect', `${cluster}-control-plane`, '--format', '{{json .Mounts}}'])).stdout,
-    )
-    expect(mounts.map((mount: {Source: string}) => mount.Source)).to.include(cacheRoot)
-    expect(await kubectl('get', 'crd', 'autoscalingrunnersets.actions.github.com', '-o', 'name')).to.contain(
-      'autoscalingrunnersets',
-    )
-    const ars = JSON.parse(await kubectl('get', 'autoscalingrunnersets', '-n', 'arc-runners', '-o', 'json'))
-    expect(ars.items.map((item: {metadata: {name: string}}) => item.metadata.name)).to.deep.equal([
-      'e2e-priv',
-    ])
-    expect(
-      await kubectl('get', 'configmap', 'e2e-priv-hook-extension', '-n', 'arc-runners', '-o', 'name'),
-    ).to.contain('e2e-priv')
-  })
+    it('a second up changes nothing, and leaves the credentials Secret as it was', async () => {
+      const before = (await credentials('e2e-priv')).metadata.resourceVersion
+      const up = await sandbox.deskrun(['up', '--json'])
+      expect(up.exitCode, up.stderr).to.equal(0)
+      expect(JSON.parse(up.stdout).changed).to.deep.equal([])
+      expect((await credentials('e2e-priv')).metadata.resourceVersion).to.equal(before)
+    })
 
-  it('doctor finds nothing wrong once a runner is up', async () => {
-    const doctor = await deskrun('doctor', '--json')
-    const report = JSON.parse(doctor.stdout)
-    const failed = report.checks.filter((check: {status: string}) => check.status === 'fail')
-    expect(failed, doctor.stdout).to.deep.equal([])
-    expect(doctor.exitCode).to.equal(0)
-  })
+    it('adds three dind instances and shows their status', async () => {
+      const result = await add('e2e-dind', '--mode', 'dind', '--instances', '3')
+      expect(result.exitCode, result.stderr).to.equal(0)
+      const status = JSON.parse((await sandbox.deskrun(['status', '--json'])).stdout)
+      const dind = status.installations.find(
+        (installation: {name: string}) => installation.name === 'e2e-dind',
+      )
+      expect(dind.scaleSets.map((scaleSet: {name: string}) => scaleSet.name)).to.deep.equal([
+        'e2e-dind-1',
+        'e2e-dind-2',
+        'e2e-dind-3',
+      ])
+      for (const scaleSet of dind.scaleSets) expect(scaleSet.release.status).to.equal('deployed')
+    })
 
-  it('up is idempotent and says nothing changed', async () => {
-    const up = await deskrun('up', '--json')
-    expect(up.exitCode, up.stderr).to.equal(0)
-    expect(JSON.parse(up.stdout).changed).to.deep.equal([])
-  })
+    it('removes an installation, scale sets first, and keeps the rest', async () => {
+      const remove = await sandbox.deskrun(['remove', 'e2e-dind'])
+      expect(remove.exitCode, remove.stderr).to.equal(0)
+      const releases = JSON.parse(
+        await sandbox.tool(
+          'helm',
+          'list',
+          '--namespace',
+          SCALE_SET_NAMESPACE,
+          '-o',
+          'json',
+          '--kube-context',
+          KUBE_CONTEXT,
+        ),
+      ).map((release: {name: string}) => release.name)
+      const dind = (names: string[]) => names.filter((name) => name.startsWith('e2e-dind'))
+      expect(releases).to.include('e2e-priv')
+      expect(dind(releases)).to.deep.equal([])
+      // helm uninstall --wait returned only once ARC's finalizers let the AutoscalingRunnerSets go.
+      const scaleSets = await scaleSetsInCluster()
+      expect(scaleSets).to.include('e2e-priv')
+      expect(dind(scaleSets)).to.deep.equal([])
+    })
 
-  it('adds three dind instances and shows their status', async () => {
-    const add = await deskrun(
-      'add',
-      'e2e-dind',
-      '--repository',
-      'https://github.com/deskrun/e2e',
-      '--mode',
-      'dind',
-      '--instances',
-      '3',
-    )
-    expect(add.exitCode, add.stderr).to.equal(0)
-    const status = JSON.parse((await deskrun('status', '--json')).stdout)
-    const dind = status.installations.find((installation: {name: string}) => installation.name === 'e2e-dind')
-    expect(dind.scaleSets.map((scaleSet: {name: string}) => scaleSet.name)).to.deep.equal([
-      'e2e-dind-1',
-      'e2e-dind-2',
-      'e2e-dind-3',
-    ])
-    for (const scaleSet of dind.scaleSets) expect(scaleSet.release.status).to.equal('deployed')
-  })
-
-  it('removes an installation, scale sets first, and keeps the rest', async () => {
-    const remove = await deskrun('remove', 'e2e-dind')
-    expect(remove.exitCode, remove.stderr).to.equal(0)
-    const releases = JSON.parse(
-      (await execa('helm', ['--kube-context', context, 'list', '-n', 'arc-runners', '-o', 'json'])).stdout,
-    )
-    expect(releases.map((release: {name: string}) => release.name)).to.deep.equal(['e2e-priv'])
-  })
-
-  it('rebuilds everything after cluster delete with up', async () => {
-    expect((await deskrun('cluster', 'delete')).exitCode).to.equal(0)
-    const up = await deskrun('up')
-    expect(up.exitCode, up.stderr).to.equal(0)
-    const ars = JSON.parse(await kubectl('get', 'autoscalingrunnersets', '-n', 'arc-runners', '-o', 'json'))
-    expect(ars.items.map((item: {metadata: {name: string}}) => item.metadata.name)).to.deep.equal([
-      'e2e-priv',
-    ])
+    it('rebuilds everything after cluster delete with up', async () => {
+      const deleted = await sandbox.deskrun(['cluster', 'delete'])
+      expect(deleted.exitCode, deleted.stderr).to.equal(0)
+      const up = await sandbox.deskrun(['up'])
+      expect(up.exitCode, up.stderr).to.equal(0)
+      expect(await scaleSetsInCluster()).to.include('e2e-priv')
+      expect((await credentials('e2e-priv')).metadata.name).to.equal(authSecretName('e2e-priv'))
+    })
   })
 })

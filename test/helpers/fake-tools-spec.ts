@@ -1,3 +1,6 @@
+import {existsSync, statSync} from 'node:fs'
+import path from 'node:path'
+
 import {expect} from 'chai'
 
 import {FakeTools, type KubeObject, type RunResult} from './fake-tools.js'
@@ -6,13 +9,14 @@ const CHARTS = 'oci://ghcr.io/actions/actions-runner-controller-charts'
 const CONTROLLER = `${CHARTS}/gha-runner-scale-set-controller`
 const SCALE_SET = `${CHARTS}/gha-runner-scale-set`
 const CTX = ['--kube-context', 'kind-deskrun']
-const KIND_CONFIG = `kind: Cluster
+/** A cluster config that mounts `hostPath` into the node (at the same path). */
+const kindConfig = (hostPath: string) => `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
   - role: control-plane
     extraMounts:
-      - hostPath: /tmp/github-runner-cache
-        containerPath: /tmp/github-runner-cache
+      - hostPath: ${hostPath}
+        containerPath: /var/lib/deskrun/cache
 `
 
 function scaleSetValues(extra: Record<string, unknown> = {}): string {
@@ -48,6 +52,8 @@ export function describeFakeTools(options: {processes: boolean}): void {
     })
 
     const kind = (args: string[], input?: string) => fakes.tool('kind', args, {input})
+    /** The host folder the test clusters mount: inside the sandbox, since the fake kind creates it. */
+    const hostFolder = () => path.join(fakes.root, 'cache')
     const helm = (args: string[], input?: string) => fakes.tool('helm', [...args, ...CTX], {input})
     const kubectl = (args: string[], input?: string) =>
       fakes.tool('kubectl', ['--context', 'kind-deskrun', ...args], {input})
@@ -56,7 +62,7 @@ export function describeFakeTools(options: {processes: boolean}): void {
       ok(
         await kind(
           ['create', 'cluster', '--name', 'deskrun', '--config', '-', '--wait', '120s'],
-          KIND_CONFIG,
+          kindConfig(hostFolder()),
         ),
       )
     }
@@ -115,7 +121,9 @@ export function describeFakeTools(options: {processes: boolean}): void {
         expect(none.stderr).to.equal('No kind clusters found.\n')
         expect(ok(await kind(['version'])).stdout).to.equal('kind v0.29.0 go1.24.2 linux/amd64\n')
 
-        const created = ok(await kind(['create', 'cluster', '--name=deskrun', '--config=-'], KIND_CONFIG))
+        const created = ok(
+          await kind(['create', 'cluster', '--name=deskrun', '--config=-'], kindConfig(hostFolder())),
+        )
         expect(created.stderr)
           .to.contain('Creating cluster "deskrun" ...')
           .and.contain('Set kubectl context to "kind-deskrun"')
@@ -160,17 +168,27 @@ export function describeFakeTools(options: {processes: boolean}): void {
         )
         const typo = await kind(
           ['create', 'cluster', '--config', '-'],
-          KIND_CONFIG.replace('extraMounts', 'extraMount'),
+          kindConfig(hostFolder()).replace('extraMounts', 'extraMount'),
         )
         expect(typo.stderr).to.contain('json: unknown field "extraMount"')
         const noHost = await kind(
           ['create', 'cluster', '--config', '-'],
-          KIND_CONFIG.replace('hostPath: /tmp/github-runner-cache\n        ', ''),
+          kindConfig(hostFolder()).replace(`hostPath: ${hostFolder()}\n        `, ''),
         )
         expect(noHost.exitCode).to.equal(1)
         expect(await fakes.clusters()).to.deep.equal([])
         const flag = await kind(['create', 'cluster', '--nme', 'x'])
         expect([flag.exitCode, flag.stderr]).to.deep.equal([1, 'ERROR: unknown flag: --nme\n'])
+      })
+
+      it('creates a missing extraMounts host folder like Docker does for --volume, mode 0755', async () => {
+        const folder = path.join(hostFolder(), 'nested')
+        const refused = await kind(['create', 'cluster', '--config', '-'], `${kindConfig(folder)}x: 1\n`)
+        expect(refused.exitCode).to.equal(1)
+        expect(existsSync(folder), 'no folder for a config kind refuses').to.equal(false)
+        ok(await kind(['create', 'cluster', '--config', '-'], kindConfig(folder)))
+        expect(statSync(folder).isDirectory()).to.equal(true)
+        expect(statSync(folder).mode & 0o777).to.equal(0o755)
       })
 
       it('shows the node container and its mounts through docker inspect', async () => {
@@ -181,8 +199,8 @@ export function describeFakeTools(options: {processes: boolean}): void {
         )
         expect(mounts[0]).to.deep.include({
           Type: 'bind',
-          Source: '/tmp/github-runner-cache',
-          Destination: '/tmp/github-runner-cache',
+          Source: hostFolder(),
+          Destination: '/var/lib/deskrun/cache',
           RW: true,
         })
         expect(mounts.map((m: {Destination: string}) => m.Destination)).to.include('/lib/modules')
@@ -348,6 +366,73 @@ export function describeFakeTools(options: {processes: boolean}): void {
         expect(await fakes.releases()).to.have.length(2)
       })
 
+      it("puts the user's init containers after the chart's own, as autoscalingrunnerset.yaml does", async () => {
+        await cluster()
+        await controller()
+        const runner = {name: 'runner', image: 'example.com/runner:2', command: ['/home/runner/run.sh']}
+        const prepare = {
+          name: 'init-cache-folders',
+          image: 'example.com/runner:2',
+          command: ['chmod', '1777', '/deskrun-caches/cache-0'],
+          securityContext: {runAsUser: 0},
+          volumeMounts: [{name: 'cache-0', mountPath: '/deskrun-caches/cache-0'}],
+        }
+        const volumes = [
+          {name: 'cache-0', hostPath: {path: '/var/lib/deskrun/cache/x', type: 'DirectoryOrCreate'}},
+        ]
+        const template = (initContainers: unknown[]) => ({
+          spec: {initContainers, containers: [runner], volumes},
+        })
+        const claim = {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'standard',
+          resources: {requests: {storage: '1Gi'}},
+        }
+        ok(
+          await scaleSet(
+            'in-dind',
+            scaleSetValues({containerMode: {type: 'dind'}, template: template([prepare])}),
+          ),
+        )
+        ok(
+          await scaleSet(
+            'in-kube',
+            scaleSetValues({
+              containerMode: {type: 'kubernetes', kubernetesModeWorkVolumeClaim: claim},
+              template: template([prepare]),
+            }),
+          ),
+        )
+        ok(
+          await scaleSet(
+            'no-init',
+            scaleSetValues({containerMode: {type: 'kubernetes-novolume'}, template: template([])}),
+          ),
+        )
+        const releases = await fakes.releases('deskrun')
+        const spec = (name: string) => releases.find((r) => r.name === name)?.podTemplate?.spec as any
+
+        const dind = spec('in-dind')
+        expect(dind.initContainers.map((c: {name: string}) => c.name)).to.deep.equal([
+          'init-dind-externals',
+          'dind',
+          'init-cache-folders',
+        ])
+        expect(dind.initContainers[0].image).to.equal('example.com/runner:2')
+        expect(dind.initContainers[1]).to.include({image: 'docker:dind', restartPolicy: 'Always'})
+        expect(dind.initContainers[2]).to.deep.equal(prepare)
+        expect(dind.volumes.map((v: {name: string}) => v.name)).to.deep.equal([
+          'dind-sock',
+          'dind-externals',
+          'work',
+          'cache-0',
+        ])
+        // kubernetes modes add no init container of their own to the runner pod.
+        expect(spec('in-kube').initContainers).to.deep.equal([prepare])
+        expect(spec('in-kube').volumes.map((v: {name: string}) => v.name)).to.deep.equal(['work', 'cache-0'])
+        expect(spec('no-init')).to.not.have.property('initContainers')
+      })
+
       it('deletes scale sets of another minor version, like the controller', async () => {
         await cluster()
         await controller('0.14.2')
@@ -398,6 +483,80 @@ export function describeFakeTools(options: {processes: boolean}): void {
         ok(await helm(['uninstall', 'arc', '--namespace', 'arc-systems', '--ignore-not-found']))
       })
 
+      it('leaves the kube-mode RBAC Terminating when an upgrade changes the container mode family', async () => {
+        await cluster()
+        await controller()
+        await authSecret()
+        const claim = {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'standard',
+          resources: {requests: {storage: '1Gi'}},
+        }
+        const kubeMode = scaleSetValues({
+          containerMode: {type: 'kubernetes', kubernetesModeWorkVolumeClaim: claim},
+        })
+        ok(await scaleSet('my-runner', kubeMode))
+        const protectedObjects = async () =>
+          (await fakes.objects('deskrun', {namespace: 'arc-runners'}))
+            .filter((o) => o.metadata.finalizers?.includes('actions.github.com/cleanup-protection'))
+            .map((o) => `${o.kind}/${o.metadata.name}${o.metadata.deletionTimestamp ? ' (Terminating)' : ''}`)
+        const kubeRbac = [
+          'ServiceAccount/my-runner-gha-rs-kube-mode',
+          'Role/my-runner-gha-rs-kube-mode',
+          'RoleBinding/my-runner-gha-rs-kube-mode',
+        ]
+        expect(await protectedObjects()).to.have.members([
+          ...kubeRbac,
+          'Role/my-runner-gha-rs-manager',
+          'RoleBinding/my-runner-gha-rs-manager',
+        ])
+        const [ars] = await fakes.objects('deskrun', {kind: 'AutoscalingRunnerSet'})
+        expect(ars.metadata.annotations).to.include({
+          'actions.github.com/cleanup-kubernetes-mode-service-account-name': 'my-runner-gha-rs-kube-mode',
+        })
+
+        // helm deletes what the new revision lacks; the finalizer keeps it, and the set is not being deleted.
+        ok(await scaleSet('my-runner', scaleSetValues({containerMode: {type: 'dind'}})))
+        expect(await protectedObjects()).to.include.members([
+          ...kubeRbac.map((o) => `${o} (Terminating)`),
+          'ServiceAccount/my-runner-gha-rs-no-permission',
+        ])
+        // Uninstalling now frees only what the set's annotations name: the kube-mode objects stay for good.
+        ok(await helm(['uninstall', 'my-runner', '--namespace', 'arc-runners', '--wait']))
+        expect(await protectedObjects()).to.have.members(kubeRbac.map((o) => `${o} (Terminating)`))
+
+        // Uninstalled before the change instead, every protected object goes.
+        ok(await scaleSet('other', kubeMode))
+        ok(await helm(['uninstall', 'other', '--namespace', 'arc-runners', '--wait']))
+        expect((await protectedObjects()).filter((o) => o.includes('other'))).to.deep.equal([])
+      })
+
+      it('renders the dind sidecar as the chart does for the server version', async () => {
+        const dindIn = async (image: string) => {
+          await fakes.cleanup()
+          fakes = await FakeTools.create(options)
+          ok(await kind(['create', 'cluster', '--name', 'deskrun', '--image', image]))
+          await controller()
+          await authSecret()
+          ok(await scaleSet('my-runner', scaleSetValues({containerMode: {type: 'dind'}})))
+          const [release] = (await fakes.releases()).filter((r) => r.name === 'my-runner')
+          return release.podTemplate?.spec as {
+            initContainers: {name: string; restartPolicy?: string}[]
+            containers: {name: string; restartPolicy?: string; startupProbe?: unknown}[]
+          }
+        }
+        const current = await dindIn('kindest/node:v1.29.14')
+        expect(current.initContainers.map((c) => [c.name, c.restartPolicy])).to.deep.equal([
+          ['init-dind-externals', undefined],
+          ['dind', 'Always'],
+        ])
+        expect(current.containers.map((c) => c.name)).to.deep.equal(['runner'])
+        const old = await dindIn('kindest/node:v1.28.15')
+        expect(old.initContainers.map((c) => c.name)).to.deep.equal(['init-dind-externals'])
+        expect(old.containers.map((c) => c.name)).to.deep.equal(['runner', 'dind'])
+        expect(old.containers[1]).not.to.have.any.keys('restartPolicy', 'startupProbe')
+      })
+
       it('refuses to upgrade a pending release until it is rolled back', async () => {
         await cluster()
         await controller()
@@ -429,6 +588,40 @@ export function describeFakeTools(options: {processes: boolean}): void {
     })
 
     describe('kubectl', () => {
+      it('reports the server version of the kind node image, like kubectl version', async () => {
+        const version = () => kubectl(['version', '--output', 'json'])
+        const down = await version()
+        expect(down.exitCode).to.equal(1)
+        expect(JSON.parse(down.stdout)).to.have.keys('clientVersion', 'kustomizeVersion')
+        expect(down.stderr).to.contain('Error in configuration: context was not found')
+
+        ok(await kind(['create', 'cluster', '--name', 'deskrun', '--image', 'kindest/node:v1.27.16']))
+        const old = ok(await version())
+        expect(JSON.parse(old.stdout).serverVersion).to.include({
+          major: '1',
+          minor: '27',
+          gitVersion: 'v1.27.16',
+        })
+        expect(old.stderr).to.equal(
+          'WARNING: version difference between client (1.33) and server (1.27) exceeds the supported minor version skew of +/-1\n',
+        )
+        const [node] = await fakes.objects('deskrun', {kind: 'Node'})
+        expect(node).to.have.nested.property('status.nodeInfo.kubeletVersion', 'v1.27.16')
+        ok(await kind(['delete', 'cluster', '--name', 'deskrun']))
+
+        await cluster()
+        const current = ok(await version())
+        expect(JSON.parse(current.stdout).serverVersion).to.include({
+          major: '1',
+          minor: '33',
+          gitVersion: 'v1.33.1',
+        })
+        expect(current.stderr).to.equal('')
+        expect(ok(await kubectl(['version'])).stdout).to.equal(
+          'Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.33.1\n',
+        )
+      })
+
       it('applies, reads and deletes a Secret from stdin', async () => {
         await cluster()
         const secret = {
@@ -451,7 +644,8 @@ export function describeFakeTools(options: {processes: boolean}): void {
         )
 
         expect(ok(await kubectl(['apply', '-f', '-'], list)).stdout).to.equal('secret/auth created\n')
-        expect(ok(await kubectl(['apply', '-f', '-'], list)).stdout).to.equal('secret/auth unchanged\n')
+        // kubectl's patch always carries stringData, which the stored Secret never has (kubernetes 87736).
+        expect(ok(await kubectl(['apply', '-f', '-'], list)).stdout).to.equal('secret/auth configured\n')
         const got = JSON.parse(
           ok(await kubectl(['get', 'secret', 'auth', '-n', 'arc-runners', '-o', 'json'])).stdout,
         )
@@ -476,7 +670,153 @@ export function describeFakeTools(options: {processes: boolean}): void {
         const calls = await fakes.calls('kubectl')
         expect(calls.map((call) => call.argv.join(' ')).join('\n')).not.to.contain('ghp_TOPSECRET')
         expect(calls.filter((call) => call.stdin?.includes('ghp_TOPSECRET'))).to.have.length(3)
+        expect(calls[0].env).to.include({FAKE_TOOLS_STATE: fakes.stateDir})
         expect(calls.find((call) => call.argv.includes('get'))?.stdin).to.equal(null)
+      })
+
+      describe('apply', () => {
+        const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+        const SSA = ['apply', '--server-side', '--field-manager=deskrun', '-f', '-']
+        const secret = (data: Record<string, string>, field: 'data' | 'stringData' = 'data') =>
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: {name: 'auth', namespace: 'arc-runners', labels: {app: 'x'}},
+            type: 'Opaque',
+            [field]: data,
+          })
+        const stored = async () =>
+          (await fakes.objects('deskrun', {kind: 'Secret', namespace: 'arc-runners'})).find(
+            (o) => o.metadata.name === 'auth',
+          ) as KubeObject
+        const b64 = (text: string) => Buffer.from(text).toString('base64')
+
+        beforeEach(async () => {
+          await cluster()
+          ok(await kubectl(['create', 'namespace', 'arc-runners']))
+        })
+
+        it('client-side: keeps the whole object, stringData too, in an annotation, and always "configured"', async () => {
+          ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'ghp_x'}, 'stringData')))
+          const first = await stored()
+          expect(JSON.parse(first.metadata.annotations?.[LAST_APPLIED] ?? '')).to.deep.equal({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: {annotations: {}, labels: {app: 'x'}, name: 'auth', namespace: 'arc-runners'},
+            stringData: {github_token: 'ghp_x'},
+            type: 'Opaque',
+          })
+          expect(first.metadata.managedFields).to.deep.include.members([
+            {
+              manager: 'kubectl-client-side-apply',
+              operation: 'Update',
+              apiVersion: 'v1',
+              time: (first.metadata.managedFields as {time: string}[])[0].time,
+              fieldsType: 'FieldsV1',
+              fieldsV1: {
+                'f:data': {'f:github_token': {}},
+                'f:metadata': {'f:annotations': {[`f:${LAST_APPLIED}`]: {}}, 'f:labels': {'f:app': {}}},
+                'f:type': {},
+              },
+            },
+          ])
+          const again = ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'ghp_x'}, 'stringData')))
+          expect(again.stdout).to.equal('secret/auth configured\n')
+          expect((await stored()).metadata.resourceVersion).to.equal(first.metadata.resourceVersion)
+          // With data, an unchanged object says so.
+          ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('ghp_x')})))
+          const plain = ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('ghp_x')})))
+          expect(plain.stdout).to.equal('secret/auth unchanged\n')
+        })
+
+        it('client-side over an object it did not create: warns that the annotation is missing', async () => {
+          ok(await kubectl(SSA, secret({github_token: b64('a')})))
+          const result = ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('a')})))
+          expect(result.stderr).to.equal(
+            `Warning: resource secrets/auth is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+          )
+        })
+
+        it('server-side: no annotation, always "serverside-applied", a no-op keeps the resourceVersion', async () => {
+          expect(ok(await kubectl(SSA, secret({github_token: b64('a')}))).stdout).to.equal(
+            'secret/auth serverside-applied\n',
+          )
+          const created = await stored()
+          expect(created.metadata).not.to.have.property('annotations')
+          expect((created.metadata.managedFields as {manager: string}[]).map((e) => e.manager)).to.deep.equal(
+            ['deskrun'],
+          )
+          expect(ok(await kubectl(SSA, secret({github_token: b64('a')}))).stdout).to.equal(
+            'secret/auth serverside-applied\n',
+          )
+          expect((await stored()).metadata.resourceVersion).to.equal(created.metadata.resourceVersion)
+
+          const printed = JSON.parse(
+            ok(await kubectl([...SSA, '-o', 'json'], secret({github_token: b64('b')}))).stdout,
+          )
+          expect(printed.data).to.deep.equal({github_token: b64('b')})
+          expect(printed.metadata).not.to.have.property('managedFields')
+          expect(printed.metadata.resourceVersion).not.to.equal(created.metadata.resourceVersion)
+          expect(printed.metadata.resourceVersion).to.equal((await stored()).metadata.resourceVersion)
+          // A field the manager stops setting is removed.
+          ok(await kubectl(SSA, JSON.stringify({...JSON.parse(secret({})), data: undefined})))
+          expect(await stored()).not.to.have.property('data')
+        })
+
+        it('server-side over client-side: a changed field conflicts unless --force-conflicts', async () => {
+          ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'old'}, 'stringData')))
+          const refused = await kubectl(SSA, secret({github_token: b64('new')}))
+          expect(refused.exitCode).to.equal(1)
+          expect(refused.stderr).to.match(
+            /^error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: \.data\.github_token\nPlease review the fields above/,
+          )
+          expect(refused.stderr).to.contain('--force-conflicts')
+          const forceAlone = await kubectl(['apply', '--force-conflicts', '-f', '-'], secret({}))
+          expect(forceAlone.stderr).to.equal('error: --force-conflicts only works with --server-side\n')
+          ok(await kubectl([...SSA, '--force-conflicts'], secret({github_token: b64('new')})))
+          expect((await stored()).data).to.deep.equal({github_token: b64('new')})
+        })
+
+        it('server-side with another field manager drops the client-side annotation; as kubectl, keeps it', async () => {
+          ok(await kubectl(['apply', '-f', '-'], secret({github_token: 'ghp_x'}, 'stringData')))
+          ok(await kubectl(SSA, secret({github_token: b64('ghp_x')})))
+          const migrated = await stored()
+          expect(migrated.metadata).not.to.have.property('annotations')
+          expect(
+            (migrated.metadata.managedFields as {manager: string}[]).map((e) => e.manager),
+          ).to.deep.equal(['deskrun'])
+
+          // As kubectl, fields whose live value the annotation set are taken over without a conflict.
+          ok(await kubectl(['delete', 'secret', 'auth', '-n', 'arc-runners']))
+          ok(await kubectl(['apply', '-f', '-'], secret({github_token: b64('ghp_x')})))
+          ok(await kubectl(['apply', '--server-side', '-f', '-'], secret({github_token: b64('ghp_y')})))
+          const kept = await stored()
+          expect(JSON.parse(kept.metadata.annotations?.[LAST_APPLIED] ?? '')).to.deep.include({
+            data: {github_token: b64('ghp_y')},
+          })
+          expect(
+            (kept.metadata.managedFields as {manager: string}[]).map((e) => e.manager).sort(),
+          ).to.deep.equal(['kubectl', 'kubectl-last-applied'])
+        })
+
+        it('get -f - prints what exists as a List, and nothing with --ignore-not-found when nothing does', async () => {
+          const list = JSON.stringify({apiVersion: 'v1', kind: 'List', items: [JSON.parse(secret({}))]})
+          const missing = await kubectl(['get', '-f', '-', '-o', 'json'], list)
+          expect([missing.exitCode, missing.stderr]).to.deep.equal([
+            1,
+            'Error from server (NotFound): secrets "auth" not found\n',
+          ])
+          expect(JSON.parse(missing.stdout).items).to.deep.equal([])
+          expect(
+            ok(await kubectl(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], list)).stdout,
+          ).to.equal('')
+          ok(await kubectl(SSA, secret({github_token: b64('a')})))
+          const found = JSON.parse(ok(await kubectl(['get', '-f', '-', '-o', 'json'], list)).stdout)
+          expect(found.kind).to.equal('List')
+          expect(found.items.map((o: KubeObject) => o.metadata.resourceVersion)).to.deep.equal([
+            (await stored()).metadata.resourceVersion,
+          ])
+        })
       })
 
       it('knows the ARC types only once their CRDs exist', async () => {

@@ -50,6 +50,8 @@ export interface FakeCall {
   tool: FakeToolName
   argv: string[]
   stdin: string | null
+  /** The environment the call ran with. */
+  env: Record<string, string>
   exit: number | null
   time: string
   fault?: Fault['action']
@@ -236,6 +238,8 @@ export class FakeTools {
       HOME: this.homeDir,
       DESKRUN_HOME: this.deskrunHome,
       FAKE_TOOLS_STATE: this.stateDir,
+      // deskrun hands its tools only an allow-listed environment: the fakes need these as well.
+      DESKRUN_PASS_ENV: 'FAKE_TOOLS_STATE FAKE_TOOLS_FAULTS FAKE_DOCKER_DOWN',
       TMPDIR: path.join(this.root, 'tmp'),
       CI: '1',
       NO_COLOR: '1',

@@ -4,8 +4,8 @@
  * trace), and the next `deskrun up` (or, when `add` stopped before saving anything, the same `add`)
  * converges to exactly what a clean run leaves; a second `up` then changes nothing.
  *
- * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 15 calls along add
- * and 19 along up, so 102 cases (plus the two clean runs they are built from). Each case is a fresh
+ * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 19 calls along add
+ * and 23 along up, so 126 cases (plus the two clean runs they are built from). Each case is a fresh
  * sandbox. test/cli/faults.test.ts runs it in process, test/process/faults.test.ts as processes.
  */
 import {readFile} from 'node:fs/promises'
@@ -44,8 +44,9 @@ export const ADD: Scenario = {
       ...extra,
     ),
   // kind: version, get clusters, create. helm: version, list, upgrade arc, (list, upgrade) x 2.
-  // kubectl: version, apply credentials, apply the objects of each instance.
-  calls: {docker: 1, kind: 3, helm: 7, kubectl: 4},
+  // kubectl: version, (get, apply) the credentials, the server's version, then (get, apply) the objects
+  // of each instance.
+  calls: {docker: 1, kind: 3, helm: 7, kubectl: 8},
 }
 
 /** Two installations in the config and no cluster (as after `deskrun cluster delete`): up does everything. */
@@ -59,7 +60,7 @@ export const UP: Scenario = {
         Deployed: false,
         ContainerMode: 'cached-privileged-kubernetes',
         MinRunners: 0,
-        MaxRunners: 2,
+        MaxRunners: 1,
         Instances: 1,
         CachePaths: [{Target: '/var/lib/docker'}],
       },
@@ -68,8 +69,9 @@ export const UP: Scenario = {
   run: (s, extra) => s.deskrun(['up', ...extra]),
   // kind: version, get clusters, create. helm: version, list controller, upgrade arc, list scale sets
   // twice (orphans, then the ones to uninstall), then (list, upgrade) per scale set. kubectl: version,
-  // get configmaps and secrets (orphans), credentials of each installation, objects of cached.
-  calls: {docker: 1, kind: 3, helm: 9, kubectl: 6},
+  // get configmaps and secrets (orphans), (get, apply) the credentials of each installation, the
+  // server's version, then (get, apply) the objects of cached.
+  calls: {docker: 1, kind: 3, helm: 9, kubectl: 10},
 }
 
 interface Snapshot {
@@ -145,8 +147,10 @@ export function stepOf(call: FakeCall): string {
   }
   if (call.tool === 'kubectl') {
     const args = call.argv.slice(2)
-    if (args[0] === 'get') return `list ${args[1]}`
-    if (args[0] === 'apply') {
+    // An apply reads the objects first (`get -f -`), to tell what it changed.
+    if (args[0] === 'get' && args[1] !== '-f') return `list ${args[1]}`
+    if (args[0] === 'version') return 'read the Kubernetes version of the cluster'
+    if (args[0] === 'apply' || args[0] === 'get') {
       const items = (JSON.parse(call.stdin ?? '{}') as {items: {kind: string; metadata: any}[]}).items
       const secret = items.find((item) => item.kind === 'Secret')
       return secret
@@ -154,14 +158,14 @@ export function stepOf(call: FakeCall): string {
         : `create the objects of ${items[0].metadata.labels['deskrun.io/instance']}`
     }
   }
-  throw new Error(`faults.test.ts does not know the step of: ${call.tool} ${words}`)
+  throw new Error(`fault-matrix.ts does not know the step of: ${call.tool} ${words}`)
 }
 
 /** What the message of a fault at this call must say. */
-function expectedMessage(call: FakeCall, action: Action, hangTimeout: string): string[] {
+function expectedMessage(call: FakeCall, action: Action, options: MatrixOptions): string[] {
   const how =
     action === 'hang'
-      ? `did not finish within ${hangTimeout}`
+      ? `did not finish within ${call.argv.includes('--wait') ? options.hangKillOwnTimeout : options.hangTimeout}`
       : action === 'die'
         ? 'was killed (SIGKILL)'
         : 'exited with code 1'
@@ -209,6 +213,8 @@ export interface MatrixOptions {
    * machine for the calls before it.
    */
   hangTimeout: string
+  /** What the message says for a hung tool that was handed the limit itself (`--wait`): a quarter more. */
+  hangKillOwnTimeout: string
 }
 
 /** The clean runs and the fault cases of both scenarios, in one mode. */
@@ -250,7 +256,14 @@ export class FaultMatrix {
       const {state, calls} = await clean
       const target = calls[tool][call - 1]
       if (!target) throw new Error(`the clean run made no call ${call} of ${tool}: see its test`)
-      expect(fired.argv, 'the fault struck the call of the clean run').to.deep.equal(target.argv)
+      // The same call as in the clean run, but for the limit `--timeout` hands the tool (shorter for a hang).
+      const limitless = (argv: string[]) =>
+        argv.map((arg, i) =>
+          ['--timeout', '--wait'].includes(argv[i - 1]) && /^\d/.test(arg) ? 'LIMIT' : arg,
+        )
+      expect(limitless(fired.argv), 'the fault struck the call of the clean run').to.deep.equal(
+        limitless(target.argv),
+      )
 
       // Nothing lost: the config still loads; what add saved is marked not deployed.
       const config = await s.config()
@@ -293,7 +306,7 @@ export class FaultMatrix {
     const [fired] = struck
     const output = `exit ${failed.exitCode}\nstderr:\n${failed.stderr}`
     expect(failed.exitCode, output).to.equal(1)
-    for (const part of expectedMessage(fired, action, this.options.hangTimeout))
+    for (const part of expectedMessage(fired, action, this.options))
       expect(unwrap(failed.stderr), output).to.contain(part)
     expect(failed.stderr, output).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
     expect(failed.stderr, output).not.to.match(/TypeError|ReferenceError|fake \w+ crashed/)

@@ -20,6 +20,8 @@ describe('a lifecycle through processes', function () {
       'cached-privileged-kubernetes',
       '--cache',
       '/var/lib/docker',
+      '--max-runners',
+      '1',
     )
     expectOk(added)
     expect(added.stdout).to.contain('runs-on: my-runner')

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {formatDuration, parseDuration} from '../../src/lib/duration.js'
+import {formatDuration, goDuration, parseDuration} from '../../src/lib/duration.js'
 
 describe('parseDuration', () => {
   for (const [input, ms] of [
@@ -25,4 +25,17 @@ describe('formatDuration', () => {
     [500, '500ms'],
   ] as const)
     it(`shows ${ms} ms as ${text}`, () => expect(formatDuration(ms)).to.equal(text))
+})
+
+describe('goDuration', () => {
+  for (const [ms, text] of [
+    [600_000, '10m0s'],
+    [90_000, '1m30s'],
+    [5_400_000, '1h30m0s'],
+    [3_600_000, '1h0m0s'],
+    [4000, '4s'],
+    [1500, '1.5s'],
+    [500, '500ms'],
+  ] as const)
+    it(`writes ${ms} ms as Go does: ${text}`, () => expect(goDuration(ms)).to.equal(text))
 })

@@ -1,17 +1,19 @@
-import {loadConfig, updateConfig} from '../config/store.js'
+import {markDeployed, updateConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
 import {parseCacheFlag} from '../installation/caches.js'
-import {readCredentials, type CredentialFlags, type CredentialSource} from '../installation/credentials.js'
+import {sharedFolderProblems} from '../installation/sharing.js'
+import {readCredentials, type CredentialFlags} from '../installation/credentials.js'
+import type {CredentialSource} from '../installation/types.js'
 import type {Installation} from '../installation/types.js'
-import {installationProblems, parseGitHubUrl} from '../installation/validate.js'
+import {parseGitHubUrl} from '../installation/validate.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster} from '../tasks/cluster.js'
 import {ensureController} from '../tasks/controller.js'
-import {newOutcome} from '../tasks/deps.js'
+import {newOutcome, planFor} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
 import {deployInstallation} from '../tasks/scale-sets.js'
-import {checkPrerequisites, planFor, type ActionContext} from './context.js'
+import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -42,22 +44,24 @@ export interface AddResult {
  * on the way leaves it in the config, so `deskrun up` finishes the job.
  */
 export async function addInstallation(context: ActionContext, request: AddRequest): Promise<AddResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
   const plan = planFor(config, installation, context.modes)
-  await checkPrerequisites(context, config)
+  const withNew = (current: DeskrunConfig): DeskrunConfig => ({
+    ...current,
+    installations: {
+      ...current.installations,
+      [installation.name]: {...installation, deployed: false, authSource},
+    },
+  })
+  // The checks judge the config as it will be, so that the new installation's caches count.
+  await checkPrerequisites(context, withNew(config))
 
   const saved = await updateConfig(
     (current) => {
       checkNew(current, installation, context)
-      return {
-        ...current,
-        installations: {
-          ...current.installations,
-          [installation.name]: {...installation, deployed: false, authSource},
-        },
-      }
+      return withNew(current)
     },
     {onNote: context.note},
   )
@@ -70,12 +74,12 @@ export async function addInstallation(context: ActionContext, request: AddReques
         [
           ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
           ensureController(deps),
-          ...deployInstallation(deps, plan),
+          ...deployInstallation(deps, installation),
         ],
         outcome,
         {json: context.json},
       )
-      await markDeployed([installation.name], true, context)
+      await markDeployed([installation.name], true, {onNote: context.note})
     })
   } catch (error) {
     throw notDeployed(error, installation.name)
@@ -124,11 +128,14 @@ async function installationFrom(
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
-  const problems = installationProblems(installation, {
-    modes: context.modes.modes.map(({mode}) => mode),
-    cacheRoot: config.cacheRoot,
-    otherInstallations: Object.values(config.installations),
-  })
+  const problems = installationProblemsIn(config, installation, context.modes)
+  // On macOS every host folder reaches Docker through its VM's file sharing (docs/caches.md).
+  if ((context.platform ?? process.platform) === 'darwin')
+    problems.push(
+      ...sharedFolderProblems(installation.caches, 'macOS').map(
+        (problem) => `${problem} Leave that --cache out; the other caches work.`,
+      ),
+    )
   if (config.installations[installation.name])
     problems.push(
       `An installation named "${installation.name}" already exists. Remove it first (deskrun remove ${installation.name}) or pick another name.`,
@@ -140,22 +147,6 @@ function checkNew(config: DeskrunConfig, installation: Installation, context: Ac
         : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
       {hint: 'See `deskrun add --help` for the flags and examples.'},
     )
-}
-
-export async function markDeployed(
-  names: string[],
-  deployed: boolean,
-  context: Pick<ActionContext, 'note'>,
-): Promise<void> {
-  await updateConfig(
-    (current) => {
-      const installations = {...current.installations}
-      for (const name of names)
-        if (installations[name]) installations[name] = {...installations[name], deployed}
-      return {...current, installations}
-    },
-    {onNote: context.note},
-  )
 }
 
 export function notDeployed(error: unknown, name: string): unknown {

@@ -1,13 +1,13 @@
-import {loadConfig} from '../config/store.js'
 import {hasCacheMount} from '../cluster/kind-config.js'
 import {withClusterLock} from '../cluster/lock.js'
 import {ensureCluster, deleteCluster, nodeContainer} from '../tasks/cluster.js'
 import {newOutcome, type Deps} from '../tasks/deps.js'
 import {runTasks} from '../tasks/run.js'
+import {unlessFailed, type NodeReadiness} from '../tools/index.js'
 import {requireTools, type ToolName} from '../tools/prerequisites.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../settings.js'
-import {markDeployed} from './add.js'
-import {checkPrerequisites, type ActionContext} from './context.js'
+import {markDeployed} from '../config/store.js'
+import {checkPrerequisites, readConfig, type ActionContext} from './context.js'
 
 export interface ClusterResult {
   cluster: string
@@ -15,7 +15,7 @@ export interface ClusterResult {
 }
 
 export async function createCluster(context: ActionContext): Promise<ClusterResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   await checkPrerequisites(context, config, ['docker', 'kind'])
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   // An explicit create always checks the cache mount, so an old cluster without it is reported.
@@ -30,16 +30,13 @@ export async function removeCluster(context: ActionContext): Promise<ClusterResu
   const deps = await clusterDeps(context)
   const outcome = await withClusterLock(context, deps.config.clusterName, async () => {
     const deleted = await runTasks([deleteCluster(deps)], newOutcome(), {json: context.json})
-    await markDeployed(Object.keys(deps.config.installations), false, context)
+    await markDeployed(Object.keys(deps.config.installations), false, {onNote: context.note})
     return deleted
   })
   return {cluster: deps.config.clusterName, changed: outcome.changed}
 }
 
-export interface NodeStatus {
-  name: string
-  ready: boolean
-}
+export type NodeStatus = NodeReadiness
 
 export interface ClusterStatus {
   name: string
@@ -66,16 +63,9 @@ export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
     cacheRoot,
   }
   if (!status.exists) return status
-  const mounts = await deps.tools.docker.mounts(nodeContainer(clusterName))
+  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
   status.cacheMount = mounts ? hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT) : undefined
-  type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
-  const nodes = await deps.tools.kubectl.list<Node>('nodes')
-  status.nodes = nodes.map((node) => ({
-    name: node.metadata.name,
-    ready: Boolean(
-      node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
-    ),
-  }))
+  status.nodes = await deps.tools.kubectl.nodes()
   return status
 }
 
@@ -83,7 +73,7 @@ async function clusterDeps(
   context: ActionContext,
   tools: readonly ToolName[] = ['docker', 'kind'],
 ): Promise<Deps> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   await requireTools(tools)
   return {config, tools: context.tools(config.clusterName), modes: context.modes}
 }

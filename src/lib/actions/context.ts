@@ -1,8 +1,9 @@
+import {loadConfig, secureConfig} from '../config/store.js'
 import type {DeskrunConfig} from '../config/types.js'
 import type {ModeRegistry} from '../modes/registry.js'
-import {findMode} from '../modes/registry.js'
-import {planInstallation, type ClusterSettings, type InstallationPlan} from '../plan.js'
+import {installationProblems} from '../installation/validate.js'
 import type {Installation} from '../installation/types.js'
+import {realFolder} from '../real-path.js'
 import type {Tools} from '../tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../tools/prerequisites.js'
 import {ensurePrerequisites} from '../doctor/ensure.js'
@@ -14,14 +15,28 @@ export interface ActionContext {
   tools: (clusterName: string) => Tools
   /** Under --json progress is silent. */
   json: boolean
-  /** One-line notes for the user (stderr), e.g. a repaired file permission. */
-  note: (message: string) => void
+  /**
+   * Notes for the user (stderr), e.g. a repaired file permission or a host warning; `fix` is a line
+   * to act on (often a command to paste), printed as it is.
+   */
+  note: (message: string, fix?: string) => void
   /** --yes: install missing tools without asking. */
   yes: boolean
   /** --timeout, also for the prerequisite checks (which never wait longer than CHECK_TIMEOUT_MS). */
   timeoutMs?: number
   /** Aborted on Ctrl-C / SIGTERM, so that a hung prerequisite check is stopped too. */
   signal?: AbortSignal
+  /** The host's platform (process.platform unless a test says otherwise). */
+  platform?: NodeJS.Platform
+}
+
+/**
+ * The config a command works from. Too-open permissions of the file and its folder are tightened
+ * first, with a note (reading itself changes nothing).
+ */
+export async function readConfig(context: Pick<ActionContext, 'note'>): Promise<DeskrunConfig> {
+  await secureConfig({onNote: (note) => context.note(note)})
+  return loadConfig()
 }
 
 /** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */
@@ -42,14 +57,21 @@ export async function checkPrerequisites(
   })
 }
 
-export function clusterSettings(config: DeskrunConfig): ClusterSettings {
-  return {clusterName: config.clusterName, cacheRoot: config.cacheRoot, chartVersion: config.chartVersion}
-}
-
-export function planFor(
+/**
+ * What `add` checks about a new installation and `up` about each one of the config, beside all the
+ * others of the config: one list of rules for both, on this machine's real folders.
+ */
+export function installationProblemsIn(
   config: DeskrunConfig,
   installation: Installation,
   modes: ModeRegistry,
-): InstallationPlan {
-  return planInstallation(installation, clusterSettings(config), findMode(modes, installation.mode))
+): string[] {
+  return installationProblems(installation, {
+    modes: modes.modes.map(({mode}) => mode),
+    cacheRoot: config.cacheRoot,
+    otherInstallations: Object.values(config.installations).filter(
+      (other) => other.name !== installation.name,
+    ),
+    realPath: realFolder,
+  })
 }

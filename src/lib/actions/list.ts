@@ -1,6 +1,6 @@
-import {loadConfig} from '../config/store.js'
-import type {CredentialSource} from '../installation/credentials.js'
+import type {CredentialSource} from '../installation/types.js'
 import {instanceNames} from '../installation/naming.js'
+import {readConfig, type ActionContext} from './context.js'
 
 export interface ListedInstallation {
   name: string
@@ -24,11 +24,11 @@ export interface ListedInstallation {
 }
 
 /** Reads the config only: works without Docker or a cluster. */
-export async function listInstallations(): Promise<{
+export async function listInstallations(context: Pick<ActionContext, 'note'>): Promise<{
   clusterName: string
   installations: ListedInstallation[]
 }> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   const installations = Object.values(config.installations).map((installation): ListedInstallation => ({
     name: installation.name,
     repository: installation.repository,

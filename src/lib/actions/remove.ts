@@ -1,26 +1,30 @@
 import {existsSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
-import path from 'node:path'
 
 import {withClusterLock} from '../cluster/lock.js'
-import {loadConfig, updateConfig} from '../config/store.js'
+import {updateConfig} from '../config/store.js'
+import type {DeskrunConfig} from '../config/types.js'
 import {DeskrunError, UsageError} from '../errors.js'
 import {instanceNames} from '../installation/naming.js'
+import {purgePlan} from '../installation/sharing.js'
 import {INSTALLATION_LABEL} from '../kube.js'
+import {realFolder} from '../real-path.js'
 import {newOutcome, type Deps} from '../tasks/deps.js'
 import {INSTALLATION_RELEASE_LABEL} from '../tasks/releases.js'
 import {runTasks} from '../tasks/run.js'
 import {removeScaleSets} from '../tasks/scale-sets.js'
 import {ALL_TOOLS, requireTools} from '../tools/prerequisites.js'
 import {SCALE_SET_NAMESPACE} from '../arc/charts.js'
-import type {ActionContext} from './context.js'
+import {readConfig, type ActionContext} from './context.js'
 
 export interface RemoveResult {
   installation: string
   changed: string[]
-  /** Host folders of its caches, and whether they were deleted. */
+  /** Host folders of its caches that are its alone, and whether they were deleted. */
   caches: string[]
   cachesPurged: boolean
+  /** Folders of its caches that --purge-cache leaves alone, and why. */
+  cachesKept: {folder: string; reason: string}[]
 }
 
 /**
@@ -32,7 +36,7 @@ export async function removeInstallation(
   name: string,
   options: {purgeCache: boolean},
 ): Promise<RemoveResult> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   const installation = config.installations[name]
   if (!installation) {
     const known = Object.keys(config.installations)
@@ -46,6 +50,7 @@ export async function removeInstallation(
   await requireTools(ALL_TOOLS)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const outcome = newOutcome()
+  let remaining: DeskrunConfig | undefined
   await withClusterLock(context, config.clusterName, async () => {
     if (await deps.tools.kind.exists(config.clusterName)) {
       const labelled = await deps.tools.helm.releases(SCALE_SET_NAMESPACE, {
@@ -69,7 +74,7 @@ export async function removeInstallation(
         {json: context.json},
       )
     }
-    await updateConfig(
+    remaining = await updateConfig(
       (current) => {
         const {[name]: _removed, ...rest} = current.installations
         return {...current, installations: rest}
@@ -77,21 +82,20 @@ export async function removeInstallation(
       {onNote: context.note},
     )
   })
-  const caches = cacheFolders(config.cacheRoot, name, installation.instances)
-  if (options.purgeCache) await purge(caches)
+  // Decided against the config as it is now, so that an installation added meanwhile is protected too.
+  const caches = purgePlan(installation, Object.values((remaining ?? config).installations), {
+    cacheRoot: config.cacheRoot,
+    realPath: realFolder,
+    exists: existsSync,
+  })
+  if (options.purgeCache) await purge(caches.remove)
   return {
     installation: name,
     changed: outcome.changed,
-    caches,
+    caches: caches.remove,
     cachesPurged: options.purgeCache,
+    cachesKept: caches.keep,
   }
-}
-
-/** The partitions deskrun chose for this installation that exist (explicit --cache sources are the user's own). */
-function cacheFolders(cacheRoot: string, name: string, instances: number): string[] {
-  return instanceNames(name, instances)
-    .map((folder) => path.join(cacheRoot, folder))
-    .filter((folder) => existsSync(folder))
 }
 
 async function purge(folders: string[]): Promise<void> {

@@ -6,14 +6,13 @@ import {
   SCALE_SET_NAMESPACE,
   chartVersionOf,
 } from '../arc/charts.js'
-import {loadConfig} from '../config/store.js'
 import {UsageError} from '../errors.js'
 import {instanceNames} from '../installation/naming.js'
 import type {Deps} from '../tasks/deps.js'
 import type {HelmRelease} from '../tools/index.js'
 import {ALL_TOOLS, requireTools} from '../tools/prerequisites.js'
 import {readClusterStatus, type ClusterStatus} from './cluster.js'
-import type {ActionContext} from './context.js'
+import {readConfig, type ActionContext} from './context.js'
 
 const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
 
@@ -68,7 +67,7 @@ interface RunnerSet {
 }
 
 export async function status(context: ActionContext, name?: string): Promise<StatusReport> {
-  const config = await loadConfig()
+  const config = await readConfig(context)
   if (name && !config.installations[name])
     throw new UsageError(`No installation named "${name}".`, {
       hint: 'See the installations with: deskrun list',

@@ -3,20 +3,10 @@
  * itself and hands the chart only its name, so credentials never pass through Helm values or argv.
  */
 import {DeskrunError} from '../errors.js'
+import {authSecretName} from '../installation/naming.js'
 import type {Installation} from '../installation/types.js'
+import {privateKeyProblem} from '../installation/validate.js'
 import type {KubeObject} from '../kube.js'
-
-const MAX_DNS_SUBDOMAIN = 253
-
-/** `${installation}-github-auth`, reduced to what a Kubernetes object name allows. */
-export function authSecretName(installationName: string): string {
-  const base = installationName
-    .toLowerCase()
-    .replaceAll(/[^a-z0-9.-]+/g, '-')
-    .replaceAll(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-  const suffix = '-github-auth'
-  return `${(base || 'deskrun').slice(0, MAX_DNS_SUBDOMAIN - suffix.length)}${suffix}`
-}
 
 /**
  * A private key as GitHub issued it: real newlines, LF only, one trailing newline. Keys pasted through
@@ -30,9 +20,6 @@ export function normalisePrivateKey(key: string): string {
     .trim()
   return `${text}\n`
 }
-
-const PEM_PRIVATE_KEY =
-  /^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----\n[\s\S]+\n-----END ([A-Z]+ )?PRIVATE KEY-----\n$/
 
 function credentials(installation: Installation): Record<string, string> {
   const {auth, name} = installation
@@ -54,7 +41,7 @@ function credentials(installation: Installation): Record<string, string> {
       const privateKey = normalisePrivateKey(auth.privateKey)
       if (!appId) throw problem('the GitHub App id (or client id) is empty')
       if (!/^\d+$/.test(installationId)) throw problem('the GitHub App installation id must be a number')
-      if (!PEM_PRIVATE_KEY.test(privateKey))
+      if (privateKeyProblem(privateKey))
         throw problem(
           'the private key is not a PEM private key (-----BEGIN ... PRIVATE KEY----- ... -----END ...)',
         )
@@ -71,17 +58,25 @@ function credentials(installation: Installation): Record<string, string> {
   }
 }
 
-/** A PAT Secret holds only github_token; an App Secret only the three github_app_* keys: never both. */
+/**
+ * A PAT Secret holds only github_token; an App Secret only the three github_app_* keys: never both.
+ * The values go in `data`, base64 as the API server stores them, not in write-only `stringData`: the
+ * server never returns stringData, so an applied stringData always looks different from the live object.
+ */
 export function authSecret(
   installation: Installation,
   namespace: string,
   labels: Record<string, string>,
 ): KubeObject {
+  const data = Object.entries(credentials(installation)).map(([key, value]) => [
+    key,
+    Buffer.from(value, 'utf8').toString('base64'),
+  ])
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {name: authSecretName(installation.name), namespace, labels: {...labels}},
     type: 'Opaque',
-    stringData: credentials(installation),
+    data: Object.fromEntries(data),
   }
 }

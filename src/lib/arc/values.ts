@@ -8,6 +8,7 @@ import semver from 'semver'
 
 import {DeskrunError} from '../errors.js'
 import type {Installation, Instance} from '../installation/types.js'
+import {githubUrlProblem, URL_FORMS} from '../installation/validate.js'
 import type {RenderResult} from '../modes/api.js'
 import {CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, MAX_SCALE_SET_NAME_LENGTH} from './charts.js'
 
@@ -123,27 +124,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-const URL_SHAPES =
-  'https://github.com/OWNER/REPO, https://github.com/ORG or https://github.com/enterprises/ENTERPRISE'
-
 function urlProblems(value: unknown): string[] {
   if (typeof value !== 'string') return []
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return [`githubConfigUrl "${value}" is not a URL; use ${URL_SHAPES}.`]
-  }
-
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    return [`githubConfigUrl "${value}" must start with https://; use ${URL_SHAPES}.`]
-  if (url.search || url.hash || url.username || url.password)
-    return [`githubConfigUrl "${value}" must not carry a query, fragment or credentials.`]
-  const parts = url.pathname.split('/').filter(Boolean)
-  const enterprise = parts.length === 2 && parts[0] === 'enterprises'
-  if (parts.length < 1 || parts.length > 2 || (parts[0] === 'enterprises' && !enterprise))
-    return [`githubConfigUrl "${value}" names no repository, organization or enterprise; use ${URL_SHAPES}.`]
-  return []
+  const reason = githubUrlProblem(value)
+  return reason ? [`githubConfigUrl "${value}" is not usable: ${reason}. Use ${URL_FORMS}.`] : []
 }
 
 /** The chart accepts a Secret name (what deskrun uses) or the credentials themselves. */

@@ -1,7 +1,7 @@
 /** Between the file's shape (version 1, the original's field names) and the domain view. */
 import {DEFAULT_CHART_VERSION} from '../arc/charts.js'
 import type {Auth, CacheSpec} from '../installation/types.js'
-import {DEFAULT_CACHE_ROOT, DEFAULT_CLUSTER_NAME} from '../settings.js'
+import {DEFAULT_CLUSTER_NAME, ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../settings.js'
 import {
   CONFIG_VERSION,
   type ConfigFile,
@@ -10,7 +10,14 @@ import {
   type StoredInstallation,
 } from './types.js'
 
-const FILE_KEYS = new Set(['version', 'cluster_name', 'cache_root', 'chart_version', 'installations'])
+const FILE_KEYS = new Set([
+  'version',
+  'cluster_name',
+  'cache_root',
+  'chart_version',
+  'tools_base_url',
+  'installations',
+])
 const INSTALLATION_KEYS = new Set([
   'Name',
   'Repository',
@@ -34,10 +41,11 @@ function unknownKeys(record: Record<string, unknown>, known: Set<string>): Recor
   return Object.fromEntries(Object.entries(record).filter(([key]) => !known.has(key)))
 }
 
-export function emptyConfig(): DeskrunConfig {
+/** The config before the first `deskrun add`; its cache root is written to the file when it is saved. */
+export function emptyConfig(env: NodeJS.ProcessEnv = process.env): DeskrunConfig {
   return {
     clusterName: DEFAULT_CLUSTER_NAME,
-    cacheRoot: DEFAULT_CACHE_ROOT,
+    cacheRoot: defaultCacheRoot(env),
     chartVersion: DEFAULT_CHART_VERSION,
     installations: {},
     extra: {},
@@ -106,8 +114,10 @@ export function toDomain(file: ConfigFile, note: (line: string) => void = () => 
 
   return {
     clusterName: file.cluster_name || DEFAULT_CLUSTER_NAME,
-    cacheRoot: file.cache_root ?? DEFAULT_CACHE_ROOT,
+    // Files of the original deskrun, and of deskrun before ~/.cache/deskrun, have no cache_root.
+    cacheRoot: file.cache_root ?? ORIGINAL_CACHE_ROOT,
     chartVersion: file.chart_version ?? DEFAULT_CHART_VERSION,
+    ...(file.tools_base_url ? {toolsBaseUrl: file.tools_base_url} : {}),
     installations,
     extra: structuredClone(unknownKeys(file, FILE_KEYS)),
   }
@@ -145,8 +155,10 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
 }
 
 /**
- * The file for a domain config. Defaults are left out (cache_root, chart_version), so that a newer
- * deskrun's defaults apply to files that never chose otherwise.
+ * The file for a domain config. chart_version is left out when it is the default, so that a newer
+ * deskrun's pinned charts apply to files that never chose otherwise. cache_root is left out only when
+ * it is the original's /tmp root, which is what a file without one means: caches never move by
+ * themselves, since the cluster mounts the root and the caches live there.
  */
 export function toFile(config: DeskrunConfig): ConfigFile {
   const installations: Record<string, FileInstallation> = {}
@@ -157,8 +169,9 @@ export function toFile(config: DeskrunConfig): ConfigFile {
   return {
     version: CONFIG_VERSION,
     cluster_name: config.clusterName,
-    ...(config.cacheRoot === DEFAULT_CACHE_ROOT ? {} : {cache_root: config.cacheRoot}),
+    ...(config.cacheRoot === ORIGINAL_CACHE_ROOT ? {} : {cache_root: config.cacheRoot}),
     ...(config.chartVersion === DEFAULT_CHART_VERSION ? {} : {chart_version: config.chartVersion}),
+    ...(config.toolsBaseUrl ? {tools_base_url: config.toolsBaseUrl} : {}),
     installations,
     ...unknownKeys(config.extra, FILE_KEYS),
   }

@@ -5,7 +5,7 @@
  */
 import {Ajv, type ErrorObject, type SchemaObject} from 'ajv'
 
-import {CREDENTIAL_SOURCES} from '../installation/credentials.js'
+import {CREDENTIAL_SOURCES} from '../installation/types.js'
 import {CONFIG_VERSION} from './types.js'
 
 /** Each schema node says in `expected` what a person should write there. */
@@ -96,12 +96,18 @@ function fileSchema(originalShape: boolean): SchemaObject {
       cache_root: {
         type: 'string',
         pattern: '^/',
-        expected: 'an absolute host path such as /tmp/github-runner-cache',
+        expected: 'an absolute host path such as /home/me/.cache/deskrun',
       },
       chart_version: {
         type: 'string',
         pattern: '^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$',
         expected: 'a chart version such as 0.14.2',
+      },
+      tools_base_url: {
+        type: 'string',
+        pattern: '^https?://',
+        expected:
+          'the base URL of a mirror of the tool downloads, such as https://mirror.example.com/deskrun',
       },
       installations: nullable(
         {

@@ -126,13 +126,21 @@ async function secure(file: string, note: (line: string) => void): Promise<void>
   await tighten(file, 'file', note)
 }
 
-/** The config in `file`; the default (empty) config when there is none. Repairs too-open permissions. */
+/**
+ * Tightens the config file and its folder when other users may read them (they hold tokens and private
+ * keys), with a note for each. A step of its own, so that reading the config never changes anything.
+ */
+export async function secureConfig(fileOrOptions?: string | ConfigOptions, options: ConfigOptions = {}) {
+  const {file, note} = resolve(fileOrOptions, options)
+  await secure(file, note)
+}
+
+/** The config in `file`; the default (empty) config when there is none. Reads only. */
 export async function loadConfig(
   fileOrOptions?: string | ConfigOptions,
   options: ConfigOptions = {},
 ): Promise<DeskrunConfig> {
   const {file, note} = resolve(fileOrOptions, options)
-  await secure(file, note)
   return (await readState(file, note)).config
 }
 
@@ -237,4 +245,14 @@ export async function updateConfig(
   } finally {
     await release().catch(() => {})
   }
+}
+
+/** Records whether installations are deployed (what `deskrun list` shows), as one locked change. */
+export async function markDeployed(names: string[], deployed: boolean, options: ConfigOptions = {}) {
+  await updateConfig((current) => {
+    const installations = {...current.installations}
+    for (const name of names)
+      if (installations[name]) installations[name] = {...installations[name], deployed}
+    return {...current, installations}
+  }, options)
 }

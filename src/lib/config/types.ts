@@ -2,7 +2,7 @@
  * The config file (`~/.deskrun/config.json`) as it is on disk, and the domain view the rest of deskrun
  * uses. The on-disk names are the original Go deskrun's, so its files load and ours stay readable by it.
  */
-import type {CredentialSource} from '../installation/credentials.js'
+import type {CredentialSource} from '../installation/types.js'
 import type {Installation} from '../installation/types.js'
 
 export const CONFIG_VERSION = 1
@@ -51,6 +51,8 @@ export interface ConfigFile {
   cluster_name: string
   cache_root?: string
   chart_version?: string
+  /** A mirror of the kind, helm and kubectl downloads (`deskrun doctor --fix`); DESKRUN_TOOLS_BASE_URL wins. */
+  tools_base_url?: string
   installations: Record<string, FileInstallation>
   [unknownKey: string]: unknown
 }
@@ -72,6 +74,8 @@ export interface DeskrunConfig {
   cacheRoot: string
   /** gha-runner-scale-set(-controller) chart version; deskrun's pinned default unless the file sets one. */
   chartVersion: string
+  /** Where `deskrun doctor --fix` downloads kind, helm and kubectl from instead of their official hosts. */
+  toolsBaseUrl?: string
   installations: Record<string, StoredInstallation>
   /** Top-level keys deskrun does not know (e.g. the original's cluster_hosts), kept as they were. */
   extra: Record<string, unknown>

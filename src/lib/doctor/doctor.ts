@@ -8,7 +8,7 @@ import {configPath} from '../settings.js'
 import {checkConfig} from './checks/config.js'
 import {createContext, runChecks, type ContextOptions} from './run.js'
 import type {Check, DoctorReport} from './types.js'
-import type {VersionedTool} from './versions.js'
+import type {VersionedTool} from '../tools/versions.js'
 
 export interface DoctorOptions extends ContextOptions {
   /** Install the kind, helm and kubectl that failed their checks (when deskrun has a pinned download). */
@@ -32,7 +32,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       binDir: ctx.binDir,
       catalog: options.catalog,
       platform: options.platform,
-      baseUrl: toolsBaseUrl(env, config.extra),
+      baseUrl: toolsBaseUrl(env, config.toolsBaseUrl),
       stallTimeoutMs: options.stallTimeoutMs,
       json: options.json,
     })

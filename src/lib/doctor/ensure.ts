@@ -11,6 +11,7 @@ import {provisionTools} from '../provision/install.js'
 import type {ToolName} from '../tools/prerequisites.js'
 import {tildify} from './context.js'
 import {provisionable} from './doctor.js'
+import {firstTime} from './shown.js'
 import {createContext, runChecks, type ContextOptions} from './run.js'
 import type {Check, CheckId} from './types.js'
 
@@ -25,9 +26,15 @@ export interface EnsureOptions extends ContextOptions {
   yes?: boolean
   /** Under --json no progress is drawn. */
   json?: boolean
-  /** Hears each warning (a check that passed with a caveat), for the command to print on stderr. */
-  onWarning?: (message: string) => void
-  /** Replaces the default selection (the tools' checks plus cache root, inotify and cgroup). */
+  /**
+   * Hears each warning (a check that passed with a caveat) and its fix, for the command to print on
+   * stderr; the fix is often a command line, so it must reach the terminal unwrapped.
+   */
+  onWarning?: (message: string, fix?: string) => void
+  /**
+   * Replaces the default selection: the tools' checks plus cache root, inotify and cgroup, and, for a
+   * config with caches, where the caches live.
+   */
   checks?: readonly CheckId[]
   /** Replaces the terminal question (tests). */
   confirm?: (question: string) => Promise<boolean>
@@ -35,12 +42,21 @@ export interface EnsureOptions extends ContextOptions {
 }
 
 const HOST_CHECKS: readonly CheckId[] = ['cache-root', 'inotify', 'cgroup']
+/** Only a config with caches puts anything in the cache root. */
+const CACHE_CHECKS: readonly CheckId[] = ['cache-lifetime', 'shared-data-root']
+/**
+ * Warnings about the cache root's place, given once per cache root (and again if what is found there
+ * changes): after one warning, a user who keeps the place has chosen to, and `up` after every reboot
+ * would only repeat it. `deskrun doctor` always shows them.
+ */
+const ONCE: readonly CheckId[] = ['cache-lifetime']
 
 /** Runs the checks, offers to install what deskrun can, and throws if anything still fails. */
 export async function ensurePrerequisites(options: EnsureOptions): Promise<Check[]> {
   const env = options.env ?? process.env
   const ctx = createContext(options.config, options)
-  const ids = options.checks ?? [...options.tools, ...HOST_CHECKS]
+  const usesCaches = Object.keys(ctx.caches).length > 0
+  const ids = options.checks ?? [...options.tools, ...HOST_CHECKS, ...(usesCaches ? CACHE_CHECKS : [])]
   let checks = await runChecks(ctx, ids)
 
   const toInstall = provisionable(checks)
@@ -54,7 +70,7 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
         binDir: ctx.binDir,
         catalog: options.catalog,
         platform: options.platform,
-        baseUrl: toolsBaseUrl(env, options.config.extra),
+        baseUrl: toolsBaseUrl(env, options.config.toolsBaseUrl),
         stallTimeoutMs: options.stallTimeoutMs,
         json: options.json,
       })
@@ -63,7 +79,12 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
   }
 
   for (const check of checks.filter((c) => c.status === 'warn')) {
-    options.onWarning?.(`${check.title}: ${check.found}${check.fix ? `\n  ${check.fix}` : ''}`)
+    const once = ONCE.includes(check.id)
+    // --json prints no warnings, so a once-only one waits for the next run without it.
+    if (once && (options.json || !(await firstTime(env, `${check.id} ${ctx.cacheRoot}`, check.found))))
+      continue
+    const note = once ? ' (shown once for this cache root; deskrun doctor shows it again)' : ''
+    options.onWarning?.(`${check.title}: ${check.found}${note}`, check.fix)
   }
   const failed = checks.filter((check) => check.status === 'fail')
   if (failed.length > 0) throw prerequisitesError(failed)

@@ -2,10 +2,11 @@
  * Facts about this machine that the checks judge. The checks never read /proc or call statfs
  * themselves: they get a SystemFacts, so tests can describe any machine without having one.
  */
-import {access, readFile, statfs} from 'node:fs/promises'
+import {access, readFile, readdir, statfs} from 'node:fs/promises'
 import path from 'node:path'
 
 import {locateTool, type ToolLocation} from '../tools/prerequisites.js'
+import {TMPFILES_DIRS, effectiveTmpfiles, type ConfigFile} from './cleanup.js'
 
 export interface DiskFacts {
   /** The folder measured: the one asked about, or its nearest existing parent. */
@@ -24,6 +25,11 @@ export interface SystemFacts {
   /** Which cgroup hierarchy the host runs; undefined when there is none to see (not Linux). */
   cgroupVersion(): Promise<1 | 2 | undefined>
   disk(folder: string): Promise<DiskFacts | undefined>
+  /**
+   * The tmpfiles.d files systemd applies here (effectiveTmpfiles); undefined when systemd does not
+   * run the host (not Linux, or a container or WSL without it), so nothing applies them.
+   */
+  tmpfiles(): Promise<ConfigFile[] | undefined>
   /** The executable a child process would run for `program` (deskrun's folder first, then PATH). */
   locate(program: string): Promise<ToolLocation | undefined>
 }
@@ -61,8 +67,33 @@ export function realFacts(env: NodeJS.ProcessEnv = process.env): SystemFacts {
         }
       }
     },
+    tmpfiles: async () => (process.platform === 'linux' ? readTmpfiles() : undefined),
     locate: (program) => locateTool(program, env),
   }
+}
+
+/**
+ * Reads the tmpfiles.d folders of the system under `root` (tests pass a fixture tree); the paths
+ * returned are the system's. A file linked to /dev/null reads as empty, which is how it disables one.
+ */
+export async function readTmpfiles(root = '/'): Promise<ConfigFile[] | undefined> {
+  // sd_booted(): systemd creates this folder when it runs as the init system.
+  if (!(await exists(path.join(root, 'run/systemd/system')))) return undefined
+  const files: ConfigFile[] = []
+  for (const dir of TMPFILES_DIRS) {
+    let names: string[]
+    try {
+      names = await readdir(path.join(root, dir))
+    } catch {
+      continue
+    }
+    for (const name of names.filter((entry) => entry.endsWith('.conf'))) {
+      // An unreadable file (e.g. a dangling link) reads as empty, like a link to /dev/null.
+      const text = await readFile(path.join(root, dir, name), 'utf8').catch(() => '')
+      files.push({path: `${dir}/${name}`, text})
+    }
+  }
+  return effectiveTmpfiles(files)
 }
 
 async function exists(file: string): Promise<boolean> {

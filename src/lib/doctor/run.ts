@@ -9,11 +9,17 @@ import {
 } from '../provision/catalog.js'
 import {configPath} from '../settings.js'
 import {deskrunBinDir} from '../tools/prerequisites.js'
-import {ToolRunner} from '../tools/runner.js'
+import {createTools} from '../tools/index.js'
 import {checkCacheMount, checkCluster, checkController} from './checks/cluster.js'
-import {checkCacheRoot, checkCgroup, checkInotify} from './checks/system.js'
+import {
+  checkCacheLifetime,
+  checkCacheRoot,
+  checkCgroup,
+  checkInotify,
+  checkSharedDataRoots,
+} from './checks/system.js'
 import {checkDocker, checkTool} from './checks/tools.js'
-import type {CheckState, DoctorContext, Runner} from './context.js'
+import type {CheckState, CheckTools, DoctorContext} from './context.js'
 import {realFacts, type SystemFacts} from './facts.js'
 import type {Check, CheckId} from './types.js'
 
@@ -29,6 +35,8 @@ const CHECKS: [CheckId, CheckFn][] = [
   ['cache-mount', checkCacheMount],
   ['controller', checkController],
   ['cache-root', checkCacheRoot],
+  ['cache-lifetime', checkCacheLifetime],
+  ['shared-data-root', checkSharedDataRoots],
   ['inotify', checkInotify],
   ['cgroup', checkCgroup],
 ]
@@ -56,7 +64,8 @@ export async function runChecks(
 export interface ContextOptions {
   env?: NodeJS.ProcessEnv
   facts?: SystemFacts
-  runner?: Runner
+  /** Stand-ins for the tool adapters (`tools` of EnsureOptions names the tools a command needs). */
+  adapters?: CheckTools
   catalog?: ToolCatalog
   platform?: PlatformKey
   timeoutMs?: number
@@ -70,9 +79,9 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
   const catalog = options.catalog ?? PINNED_TOOLS
   const platform = options.platform ?? platformKey()
   return {
-    run:
-      options.runner ??
-      new ToolRunner({
+    tools:
+      options.adapters ??
+      createTools(config.clusterName, {
         env,
         timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS,
         signal: options.signal,
@@ -86,6 +95,11 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
     chartVersion: config.chartVersion,
     configFile: configPath(env),
     installations: Object.keys(config.installations).length,
+    caches: Object.fromEntries(
+      Object.values(config.installations)
+        .filter((installation) => installation.caches.length > 0)
+        .map((installation) => [installation.name, installation.caches]),
+    ),
     provisionable: (tool) => (artifactFor(catalog, tool, platform) ? catalog[tool].version : undefined),
   }
 }

@@ -13,6 +13,8 @@ export type CheckId =
   | 'cache-mount'
   | 'controller'
   | 'cache-root'
+  | 'cache-lifetime'
+  | 'shared-data-root'
   | 'inotify'
   | 'cgroup'
 

@@ -6,7 +6,6 @@
 import path from 'node:path'
 
 import {UsageError} from '../errors.js'
-import {DEFAULT_CACHE_ROOT} from '../settings.js'
 import type {CacheMount, CacheSpec} from './types.js'
 
 const posix = path.posix
@@ -25,7 +24,7 @@ export interface InstanceRef {
   count: number
 }
 
-const FLAG_EXAMPLE = `for example --cache /var/lib/docker or --cache ${DEFAULT_CACHE_ROOT}/shared-docker:/var/lib/docker`
+const FLAG_EXAMPLE = 'for example --cache /root/.cache or --cache ~/.cache/deskrun/my-cache:/root/.cache'
 
 /** Problems with one path of a `--cache` value; `role` says which part it is. */
 function pathProblem(value: string, role: 'path' | 'source'): string | undefined {
@@ -94,7 +93,7 @@ export function cacheProblems(caches: readonly CacheSpec[], roots: Pick<CacheRoo
       problems.push(
         `--cache ${cache.source}:${cache.target}: the host folder must lie inside the cache root ${cacheRoot}, ` +
           `because the kind node only sees the host through that one mount ` +
-          `(for example --cache ${cacheRoot}/shared${target}:${target}, or --cache ${target} to let deskrun choose).`,
+          `(for example --cache ${cacheRoot}/FOLDER:${target}, or --cache ${target} to let deskrun choose).`,
       )
     }
   }
@@ -102,12 +101,35 @@ export function cacheProblems(caches: readonly CacheSpec[], roots: Pick<CacheRoo
   return problems
 }
 
+/** The folder deskrun chooses for one instance's caches: `{root}/{instance}` (purge deletes it whole). */
+export function partitionFolder(cacheRoot: string, instanceName: string): string {
+  return posix.join(normalisePath(cacheRoot), instanceName)
+}
+
 /**
- * The mounts of one instance. Default host folders: `{root}/{installation}/cache-{i}` for a single
- * instance, `{root}/{instance}/cache-{i}` with several, so no two instances share a folder. An
- * explicit SRC is used as is for a single instance and partitioned as `{SRC}/{instance}` with several.
- * `i` is the 0-based position of the cache in the installation's list.
+ * The host folder of cache number `index` (0-based position in the installation's list) for one
+ * instance. Default: `{partition}/cache-{index}`, where the partition is `{root}/{installation}` for a
+ * single instance and `{root}/{instance}` with several, so no two instances share a folder. An explicit
+ * SRC is used as is for a single instance and partitioned as `{SRC}/{instance}` with several.
  */
+export function cacheHostPath(
+  installationName: string,
+  cache: CacheSpec,
+  index: number,
+  instance: InstanceRef,
+  cacheRoot: string,
+): string {
+  const several = instance.count > 1
+  if (cache.source === undefined)
+    return posix.join(
+      partitionFolder(cacheRoot, several ? instance.name : installationName),
+      `cache-${index}`,
+    )
+  const source = normalisePath(cache.source)
+  return several ? posix.join(source, instance.name) : source
+}
+
+/** The mounts of one instance (see cacheHostPath for where each host folder is). */
 export function resolveCaches(
   installationName: string,
   caches: readonly CacheSpec[],
@@ -119,16 +141,8 @@ export function resolveCaches(
 
   const cacheRoot = normalisePath(roots.cacheRoot)
   const nodeCacheRoot = normalisePath(roots.nodeCacheRoot)
-  const several = instance.count > 1
   return caches.map((cache, i) => {
-    let hostPath: string
-    if (cache.source === undefined) {
-      hostPath = posix.join(cacheRoot, several ? instance.name : installationName, `cache-${i}`)
-    } else {
-      const source = normalisePath(cache.source)
-      hostPath = several ? posix.join(source, instance.name) : source
-    }
-
+    const hostPath = cacheHostPath(installationName, cache, i, instance, cacheRoot)
     return {
       volumeName: `cache-${i}`,
       target: normalisePath(cache.target),

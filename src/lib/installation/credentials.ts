@@ -6,9 +6,7 @@ import {readFile} from 'node:fs/promises'
 
 import {UsageError} from '../errors.js'
 import {registerSecret} from '../redact.js'
-import type {Auth, AuthType} from './types.js'
-
-export const AUTH_VALUE_ENV = 'DESKRUN_AUTH_VALUE'
+import {AUTH_VALUE_ENV, type Auth, type AuthType, type CredentialSource} from './types.js'
 
 export interface CredentialFlags {
   authType: AuthType
@@ -18,10 +16,6 @@ export interface CredentialFlags {
   appId?: string
   installationId?: string
 }
-
-/** Where a credential was read from: --auth-value-file, stdin (-), DESKRUN_AUTH_VALUE or --auth-value. */
-export const CREDENTIAL_SOURCES = ['file', 'stdin', 'env', 'flag'] as const
-export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number]
 
 export interface CredentialInput {
   auth: Auth

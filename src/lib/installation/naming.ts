@@ -5,11 +5,26 @@ import {MAX_SCALE_SET_NAME_LENGTH} from '../arc/charts.js'
 export const MAX_KUBERNETES_NAME_LENGTH = 63
 
 /**
- * Suffixes deskrun appends to an installation or instance name to name the objects it creates.
- * The longest (15 characters) on the longest scale set name (45) gives 60 ≤ 63, so any name that
- * passes `nameProblems` gives valid object names. A test checks that this stays true.
+ * The names deskrun gives the objects it creates for an installation or instance: the one place they
+ * are derived. The longest suffix (15 characters) on the longest scale set name (45) gives 60 ≤ 63, so
+ * any name that passes `nameProblems` gives valid object names; a test checks that on these functions.
  */
-export const DERIVED_NAME_SUFFIXES = ['-github-auth', '-hook-extension'] as const
+const MAX_DNS_SUBDOMAIN = 253
+
+/** The credentials Secret of an installation: `${installation}-github-auth`, reduced to what a Kubernetes name allows. */
+export function authSecretName(installationName: string): string {
+  const base = installationName
+    .toLowerCase()
+    .replaceAll(/[^a-z0-9.-]+/g, '-')
+    .replaceAll(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+  const suffix = '-github-auth'
+  return `${(base || 'deskrun').slice(0, MAX_DNS_SUBDOMAIN - suffix.length)}${suffix}`
+}
+
+/** The hook extension ConfigMap of one scale set instance (one per instance: a shared name makes the last install win). */
+export function hookExtensionName(instanceName: string): string {
+  return `${instanceName}-hook-extension`
+}
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 

@@ -2,6 +2,13 @@
 
 export type AuthType = 'pat' | 'github-app'
 
+/** The environment variable `--auth-value` may come from instead. */
+export const AUTH_VALUE_ENV = 'DESKRUN_AUTH_VALUE'
+
+/** Where a credential was read from: --auth-value-file, stdin (-), DESKRUN_AUTH_VALUE or --auth-value. */
+export const CREDENTIAL_SOURCES = ['file', 'stdin', 'env', 'flag'] as const
+export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number]
+
 export type Auth =
   | {type: 'pat'; token: string}
   | {type: 'github-app'; appId: string; installationId: string; privateKey: string}

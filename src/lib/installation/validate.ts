@@ -3,9 +3,10 @@
  * fixes it and never repeats a token or key.
  */
 import type {ContainerMode} from '../modes/api.js'
-import {DEFAULT_CACHE_ROOT} from '../settings.js'
+import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
 import {instanceNames, nameProblems} from './naming.js'
+import {sharingProblems} from './sharing.js'
 import type {Installation} from './types.js'
 
 /** Flag names the messages refer to; commands should define these flags. */
@@ -37,7 +38,7 @@ export interface GitHubTarget {
   url: string
 }
 
-const URL_FORMS =
+export const URL_FORMS =
   'https://github.com/OWNER/REPO (a repository), https://github.com/ORG (an organization) or ' +
   'https://github.com/enterprises/ENTERPRISE (an enterprise), or the same on a GitHub Enterprise Server host'
 
@@ -120,6 +121,12 @@ export function parseGitHubUrl(url: string): GitHubTarget | undefined {
   return 'target' in analysis ? analysis.target : undefined
 }
 
+/** Why ARC would not take `url` as githubConfigUrl (for example "it must use https://"); undefined when it would. */
+export function githubUrlProblem(url: string): string | undefined {
+  const analysis = analyseUrl(url)
+  return 'reason' in analysis ? analysis.reason : undefined
+}
+
 /** The URL as it may appear in a message: credentials removed, nothing echoed if it is no URL at all. */
 function displayUrl(url: string): string {
   const trimmed = url.trim()
@@ -167,7 +174,8 @@ const NUMERIC_ID = /^[0-9]+$/
 const CLIENT_ID = /^Iv[0-9]+\.?[A-Za-z0-9]{8,}$/
 const PEM_BLOCK = /^-----BEGIN ((?:RSA )?PRIVATE KEY)-----\r?\n[A-Za-z0-9+/=\r\n]+\r?\n-----END \1-----$/
 
-function privateKeyProblem(key: string): string | undefined {
+/** What is wrong with a GitHub App private key (the one rule, for flags, the config and the Secret); undefined when nothing. */
+export function privateKeyProblem(key: string): string | undefined {
   const where = `pass the App's .pem file with ${FLAGS.privateKeyFile} PATH`
   const trimmed = key.trim()
   if (trimmed === '') return `--auth-type github-app needs the App's private key: ${where}.`
@@ -253,10 +261,12 @@ export type ModeInfo = Pick<ContainerMode, 'name' | 'takesCaches' | 'validate'>
 export interface ValidationOptions {
   /** The container modes deskrun knows (built-in and from plugins). */
   modes: readonly ModeInfo[]
-  /** Host folder that must hold explicit cache sources; default DEFAULT_CACHE_ROOT. */
+  /** Host folder that must hold explicit cache sources; default: the original's, as in a config without one. */
   cacheRoot?: string
-  /** Other installations of the config, to catch scale set names used twice. */
-  otherInstallations?: ReadonlyArray<Pick<Installation, 'name' | 'instances'>>
+  /** Other installations of the config, to catch scale set names and cache folders used twice. */
+  otherInstallations?: readonly Installation[]
+  /** Resolves symbolic links on this machine, so that folders are compared where they really are. */
+  realPath?: (folder: string) => string
 }
 
 function modeProblems(inst: Installation, modes: readonly ModeInfo[]): string[] {
@@ -331,16 +341,25 @@ function labelProblems(inst: Installation): string[] {
   return problems
 }
 
+/** Where the caches live on this machine: only for caches that are well-formed and will be mounted. */
+function cacheFolderProblems(inst: Installation, opts: ValidationOptions, cacheRoot: string): string[] {
+  const mode = opts.modes.find((candidate) => candidate.name === inst.mode)
+  if (inst.caches.length === 0 || (mode && !mode.takesCaches)) return []
+  return sharingProblems(inst, opts.otherInstallations ?? [], {cacheRoot, realPath: opts.realPath})
+}
+
 /** Everything wrong with an installation, one message per problem; empty when it can be deployed. */
 export function installationProblems(inst: Installation, opts: ValidationOptions): string[] {
   const target = parseGitHubUrl(inst.repository)
+  const cacheRoot = opts.cacheRoot ?? ORIGINAL_CACHE_ROOT
   return [
     ...nameProblems(inst.name, inst.instances),
     ...clashProblems(inst, opts.otherInstallations),
     ...urlProblems(inst.repository),
     ...modeProblems(inst, opts.modes),
     ...scalingProblems(inst),
-    ...cacheProblems(inst.caches, {cacheRoot: opts.cacheRoot ?? DEFAULT_CACHE_ROOT}),
+    ...cacheProblems(inst.caches, {cacheRoot}),
+    ...cacheFolderProblems(inst, opts, cacheRoot),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
   ]

@@ -3,7 +3,7 @@
  * and reach deskrun through the same hook event (`deskrun:container-modes`).
  */
 import type {CacheMount, Installation} from '../installation/types.js'
-import type {KubeObject} from '../kube.js'
+import type {KubeObject, KubernetesVersion} from '../kube.js'
 import type {ContainerModesHookOptions} from './registry.js'
 
 /** What a mode may read about the installation: everything but the credentials. */
@@ -37,6 +37,12 @@ export interface RenderContext {
     cacheRoot: string
     /** The same folder inside the kind node. */
     nodeCacheRoot: string
+    /**
+     * The cluster's Kubernetes version, for features that need a recent one (see `nativeSidecars`).
+     * Undefined while deskrun checks the config before it has reached the cluster: render for a current
+     * Kubernetes then; deskrun renders again with the version before it deploys.
+     */
+    kubernetesVersion?: KubernetesVersion
   }
 }
 

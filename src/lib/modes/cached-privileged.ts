@@ -38,6 +38,8 @@ function render(context: RenderContext): RenderResult {
 
   // Jobs without `container:` are allowed and run inside the runner container itself, so it gets the
   // same privileges, environment and caches; otherwise such jobs would silently not be privileged.
+  // Every container that mounts the caches runs as root, so the root-owned folders the kubelet makes
+  // need no cacheInitContainers (docs/caches.md).
   const runner = runnerContainer({
     env: [
       ...envVars({

@@ -4,16 +4,20 @@
  * Without caches the chart's dind container mode builds the pod. With caches deskrun writes the whole
  * pod itself (containerMode left out), because the chart drops any user container named `dind` and so
  * offers no way to mount a cache into the daemon, where /var/lib/docker (the layer cache) lives.
- * The layout below mirrors what chart 0.14.2 generates on Kubernetes >= 1.29.
+ * The layout below mirrors what chart 0.14.2 generates for the cluster's Kubernetes version: the daemon
+ * as a native sidecar from 1.29 on, as a plain container beside the runner before.
  */
 import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
 
 import type {CacheMount} from '../installation/types.js'
 import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
 import {
+  cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   envVars,
+  isDockerDataRoot,
+  nativeSidecars,
   RUNNER_IMAGE,
   RUNNER_WORK_DIR,
   runnerContainer,
@@ -21,8 +25,6 @@ import {
 
 export const DIND_CONTAINER = 'dind'
 export const DIND_IMAGE = 'docker:dind'
-/** The daemon's data root: a cache here must be mounted into the daemon's container. */
-export const DOCKER_DATA_ROOT = '/var/lib/docker'
 
 const SOCKET_DIR = '/var/run'
 const DOCKER_HOST = `unix://${SOCKET_DIR}/docker.sock`
@@ -32,10 +34,6 @@ const EXTERNALS_DIR = '/home/runner/externals'
 const EXTERNALS_COPY_DIR = '/home/runner/tmpDir'
 
 const VOLUME = {work: 'work', socket: 'dind-sock', externals: 'dind-externals'} as const
-
-export function isDaemonCache(cache: CacheMount): boolean {
-  return cache.target === DOCKER_DATA_ROOT || cache.target.startsWith(`${DOCKER_DATA_ROOT}/`)
-}
 
 /** Copies the runner's externals (node for actions) where the daemon can bind-mount them into job containers. */
 function externalsInitContainer(): IContainer {
@@ -49,12 +47,14 @@ function externalsInitContainer(): IContainer {
 }
 
 /**
- * A native sidecar (init container that keeps running): it starts before the runner, is ready once
- * `docker info` answers, and stops when the runner exits so the ephemeral pod can complete.
- * Work and externals sit at the runner's paths because the daemon resolves bind mounts in its own
- * filesystem.
+ * As a native sidecar (init container that keeps running) it starts before the runner, is ready once
+ * `docker info` answers, and stops when the runner exits so the ephemeral pod can complete. Older
+ * servers would drop or reject `restartPolicy` there and wait forever for dockerd to exit, so it is
+ * then a plain container, as the chart makes it: the runner waits for the daemon itself
+ * (RUNNER_WAIT_FOR_DOCKER_IN_SECONDS) and ARC deletes the pod once the runner has exited. Work and
+ * externals sit at the runner's paths because the daemon resolves bind mounts in its own filesystem.
  */
-function daemonContainer(caches: readonly CacheMount[]): IContainer {
+function daemonContainer(caches: readonly CacheMount[], sidecar: boolean): IContainer {
   const mounts: IVolumeMount[] = [
     {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
     {name: VOLUME.socket, mountPath: SOCKET_DIR},
@@ -67,20 +67,24 @@ function daemonContainer(caches: readonly CacheMount[]): IContainer {
     args: ['dockerd', `--host=${DOCKER_HOST}`, '--group=$(DOCKER_GROUP_GID)'],
     env: envVars({DOCKER_GROUP_GID}),
     securityContext: {privileged: true},
-    restartPolicy: 'Always',
-    startupProbe: {
-      exec: {command: ['docker', 'info']},
-      initialDelaySeconds: 0,
-      failureThreshold: 24,
-      periodSeconds: 5,
-    },
+    ...(sidecar
+      ? {
+          restartPolicy: 'Always',
+          startupProbe: {
+            exec: {command: ['docker', 'info']},
+            initialDelaySeconds: 0,
+            failureThreshold: 24,
+            periodSeconds: 5,
+          },
+        }
+      : {}),
     volumeMounts: mounts,
   }
 }
 
-function fullTemplate(caches: readonly CacheMount[]): RenderResult {
-  const daemonCaches = caches.filter(isDaemonCache)
-  const runnerCaches = caches.filter((cache) => !isDaemonCache(cache))
+function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderResult {
+  const daemonCaches = caches.filter(isDockerDataRoot)
+  const runnerCaches = caches.filter((cache) => !isDockerDataRoot(cache))
   const runner = runnerContainer({
     env: envVars({DOCKER_HOST, RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: '120'}),
     volumeMounts: [
@@ -89,6 +93,7 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
       ...cacheVolumeMounts(runnerCaches),
     ],
   })
+  const daemon = daemonContainer(daemonCaches, sidecar)
   const volumes: IVolume[] = [
     {name: VOLUME.work, emptyDir: {}},
     {name: VOLUME.socket, emptyDir: {}},
@@ -99,8 +104,13 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
     values: {
       template: {
         spec: {
-          initContainers: [externalsInitContainer(), daemonContainer(daemonCaches)],
-          containers: [runner],
+          // The daemon runs as root; the runner (uid 1001) needs its cache folders opened up first.
+          initContainers: [
+            ...cacheInitContainers(runnerCaches, runner.image),
+            externalsInitContainer(),
+            ...(sidecar ? [daemon] : []),
+          ],
+          containers: [runner, ...(sidecar ? [] : [daemon])],
           volumes,
         },
       },
@@ -109,7 +119,7 @@ function fullTemplate(caches: readonly CacheMount[]): RenderResult {
 }
 
 function render(context: RenderContext): RenderResult {
-  if (context.caches.length > 0) return fullTemplate(context.caches)
+  if (context.caches.length > 0) return fullTemplate(context.caches, nativeSidecars(context))
   return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runnerContainer()]}}}}
 }
 

@@ -13,6 +13,8 @@ import type {
 } from 'kubernetes-models/v1'
 import {stringify} from 'yaml'
 
+import {hookExtensionName} from '../installation/naming.js'
+import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 import type {RenderContext} from './api.js'
@@ -56,6 +58,15 @@ export const PRIVILEGED_CAPABILITIES: readonly string[] = [
   'AUDIT_CONTROL',
 ]
 
+/**
+ * Whether the cluster runs init containers with `restartPolicy: Always` as sidecars (Kubernetes 1.29 and
+ * newer, the same test the scale set chart makes). Older servers need a sidecar among the containers.
+ */
+export function nativeSidecars(context: RenderContext): boolean {
+  const version = context.cluster.kubernetesVersion
+  return !version || version.major > 1 || version.minor >= 29
+}
+
 /** `{A: '1'}` -> `[{name: 'A', value: '1'}]`, in the object's order. */
 export function envVars(vars: Readonly<Record<string, string>>): IEnvVar[] {
   return Object.entries(vars).map(([name, value]) => ({name, value}))
@@ -74,6 +85,55 @@ export function cacheVolumes(caches: readonly CacheMount[]): IVolume[] {
 
 export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[] {
   return caches.map((cache) => ({name: cache.volumeName, mountPath: cache.target}))
+}
+
+export {DOCKER_DATA_ROOT} from '../installation/sharing.js'
+
+/** Whether the cache is the Docker data root (or lies inside it): where a dind daemon keeps its images. */
+export function isDockerDataRoot(cache: CacheMount): boolean {
+  return isInDockerDataRoot(cache.target)
+}
+
+export const CACHE_INIT_CONTAINER = 'init-cache-folders'
+/** Where the cache init container mounts each cache: `${CACHE_INIT_MOUNT}/<volume name>`. */
+export const CACHE_INIT_MOUNT = '/deskrun-caches'
+/** Like /tmp: every uid may create entries, only an entry's owner may remove or rename it. */
+export const SHARED_CACHE_MODE = '1777'
+
+/**
+ * The kubelet creates a missing hostPath folder as root with mode 0755, and fsGroup never applies to
+ * hostPath, so a non-root container (the runner is uid 1001; a job image may use any uid) cannot
+ * write its cache. This init container runs as root before the pod's containers start and gives each
+ * cache folder SHARED_CACHE_MODE (docs/caches.md says why not a chown to 1001). Pass it the caches
+ * that non-root containers mount (in job pods too: they land on the runner's node and see the same
+ * folders) and the runner's image, which the pod pulls anyway. Daemon data roots are left out: they
+ * stay root's (dockerd and containerd set their own modes). Returns an empty list when there is nothing to prepare.
+ */
+/** The caches the init container opens up: all but daemon data roots. */
+export function preparedCaches(caches: readonly CacheMount[]): CacheMount[] {
+  return caches.filter((cache) => !dataRootAt(cache.target))
+}
+
+export function cacheInitContainers(
+  caches: readonly CacheMount[],
+  image: string = RUNNER_IMAGE,
+): IContainer[] {
+  const prepared = preparedCaches(caches)
+  if (prepared.length === 0) return []
+  const mounts = prepared.map((cache) => ({
+    name: cache.volumeName,
+    mountPath: `${CACHE_INIT_MOUNT}/${cache.volumeName}`,
+  }))
+  return [
+    {
+      name: CACHE_INIT_CONTAINER,
+      image,
+      // DirectoryOrCreate has made the folders by now; the runner image (Ubuntu) has chmod, no shell needed.
+      command: ['chmod', SHARED_CACHE_MODE, ...mounts.map((mount) => mount.mountPath)],
+      securityContext: {runAsUser: 0, runAsGroup: 0, runAsNonRoot: false},
+      volumeMounts: mounts,
+    },
+  ]
 }
 
 /** Privileged, as root, with the extra capabilities: what "privileged" means in deskrun's modes. */
@@ -118,10 +178,7 @@ export function jobContainerPatch(patch: Omit<IContainer, 'name' | 'image'>): IC
   return {name: JOB_CONTAINER_PATCH, ...Object.fromEntries(entries)}
 }
 
-/** One per scale set instance: a shared name would make the last installed instance win. */
-export function hookExtensionName(instanceName: string): string {
-  return `${instanceName}-hook-extension`
-}
+export {hookExtensionName} from '../installation/naming.js'
 
 export interface HookExtension {
   /** Holds the PodTemplateSpec as YAML under HOOK_EXTENSION_KEY; return it from render. */

@@ -4,11 +4,13 @@
  */
 import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
 import {
+  cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   envVars,
   hookExtension,
   jobContainerPatch,
+  preparedCaches,
   REQUIRE_JOB_CONTAINER_ENV,
   runnerContainer,
 } from './helpers.js'
@@ -28,7 +30,10 @@ export function workVolumeClaim(): Record<string, unknown> {
 /**
  * Caches are taken (the original's README shows `--cache` with this default mode). Steps run in the
  * job pod, never in the runner container (a job container is required), so the caches are mounted
- * into job pods only, through a hook extension; the runner pod just carries that extension.
+ * into job pods only, through a hook extension; the runner pod just carries that extension. Job
+ * images run as any uid, and job pods land on the runner's node, so an init container of the runner
+ * pod opens the cache folders up before any job starts; that is the only use of the caches' volumes
+ * in the runner pod.
  */
 function render(context: RenderContext): RenderResult {
   const containerMode = {type: 'kubernetes' as const, kubernetesModeWorkVolumeClaim: workVolumeClaim()}
@@ -45,8 +50,15 @@ function render(context: RenderContext): RenderResult {
     },
   })
   const runner = runnerContainer({env: [...env, extension.env], volumeMounts: [extension.volumeMount]})
+  // Only the init container mounts the caches in the runner pod.
+  const prepared = preparedCaches(context.caches)
+  const spec = {
+    ...(prepared.length > 0 ? {initContainers: cacheInitContainers(prepared, runner.image)} : {}),
+    containers: [runner],
+    volumes: [...cacheVolumes(prepared), extension.volume],
+  }
   return {
-    values: {containerMode, template: {spec: {containers: [runner], volumes: [extension.volume]}}},
+    values: {containerMode, template: {spec}},
     objects: [extension.configMap],
   }
 }

@@ -13,7 +13,7 @@
  *   <base>/helm/v3.18.4/helm-v3.18.4-linux-amd64.tar.gz
  *   <base>/kubectl/v1.33.7/bin/linux/amd64/kubectl
  */
-import type {VersionedTool} from '../doctor/versions.js'
+import type {VersionedTool} from '../tools/versions.js'
 
 /** `<os>-<arch>` in the projects' own spelling: linux-amd64, darwin-arm64, ... */
 export type PlatformKey = string
@@ -131,12 +131,8 @@ export function downloadUrl(artifact: Artifact, baseUrl?: string): string {
 }
 
 /** The mirror base URL: DESKRUN_TOOLS_BASE_URL wins over the config's `tools_base_url`. */
-export function toolsBaseUrl(
-  env: NodeJS.ProcessEnv = process.env,
-  configExtra: Record<string, unknown> = {},
-): string | undefined {
-  const fromConfig = configExtra.tools_base_url
-  return env.DESKRUN_TOOLS_BASE_URL || (typeof fromConfig === 'string' && fromConfig ? fromConfig : undefined)
+export function toolsBaseUrl(env: NodeJS.ProcessEnv = process.env, fromConfig?: string): string | undefined {
+  return env.DESKRUN_TOOLS_BASE_URL || fromConfig || undefined
 }
 
 export const MIRROR_LAYOUT = '<base>/<tool>/<version>/<file>, e.g. <base>/kind/v0.29.0/kind-linux-amd64'

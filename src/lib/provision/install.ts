@@ -10,7 +10,7 @@ import path from 'node:path'
 
 import type {ListrTask} from 'listr2'
 
-import type {VersionedTool} from '../doctor/versions.js'
+import type {VersionedTool} from '../tools/versions.js'
 import {DeskrunError} from '../errors.js'
 import {runTasks, useFancyRenderer} from '../tasks/run.js'
 import {installHint} from '../tools/prerequisites.js'

@@ -1,8 +1,11 @@
 import type {ListrTask} from 'listr2'
 
+import {createCacheRoot} from '../cluster/cache-root.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../cluster/kind-config.js'
 import {DeskrunError} from '../errors.js'
+import type {KubernetesVersion} from '../kube.js'
 import {NODE_CACHE_ROOT} from '../settings.js'
+import {unlessFailed} from '../tools/index.js'
 import type {Deps, Outcome} from './deps.js'
 import {toolOutput} from './run.js'
 
@@ -24,6 +27,7 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
       }
       task.title = `Cluster ${clusterName}: creating (this takes a minute)`
       const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+      await createCacheRoot(cacheRoot)
       try {
         await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
       } catch (error) {
@@ -40,6 +44,12 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
   }
 }
 
+/** The cluster's Kubernetes version (modes may render for it), asked once per command. */
+export function kubernetesVersion(deps: Deps): Promise<KubernetesVersion> {
+  deps.kubernetesVersion ??= deps.tools.kubectl.serverVersion()
+  return deps.kubernetesVersion
+}
+
 async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
   if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') return false
   return deps.tools.kind.exists(deps.config.clusterName).catch(() => false)
@@ -51,7 +61,8 @@ async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
  */
 async function requireCacheMount(deps: Deps): Promise<void> {
   const {clusterName, cacheRoot} = deps.config
-  const mounts = await deps.tools.docker.mounts(nodeContainer(clusterName))
+  // A node that Docker cannot inspect has no mount to show.
+  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
   if (mounts && hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT)) return
   throw new DeskrunError(
     `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,

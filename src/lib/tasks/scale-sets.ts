@@ -4,13 +4,25 @@ import type {ListrTask} from 'listr2'
 
 import {SCALE_SET_CHART, SCALE_SET_CHART_NAME, SCALE_SET_NAMESPACE, chartVersionOf} from '../arc/charts.js'
 import {MANAGED_BY_LABEL} from '../kube.js'
+import {reinstallReason} from '../arc/cleanup.js'
+import type {Installation} from '../installation/types.js'
 import type {InstallationPlan, ScaleSetPlan} from '../plan.js'
-import type {Deps, Outcome} from './deps.js'
+import {kubernetesVersion} from './cluster.js'
+import {planFor, type Deps, type Outcome} from './deps.js'
 import {toolOutput} from './run.js'
 import {installationReleaseLabels, recoverStuckRelease} from './releases.js'
 
-/** The credentials Secret (from stdin), then one task per scale set instance. */
-export function deployInstallation(deps: Deps, plan: InstallationPlan): ListrTask<Outcome>[] {
+/**
+ * The credentials Secret (from stdin), then one task per scale set instance. The scale sets are
+ * rendered again once the cluster's Kubernetes version is known: a mode may depend on it.
+ */
+export function deployInstallation(deps: Deps, installation: Installation): ListrTask<Outcome>[] {
+  const plan = planFor(deps.config, installation, deps.modes)
+  let rendered: Promise<InstallationPlan> | undefined
+  const forCluster = () =>
+    (rendered ??= kubernetesVersion(deps).then((version) =>
+      planFor(deps.config, installation, deps.modes, version),
+    ))
   return [
     {
       title: `Credentials for ${plan.installation}`,
@@ -31,33 +43,44 @@ export function deployInstallation(deps: Deps, plan: InstallationPlan): ListrTas
         ;(changed ? outcome.changed : outcome.unchanged).push(`credentials of ${plan.installation}`)
       },
     },
-    ...plan.scaleSets.map((scaleSet) => deployScaleSet(deps, plan, scaleSet)),
+    ...plan.scaleSets.map(({name}, index) =>
+      deployScaleSet(deps, plan, name, async () => (await forCluster()).scaleSets[index]),
+    ),
   ]
 }
 
-function deployScaleSet(deps: Deps, plan: InstallationPlan, scaleSet: ScaleSetPlan): ListrTask<Outcome> {
+function deployScaleSet(
+  deps: Deps,
+  plan: InstallationPlan,
+  name: string,
+  render: () => Promise<ScaleSetPlan>,
+): ListrTask<Outcome> {
   const {helm, kubectl} = deps.tools
   const version = deps.config.chartVersion
   return {
-    title: `Scale set ${scaleSet.name}`,
+    title: `Scale set ${name}`,
     task: async (outcome, task) => {
+      const scaleSet = await render()
       const applied = await kubectl.apply(scaleSet.objects, `create the objects of ${scaleSet.name}`)
       const objectsChanged = applied.some((entry) => entry.action !== 'unchanged')
       const current = await recoverStuckRelease(deps, plan.namespace, scaleSet.name)
+      const values = current && (await helm.values(plan.namespace, scaleSet.name))
       const upToDate =
         current?.status === 'deployed' &&
         chartVersionOf(current.chart, SCALE_SET_CHART_NAME) === version &&
-        isDeepStrictEqual(
-          await helm.values(plan.namespace, scaleSet.name),
-          JSON.parse(JSON.stringify(scaleSet.values)),
-        )
+        isDeepStrictEqual(values, JSON.parse(JSON.stringify(scaleSet.values)))
       // The hook extension is read when a job starts, so a changed ConfigMap alone needs no helm upgrade.
       if (upToDate) {
         task.title = `Scale set ${scaleSet.name}: ${objectsChanged ? 'updated' : 'unchanged'}`
         ;(objectsChanged ? outcome.changed : outcome.unchanged).push(`scale set ${scaleSet.name}`)
         return
       }
-      task.title = `Scale set ${scaleSet.name}: ${current ? 'upgrading' : 'installing'}`
+      const reinstall = values && reinstallReason(scaleSet.name, values, scaleSet.values)
+      if (reinstall) {
+        // Its runners stop meanwhile; a job that is running fails, as with `deskrun remove`.
+        task.title = `Scale set ${scaleSet.name}: reinstalling, as ${reinstall} (helm cannot upgrade that in place)`
+        await helm.uninstall(plan.namespace, scaleSet.name, {onLine: toolOutput(task)})
+      } else task.title = `Scale set ${scaleSet.name}: ${current ? 'upgrading' : 'installing'}`
       await helm.upgradeInstall(
         {
           release: scaleSet.name,
@@ -71,8 +94,9 @@ function deployScaleSet(deps: Deps, plan: InstallationPlan, scaleSet: ScaleSetPl
         },
         {onLine: toolOutput(task)},
       )
-      task.title = `Scale set ${scaleSet.name}: ${current ? 'upgraded' : 'installed'}`
-      outcome.changed.push(`scale set ${scaleSet.name} ${current ? 'upgraded' : 'installed'}`)
+      const done = reinstall ? 'reinstalled' : current ? 'upgraded' : 'installed'
+      task.title = `Scale set ${scaleSet.name}: ${done}${reinstall ? ` (${reinstall})` : ''}`
+      outcome.changed.push(`scale set ${scaleSet.name} ${done}`)
     },
   }
 }

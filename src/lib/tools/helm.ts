@@ -1,6 +1,7 @@
 import {stringify} from 'yaml'
 
 import type {RunOptions, ToolRunner} from './runner.js'
+import {readToolVersion, type ToolVersion} from './versions.js'
 
 export interface HelmRelease {
   name: string
@@ -36,6 +37,11 @@ export class Helm {
     return this.runner.run('helm', [...args, '--kube-context', this.kubeContext], options)
   }
 
+  /** The client's version: it needs no cluster, so no kube context either. */
+  version(): Promise<ToolVersion> {
+    return readToolVersion(this.runner, 'helm')
+  }
+
   /** All releases of a namespace, pending and failed ones included. */
   async releases(namespace: string, selector?: Record<string, string>): Promise<HelmRelease[]> {
     const args = ['list', '--namespace', namespace, '--all', '--output', 'json']
@@ -65,19 +71,11 @@ export class Helm {
     options: Pick<RunOptions, 'onLine' | 'timeoutMs'> = {},
   ): Promise<void> {
     const args = ['upgrade', '--install', request.release, request.chart, '--version', request.version]
-    args.push(
-      '--namespace',
-      request.namespace,
-      '--create-namespace',
-      '--values',
-      '-',
-      '--wait',
-      '--timeout',
-      '10m',
-    )
+    args.push('--namespace', request.namespace, '--create-namespace', '--values', '-', ...this.wait())
     if (request.labels) args.push('--labels', labelList(request.labels))
     await this.run(args, {
       ...options,
+      ownTimeout: true,
       input: stringify(request.values),
       step: request.step,
       hint: request.hint,
@@ -89,14 +87,23 @@ export class Helm {
     release: string,
     options: Pick<RunOptions, 'onLine' | 'hint'> = {},
   ): Promise<void> {
-    await this.run(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], {
+    await this.run(['uninstall', release, '--namespace', namespace, ...this.wait()], {
       ...options,
+      ownTimeout: true,
       step: `uninstall the Helm release ${release}`,
     })
   }
 
   async rollback(namespace: string, release: string): Promise<void> {
-    await this.run(['rollback', release, '--namespace', namespace, '--wait'], {step: `roll back ${release}`})
+    await this.run(['rollback', release, '--namespace', namespace, ...this.wait()], {
+      ownTimeout: true,
+      step: `roll back ${release}`,
+    })
+  }
+
+  /** helm waits for the objects itself, up to deskrun's per-call limit, and then reports what is not ready. */
+  private wait(): string[] {
+    return ['--wait', '--timeout', this.runner.toolTimeout()]
   }
 }
 

@@ -25,4 +25,7 @@ export function createTools(clusterName: string, options: RunnerOptions = {}): T
 }
 
 export type {HelmRelease} from './helm.js'
-export type {ContainerMount} from './docker.js'
+export type {ContainerMount, DockerVersion} from './docker.js'
+export type {NodeReadiness} from './kubectl.js'
+export type {ToolVersion} from './versions.js'
+export {probe, reason, unlessFailed, type Probe} from './probe.js'

@@ -1,7 +1,12 @@
 import type {RunOptions, ToolRunner} from './runner.js'
+import {readToolVersion, type ToolVersion} from './versions.js'
 
 export class Kind {
   constructor(private readonly runner: ToolRunner) {}
+
+  version(): Promise<ToolVersion> {
+    return readToolVersion(this.runner, 'kind')
+  }
 
   async clusters(): Promise<string[]> {
     // With no clusters kind prints "No kind clusters found." on stderr and nothing on stdout.
@@ -22,8 +27,10 @@ export class Kind {
     configYaml: string,
     options: Pick<RunOptions, 'onLine'> = {},
   ): Promise<void> {
-    await this.runner.run('kind', ['create', 'cluster', '--name', name, '--config', '-', '--wait', '120s'], {
+    const args = ['create', 'cluster', '--name', name, '--config', '-', '--wait', this.runner.toolTimeout()]
+    await this.runner.run('kind', args, {
       ...options,
+      ownTimeout: true,
       input: configYaml,
       step: `create the kind cluster "${name}"`,
       hint: 'Check that Docker is running (`docker info`) and has enough memory and disk; `deskrun doctor` checks more.',

@@ -1,17 +1,40 @@
-import type {KubeObject} from '../kube.js'
+import {DeskrunError} from '../errors.js'
+import type {KubeObject, KubernetesVersion} from '../kube.js'
+import {registerSecret} from '../redact.js'
 import {type RunOptions, type ToolRunner, toolFailure} from './runner.js'
+import {readToolVersion, type ToolVersion} from './versions.js'
 
 export interface GetOptions {
   namespace?: string
   selector?: Record<string, string>
 }
 
+export interface NodeReadiness {
+  name: string
+  /** The node's Ready condition is True. */
+  ready: boolean
+}
+
 export interface ApplyOutcome {
   /** e.g. `secret/my-runner-github-auth` */
   object: string
-  /** created, configured or unchanged */
-  action: string
+  action: 'created' | 'configured' | 'unchanged'
 }
+
+/** The field manager of everything deskrun applies: the owner of the fields it sets. */
+export const FIELD_MANAGER = 'deskrun'
+
+/** Server-side apply of the objects on stdin, which kubectl prints back as the API server stored them. */
+const APPLY = [
+  'apply',
+  '--server-side',
+  `--field-manager=${FIELD_MANAGER}`,
+  '--force-conflicts',
+  '-f',
+  '-',
+  '-o',
+  'json',
+]
 
 export class Kubectl {
   constructor(
@@ -23,20 +46,81 @@ export class Kubectl {
     return this.runner.run('kubectl', ['--context', this.kubeContext, ...args], options)
   }
 
-  /** Objects travel as JSON on stdin, so a Secret's data never lands on argv or disk. */
+  /**
+   * Server-side apply, as field manager `deskrun`. Client-side apply would keep a copy of each object,
+   * a Secret's data included, in the last-applied-configuration annotation (shown by `kubectl describe`).
+   * `--force-conflicts` because deskrun owns these objects, also those an older deskrun applied
+   * client-side: on the first server-side apply kubectl (1.26 and later; deskrun needs 1.27) hands their
+   * client-side fields to `deskrun` and applies again, which removes the old annotation with its copy of
+   * the credentials.
+   *
+   * kubectl prints `serverside-applied` whether or not anything changed, so the change is read from the
+   * objects: the API server does not write an object that an apply leaves as it was, so its
+   * resourceVersion after the apply is the one it had before.
+   *
+   * Objects travel as JSON on stdin, so a Secret's data never lands on argv or disk.
+   */
   async apply(objects: KubeObject[], step: string): Promise<ApplyOutcome[]> {
     if (objects.length === 0) return []
-    const list = {apiVersion: 'v1', kind: 'List', items: objects}
-    const {stdout} = await this.run(['apply', '-f', '-'], {input: JSON.stringify(list), step})
-    return stdout
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .filter((words) => words.length >= 2)
-      .map(([object, action]) => ({object, action}))
+    // kubectl prints the Secrets back (base64): mask that form too, should any output ever be shown.
+    for (const object of objects)
+      if (object.kind === 'Secret')
+        for (const value of Object.values(object.data ?? {})) registerSecret(String(value))
+    const input = JSON.stringify({apiVersion: 'v1', kind: 'List', items: objects})
+    const before = await this.run(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], {input, step})
+    const after = await this.run(APPLY, {input, step})
+    const versions = new Map(
+      printedObjects(before.stdout, step).map((o) => [identity(o), resourceVersion(o)]),
+    )
+    return printedObjects(after.stdout, step).map((object) => {
+      const version = versions.get(identity(object))
+      const action =
+        version === undefined ? 'created' : version === resourceVersion(object) ? 'unchanged' : 'configured'
+      return {object: `${resourceKind(object)}/${object.metadata.name}`, action}
+    })
   }
 
-  async list<T = KubeObject>(type: string, options: GetOptions = {}): Promise<T[]> {
-    const step = `list ${type}`
+  /** The API server's version. Managed clusters report minors like "29+": the release is read from gitVersion. */
+  async serverVersion(): Promise<KubernetesVersion> {
+    const step = 'read the Kubernetes version of the cluster'
+    const {stdout} = await this.run(['version', '--output', 'json'], {step})
+    const gitVersion = (JSON.parse(stdout) as {serverVersion?: {gitVersion?: string}}).serverVersion
+      ?.gitVersion
+    const [, major, minor] = /^v?(\d+)\.(\d+)/.exec(gitVersion ?? '') ?? []
+    if (!gitVersion || !major)
+      throw new DeskrunError(`Could not ${step}: kubectl reported no server version.`, {code: 'TOOL_FAILED'})
+    return {major: Number(major), minor: Number(minor), gitVersion}
+  }
+
+  /** The version of this kubectl (the client; it needs no cluster). */
+  version(): Promise<ToolVersion> {
+    return readToolVersion(this.runner, 'kubectl')
+  }
+
+  /** The cluster's nodes and whether each is Ready. */
+  async nodes(): Promise<NodeReadiness[]> {
+    type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
+    const nodes = await this.list<Node>('nodes', {}, 'list the cluster nodes')
+    return nodes.map((node) => ({
+      name: node.metadata.name,
+      ready: Boolean(
+        node.status?.conditions?.some(
+          (condition) => condition.type === 'Ready' && condition.status === 'True',
+        ),
+      ),
+    }))
+  }
+
+  /** One object by name, or undefined when there is none. */
+  async get<T = KubeObject>(type: string, name: string, options: GetOptions = {}): Promise<T | undefined> {
+    const {stdout} = await this.run(
+      ['get', type, name, ...scope(options), '--ignore-not-found', '--output', 'json'],
+      {step: `read ${type} ${name}`},
+    )
+    return stdout.trim() ? (JSON.parse(stdout) as T) : undefined
+  }
+
+  async list<T = KubeObject>(type: string, options: GetOptions = {}, step = `list ${type}`): Promise<T[]> {
     const result = await this.run(['get', type, ...scope(options), '--output', 'json'], {
       step,
       allowFailure: true,
@@ -50,13 +134,38 @@ export class Kubectl {
   async delete(type: string, options: GetOptions & {names?: string[]}): Promise<void> {
     const target = options.names ?? []
     if (target.length === 0 && !options.selector) return
-    await this.run(
-      ['delete', type, ...target, ...scope(options), '--ignore-not-found', '--wait', '--timeout', '2m'],
-      {
-        step: `delete ${type} ${target.join(' ')}`.trim(),
-      },
-    )
+    const wait = ['--wait', '--timeout', this.runner.toolTimeout()]
+    await this.run(['delete', type, ...target, ...scope(options), '--ignore-not-found', ...wait], {
+      ownTimeout: true,
+      step: `delete ${type} ${target.join(' ')}`.trim(),
+    })
   }
+}
+
+/** The objects kubectl printed with `--output json`: one object, a List, or nothing at all. */
+function printedObjects(stdout: string, step: string): KubeObject[] {
+  if (!stdout.trim()) return []
+  let printed: KubeObject & {items?: KubeObject[]}
+  try {
+    printed = JSON.parse(stdout)
+  } catch {
+    // Not the parser's message: it quotes the text, which may hold a Secret's data.
+    throw new DeskrunError(`Could not ${step}: kubectl printed something that is not JSON.`, {
+      code: 'TOOL_FAILED',
+    })
+  }
+  return printed.kind === 'List' ? (printed.items ?? []) : [printed]
+}
+
+const resourceVersion = (object: KubeObject) => object.metadata.resourceVersion as string | undefined
+
+const identity = (object: KubeObject) =>
+  `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`
+
+/** `secret`, `deployment.apps`: how kubectl names a kind in its output. */
+function resourceKind(object: KubeObject): string {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : ''
+  return `${object.kind.toLowerCase()}${group ? `.${group}` : ''}`
 }
 
 function scope(options: GetOptions): string[] {

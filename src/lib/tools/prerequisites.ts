@@ -4,6 +4,7 @@ import {access} from 'node:fs/promises'
 import path from 'node:path'
 
 import {DeskrunError} from '../errors.js'
+import {AUTH_VALUE_ENV} from '../installation/types.js'
 import {deskrunHome} from '../settings.js'
 
 export type ToolName = 'docker' | 'kind' | 'helm' | 'kubectl'
@@ -42,9 +43,60 @@ export function toolPath(env: NodeJS.ProcessEnv = process.env): string {
   return [own, ...rest].join(path.delimiter)
 }
 
-/** A copy of `env` whose PATH is `toolPath(env)`: what every child process gets. */
+/**
+ * What kind, helm, kubectl and docker (and podman, ssh or a kubeconfig's credential plugin under them)
+ * read from the environment. A child gets these and nothing else, so that a credential in deskrun's
+ * environment (DESKRUN_AUTH_VALUE, or a GITHUB_TOKEN the user happens to have) never reaches it.
+ * Names are compared in upper case: Windows spells them freely, and proxies are set in both cases.
+ */
+const TOOL_ENV = new Set([
+  // where things are, who and what the user is
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'TMP', 'TEMP', 'TZ', 'LANG', 'LANGUAGE', 'TERM', 'NO_COLOR',
+  // Kubernetes clients
+  'KUBECONFIG', 'KUBECACHEDIR',
+  // the Docker CLI: daemon, context, config folder (credential helpers), TLS
+  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS',
+  'DOCKER_API_VERSION', 'DOCKER_DEFAULT_PLATFORM', 'SSH_AUTH_SOCK',
+  // podman as kind's provider; the session bus also serves rootless podman and Docker's keyring helper
+  'CONTAINER_HOST', 'CONTAINER_CONNECTION', 'CONTAINERS_CONF', 'DBUS_SESSION_BUS_ADDRESS',
+  // kind
+  'KIND_EXPERIMENTAL_PROVIDER', 'KIND_EXPERIMENTAL_DOCKER_NETWORK',
+  // helm's own folders and registry login
+  'HELM_CACHE_HOME', 'HELM_CONFIG_HOME', 'HELM_DATA_HOME', 'HELM_PLUGINS', 'HELM_REGISTRY_CONFIG',
+  'HELM_REPOSITORY_CACHE', 'HELM_REPOSITORY_CONFIG',
+  // the network: proxies and trusted certificates
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+  // Windows: without these, programs cannot find their system, profile or temporary folders
+  'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'USERNAME', 'HOMEDRIVE',
+  'HOMEPATH', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMDATA', 'PROGRAMFILES', 'PROGRAMFILES(X86)', 'PROGRAMW6432',
+  'ALLUSERSPROFILE', 'PUBLIC', 'COMPUTERNAME', 'OS', 'PROCESSOR_ARCHITECTURE', 'NUMBER_OF_PROCESSORS',
+]) // prettier-ignore
+const TOOL_ENV_PREFIXES = ['LC_', 'XDG_']
+
+/**
+ * More names to hand to the tools (comma or space separated): what the allow-list cannot know, e.g. the
+ * AWS_PROFILE that a kubeconfig's `aws eks get-token` credential plugin needs.
+ */
+export const PASS_ENV = 'DESKRUN_PASS_ENV'
+
+/** Variables deskrun reads a credential from: never passed on, whoever asks. */
+const CREDENTIAL_ENV = new Set([AUTH_VALUE_ENV])
+
+/** What every child process gets: the allowed part of `env`, with PATH set to `toolPath(env)`. */
 export function toolEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return {...env, [pathKey(env)]: toolPath(env)}
+  const extra = new Set(
+    (env[PASS_ENV] ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((name) => name.toUpperCase()),
+  )
+  const passes = (name: string) => {
+    const key = name.toUpperCase()
+    if (CREDENTIAL_ENV.has(key)) return false
+    return TOOL_ENV.has(key) || extra.has(key) || TOOL_ENV_PREFIXES.some((prefix) => key.startsWith(prefix))
+  }
+  const kept = Object.entries(env).filter(([name, value]) => value !== undefined && passes(name))
+  return {...Object.fromEntries(kept), [pathKey(env)]: toolPath(env)}
 }
 
 export interface ToolLocation {

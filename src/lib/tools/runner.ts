@@ -1,13 +1,15 @@
 /**
- * The one place deskrun starts a child process. It keeps secrets out of argv (they travel on stdin),
- * redacts what it shows, enforces a timeout per call, streams output lines to the progress display
- * and turns failures into DeskrunErrors that say which step failed and what to try.
+ * The one place deskrun starts a child process. It keeps secrets out of argv (they travel on stdin)
+ * and out of the child's environment (see toolEnv), redacts what it shows, enforces a timeout per
+ * call, streams output lines to the progress display and turns failures into DeskrunErrors that say
+ * which step failed and what to try.
  */
 import {DeskrunError} from '../errors.js'
-import {formatDuration} from '../duration.js'
+import {formatDuration, goDuration} from '../duration.js'
 import {redact} from '../redact.js'
 import {defaultExecutor, type Executor} from './exec.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
+import {ToolFailure} from './probe.js'
 
 export interface RunOptions {
   /** Written to the child's stdin; the only way a secret may reach a child process. */
@@ -17,6 +19,12 @@ export interface RunOptions {
   /** Shown under the error when the call fails. */
   hint?: string
   timeoutMs?: number
+  /**
+   * The tool was given the per-call limit as its own timeout (see `toolTimeout`): deskrun kills it only
+   * a grace period later (`killAfterMs`), so that the tool gives up first, cleans up (helm records a
+   * failed release) and says why in its own words.
+   */
+  ownTimeout?: boolean
   /** Return the result of a non-zero exit instead of throwing. */
   allowFailure?: boolean
   /** Receives stdout/stderr lines as they come (already redacted). */
@@ -44,19 +52,34 @@ export interface RunnerOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+
+/**
+ * When deskrun kills a call: at the limit, or, for a tool that enforces the limit itself, a quarter
+ * later (at most a minute): time to give up, record it, and pull a chart or image outside its timeout.
+ */
+export function killAfterMs(limitMs: number, ownTimeout = false): number {
+  return ownTimeout ? limitMs + Math.min(60_000, Math.round(limitMs / 4)) : limitMs
+}
 const STDERR_TAIL_LINES = 15
 
 export class ToolRunner {
   constructor(private readonly options: RunnerOptions = {}) {}
 
+  /** The per-call limit (`--timeout`) as a Go duration, for the tools' own flags (helm --timeout, kind --wait). */
+  toolTimeout(): string {
+    return goDuration(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  }
+
   async run(tool: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
     const command = redact([tool, ...args].map(quote).join(' '))
-    const timeout = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const timeout =
+      options.timeoutMs ?? killAfterMs(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.ownTimeout)
     this.options.debug?.(`$ ${command}`)
     const exec = this.options.exec ?? defaultExecutor()
     const result = await exec(tool, args, {
       input: options.input,
-      // deskrun's own copies (~/.deskrun/bin) come before PATH, exactly as `locateTool` finds them.
+      // Only the allow-listed part of deskrun's environment (no credential), with deskrun's own copies
+      // (~/.deskrun/bin) before PATH, exactly as `locateTool` finds them.
       env: toolEnv(this.options.env ?? process.env),
       timeoutMs: timeout,
       signal: this.options.signal,
@@ -109,19 +132,25 @@ export function toolFailure(
   tool: string,
   result: RunResult,
   options: Pick<RunOptions, 'step' | 'hint'>,
-): DeskrunError {
-  const tail = redact(result.stderr || result.stdout)
+): ToolFailure {
+  const said = redact(result.stderr || result.stdout)
     .split('\n')
     .filter((line) => line.trim())
+  const tail = said
     .slice(-STDERR_TAIL_LINES)
     .map((line) => `    ${line}`)
     .join('\n')
   const what = options.step ? `Could not ${options.step}` : `${tool} failed`
   const how = result.signal ? `was killed (${result.signal})` : `exited with code ${result.exitCode}`
-  return new DeskrunError(`${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`, {
-    code: 'TOOL_FAILED',
-    hint: options.hint,
-  })
+  // A killed tool may have printed half of a normal answer, which would read as the reason.
+  const reason = result.signal
+    ? `killed (${result.signal})`
+    : (said[0]?.trim() ?? `exit code ${result.exitCode}`)
+  return new ToolFailure(
+    `${what}: ${tool} ${how}.\n  command: ${result.command}\n${tail}`,
+    reason,
+    options.hint,
+  )
 }
 
 function quote(arg: string): string {

@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 
 import {CLEANUP_FINALIZER, controllers} from './arc-controller.js'
 import {ToolError} from './common.js'
-import {TYPES, crdName, newObject} from './kube.js'
+import {TYPES, crdName, kubernetesVersion, newObject} from './kube.js'
 
 export const CONTROLLER_CHART = 'gha-runner-scale-set-controller'
 
@@ -216,7 +216,8 @@ function discoverController(
 
 /**
  * The scale set chart: fails where its templates fail (in helm's template order), otherwise returns the
- * github Secret, the runner ServiceAccount and the AutoscalingRunnerSet.
+ * github Secret, the runner ServiceAccount (with the kube-mode Role and RoleBinding), the manager RBAC and
+ * the AutoscalingRunnerSet.
  */
 export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r) {
   const values = computedValues(SCALE_SET_CHART, r.values)
@@ -305,14 +306,24 @@ export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r)
       'containerMode.kubernetesModeWorkVolumeClaim is required when containerMode.type=kubernetes',
     )
 
+  // kube_mode_*.yaml and no_permission_serviceaccount.yaml: the runner's ServiceAccount (plus, in the
+  // kubernetes modes, the Role and RoleBinding the container hook needs), all with the cleanup finalizer.
   const spec = values.template?.spec ?? {}
-  if (!spec.serviceAccountName)
+  const runnerAccount = `${fullname}-${kubeMode ? 'kube-mode' : 'no-permission'}`
+  const cleanup = {metadata: {finalizers: [CLEANUP_FINALIZER]}}
+  if (!spec.serviceAccountName) objects.push(newObject('ServiceAccount', runnerAccount, namespace, cleanup))
+  if (!spec.serviceAccountName && kubeMode) {
+    objects.push(newObject('Role', runnerAccount, namespace, {...cleanup, rules: kubeModeRules(values)}))
     objects.push(
-      newObject('ServiceAccount', `${fullname}-${kubeMode ? 'kube-mode' : 'no-permission'}`, namespace, {
-        metadata: {finalizers: [CLEANUP_FINALIZER]},
+      newObject('RoleBinding', runnerAccount, namespace, {
+        ...cleanup,
+        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: runnerAccount},
+        subjects: [{kind: 'ServiceAccount', name: runnerAccount, namespace}],
       }),
     )
-  const podTemplate = renderPodTemplate(values, fullname)
+  }
+  // The chart reads the server's version (.Capabilities.KubeVersion) for the dind sidecar's layout.
+  const podTemplate = renderPodTemplate(values, fullname, Number(kubernetesVersion(cluster).split('.')[1]))
   const labels = {
     'app.kubernetes.io/component': 'autoscaling-runner-set',
     'helm.sh/chart': `gha-rs-${r.version}`,
@@ -334,6 +345,16 @@ export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r)
     ...(typeof secret !== 'string'
       ? {'actions.github.com/cleanup-github-secret-name': `${fullname}-github-secret`}
       : {}),
+    // What the controller frees of the cleanup finalizer once this AutoscalingRunnerSet is deleted.
+    ...(spec.serviceAccountName
+      ? {}
+      : kubeMode
+        ? {
+            'actions.github.com/cleanup-kubernetes-mode-role-binding-name': runnerAccount,
+            'actions.github.com/cleanup-kubernetes-mode-role-name': runnerAccount,
+            'actions.github.com/cleanup-kubernetes-mode-service-account-name': runnerAccount,
+          }
+        : {'actions.github.com/cleanup-no-permission-service-account-name': runnerAccount}),
   }
   const arsSpec = {
     githubConfigUrl: String(values.githubConfigUrl).replace(/\/$/, ''),
@@ -365,8 +386,30 @@ export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r)
   return {objects: objects.map((o) => owned(o, r.release, r.namespace)), crds: [], podTemplate}
 }
 
-/** `template` of the AutoscalingRunnerSet, as autoscalingrunnerset.yaml builds it for each containerMode. */
-function renderPodTemplate(/** @type {any} */ values, /** @type {string} */ fullname) {
+/** kube_mode_role.yaml: what the container hook may do in the scale set's namespace. */
+function kubeModeRules(/** @type {any} */ values) {
+  const {type, kubernetesModeAdditionalRoleRules: more = []} = values.containerMode
+  return [
+    {apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'create', 'delete']},
+    {apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create']},
+    {apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list', 'watch']},
+    ...(type === 'kubernetes-novolume'
+      ? []
+      : [{apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'create', 'delete']}]),
+    {apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'delete']},
+    ...more,
+  ]
+}
+
+/**
+ * `template` of the AutoscalingRunnerSet, as autoscalingrunnerset.yaml builds it for each containerMode. On
+ * servers before 1.29 (no native sidecars) the dind container is a regular container without probe.
+ */
+function renderPodTemplate(
+  /** @type {any} */ values,
+  /** @type {string} */ fullname,
+  /** @type {number} */ serverMinor,
+) {
   const mode = values.containerMode?.type
   const user = values.template?.spec ?? {}
   const containers = user.containers ?? []
@@ -403,6 +446,30 @@ function renderPodTemplate(/** @type {any} */ values, /** @type {string} */ full
   const nonWork = userVolumes.filter((/** @type {any} */ v) => v.name !== 'work')
   if (mode === 'dind') {
     const sock = {name: 'dind-sock', mountPath: '/var/run'}
+    const nativeSidecar = serverMinor >= 29
+    const dind = {
+      name: 'dind',
+      image: 'docker:dind',
+      args: ['dockerd', '--host=unix:///var/run/docker.sock', '--group=$(DOCKER_GROUP_GID)'],
+      env: [{name: 'DOCKER_GROUP_GID', value: '123'}],
+      securityContext: {privileged: true},
+      ...(nativeSidecar
+        ? {
+            restartPolicy: 'Always',
+            startupProbe: {
+              exec: {command: ['docker', 'info']},
+              initialDelaySeconds: 0,
+              failureThreshold: 24,
+              periodSeconds: 5,
+            },
+          }
+        : {}),
+      volumeMounts: [
+        {name: 'work', mountPath: '/home/runner/_work'},
+        sock,
+        {name: 'dind-externals', mountPath: '/home/runner/externals'},
+      ],
+    }
     spec.initContainers = [
       {
         name: 'init-dind-externals',
@@ -411,25 +478,7 @@ function renderPodTemplate(/** @type {any} */ values, /** @type {string} */ full
         args: ['-r', '/home/runner/externals/.', '/home/runner/tmpDir/'],
         volumeMounts: [{name: 'dind-externals', mountPath: '/home/runner/tmpDir'}],
       },
-      {
-        name: 'dind',
-        image: 'docker:dind',
-        args: ['dockerd', '--host=unix:///var/run/docker.sock', '--group=$(DOCKER_GROUP_GID)'],
-        env: [{name: 'DOCKER_GROUP_GID', value: '123'}],
-        securityContext: {privileged: true},
-        restartPolicy: 'Always',
-        startupProbe: {
-          exec: {command: ['docker', 'info']},
-          initialDelaySeconds: 0,
-          failureThreshold: 24,
-          periodSeconds: 5,
-        },
-        volumeMounts: [
-          {name: 'work', mountPath: '/home/runner/_work'},
-          sock,
-          {name: 'dind-externals', mountPath: '/home/runner/externals'},
-        ],
-      },
+      ...(nativeSidecar ? [dind] : []),
       ...(user.initContainers ?? []),
     ]
     spec.containers = [
@@ -440,6 +489,7 @@ function renderPodTemplate(/** @type {any} */ values, /** @type {string} */ full
         ],
         [{name: 'work', mountPath: '/home/runner/_work'}, sock],
       ),
+      ...(nativeSidecar ? [] : [dind]),
       ...others.filter((/** @type {any} */ c) => c.name !== 'dind'),
     ]
     spec.volumes = [
@@ -450,7 +500,8 @@ function renderPodTemplate(/** @type {any} */ values, /** @type {string} */ full
     ]
     return {spec}
   }
-  if (user.initContainers) spec.initContainers = user.initContainers
+  // `if or .Values.template.spec.initContainers (eq $containerMode.type "dind")`: an empty list is false.
+  if (user.initContainers?.length) spec.initContainers = user.initContainers
   if (mode === 'kubernetes') {
     const env = [
       ['ACTIONS_RUNNER_CONTAINER_HOOKS', '/home/runner/k8s/index.js'],

@@ -62,17 +62,13 @@ export function reconcile(/** @type {any} */ cluster) {
         deleteObject(cluster, o)
       }
     }
-    for (const o of cluster.objects.filter(
-      (/** @type {any} */ x) =>
-        x.metadata.namespace === ars.metadata.namespace && x.metadata.finalizers?.includes(CLEANUP_FINALIZER),
-    ))
-      if (
-        o.metadata.annotations?.['meta.helm.sh/release-name'] ===
-        ars.metadata.annotations?.['meta.helm.sh/release-name']
-      )
+    for (const [kind, name] of cleanupTargets(ars)) {
+      const o = getObject(cluster, kind, ars.metadata.namespace, name)
+      if (o?.metadata.finalizers)
         o.metadata.finalizers = o.metadata.finalizers.filter(
           (/** @type {string} */ f) => f !== CLEANUP_FINALIZER,
         )
+    }
     ars.metadata.finalizers = []
   }
   for (const o of cluster.objects.filter(
@@ -81,6 +77,28 @@ export function reconcile(/** @type {any} */ cluster) {
     o.metadata.finalizers = []
   settleDeletions(cluster)
   for (const ars of listObjects(cluster, 'AutoscalingRunnerSet')) ensureScaleSet(cluster, ars, controller)
+}
+
+/**
+ * removeFinalizersFromDependentResources: the controller frees exactly the objects the set's
+ * `actions.github.com/cleanup-*` annotations name (as they are when the set is deleted); an object the chart
+ * stopped rendering in an earlier upgrade is named nowhere and keeps its finalizer.
+ */
+function cleanupTargets(/** @type {any} */ ars) {
+  const names = ars.metadata.annotations ?? {}
+  return /** @type {[string, string][]} */ (
+    [
+      ['RoleBinding', 'kubernetes-mode-role-binding-name'],
+      ['Role', 'kubernetes-mode-role-name'],
+      ['ServiceAccount', 'kubernetes-mode-service-account-name'],
+      ['ServiceAccount', 'no-permission-service-account-name'],
+      ['Secret', 'github-secret-name'],
+      ['RoleBinding', 'manager-role-binding'],
+      ['Role', 'manager-role-name'],
+    ]
+      .map(([kind, key]) => [kind, names[`actions.github.com/cleanup-${key}`]])
+      .filter(([, name]) => name)
+  )
 }
 
 /** Keeps one listener and `minRunners` runners per scale set, like the controller's reconcile loop. */

@@ -107,8 +107,10 @@ export async function invoke(tool, argv, io, handler, formatError) {
   }
   const time = new Date().toISOString()
   const stdin = readsStdin(argv) ? (io.stdin ?? '') : null
+  // The environment too: tests check what deskrun hands its children (no credentials).
+  const env = {...io.env}
   const record = (/** @type {number | null} */ exit, /** @type {string} */ fault = '') =>
-    appendCall(dir, {tool, argv, stdin, exit, time, ...(fault ? {fault} : {})})
+    appendCall(dir, {tool, argv, stdin, env, exit, time, ...(fault ? {fault} : {})})
   const killedBy = async (/** @type {string} */ stdout = '', /** @type {string} */ stderr = '') => {
     await killed(io.signal)
     return /** @type {Outcome} */ ({exitCode: null, signal: 'SIGTERM', stdout, stderr})

@@ -1,5 +1,6 @@
 // Fake kind v0.29.0: clusters are records in the state; each gets a kube context and a seeded API server.
 import fs from 'node:fs'
+import path from 'node:path'
 
 import {ToolError, findCommand, goDuration, parseArgs, parseDuration, stripCommand} from './common.js'
 import {invoke, runTool} from './invoke.js'
@@ -254,6 +255,14 @@ function createCluster(/** @type {any} */ ctx, /** @type {any} */ flags) {
       }
     }
   }
+  // kind passes extraMounts as `docker run --volume`, for which the daemon creates a missing source
+  // folder and its parents, as root with mode 0755 (the fake can only make them as whoever runs it).
+  for (const node of nodes)
+    for (const {hostPath} of node.extraMounts) {
+      const first = fs.mkdirSync(hostPath, {recursive: true})
+      for (let dir = hostPath; first && dir.length >= first.length; dir = path.dirname(dir))
+        fs.chmodSync(dir, 0o755)
+    }
   const port = 32768 + Math.floor(Math.random() * 28000)
   const cluster = {
     name,

@@ -243,8 +243,17 @@ export function runningPod(
   })
 }
 
+/**
+ * The Kubernetes release of a cluster: the tag of its kind node image (`kindest/node:v1.28.15`), which is
+ * what the API server, kubelet and control-plane pods of that image run.
+ */
+export function kubernetesVersion(/** @type {any} */ cluster) {
+  return /:(v\d+\.\d+\.\d+)/.exec(cluster.image ?? '')?.[1] ?? 'v1.33.1'
+}
+
 /** What `kind create cluster` leaves in a new cluster. */
 export function seedCluster(/** @type {any} */ cluster) {
+  const version = kubernetesVersion(cluster)
   for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system', 'local-path-storage'])
     createNamespace(cluster, ns)
   for (const node of cluster.nodes) {
@@ -269,7 +278,7 @@ export function seedCluster(/** @type {any} */ cluster) {
             },
           ],
           nodeInfo: {
-            kubeletVersion: 'v1.33.1',
+            kubeletVersion: version,
             containerRuntimeVersion: 'containerd://2.1.1',
             osImage: 'Debian GNU/Linux 12 (bookworm)',
           },
@@ -311,25 +320,25 @@ export function seedCluster(/** @type {any} */ cluster) {
       'kube-system',
       `kube-apiserver-${cp}`,
       {component: 'kube-apiserver'},
-      'registry.k8s.io/kube-apiserver:v1.33.1',
+      `registry.k8s.io/kube-apiserver:${version}`,
     ],
     [
       'kube-system',
       `kube-controller-manager-${cp}`,
       {component: 'kube-controller-manager'},
-      'registry.k8s.io/kube-controller-manager:v1.33.1',
+      `registry.k8s.io/kube-controller-manager:${version}`,
     ],
     [
       'kube-system',
       `kube-proxy-${randomSuffix()}`,
       {'k8s-app': 'kube-proxy'},
-      'registry.k8s.io/kube-proxy:v1.33.1',
+      `registry.k8s.io/kube-proxy:${version}`,
     ],
     [
       'kube-system',
       `kube-scheduler-${cp}`,
       {component: 'kube-scheduler'},
-      'registry.k8s.io/kube-scheduler:v1.33.1',
+      `registry.k8s.io/kube-scheduler:${version}`,
     ],
     [
       'local-path-storage',

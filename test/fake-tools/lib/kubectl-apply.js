@@ -1,8 +1,16 @@
-// How the fake API server takes objects from kubectl apply/delete -f: parsing, validation, Secret data.
+// How the fake API server takes objects from kubectl apply/get/delete -f: parsing, validation, Secret data,
+// client-side and server-side apply.
 import fs from 'node:fs'
 
 import {ToolError} from './common.js'
 import {getObject, kindString, namespaceDefaults, putObject, served, typeOfKind} from './kube.js'
+import {
+  LAST_APPLIED,
+  migrateClientSideApply,
+  ownership,
+  recordUpdate,
+  serverSideApply,
+} from './managed-fields.js'
 import {parseAllDocuments} from './yaml.js'
 
 /** Reads the objects of -f FILE / -f - (YAML streams, JSON objects, `kind: List`). @returns {{source: string, obj: any}[]} */
@@ -46,13 +54,38 @@ export function readObjects(/** @type {any} */ ctx, /** @type {string[]} */ file
   return found
 }
 
-/** What apply compares: everything the user manages (not status, not server-set metadata). */
+/** What apply compares: what users and appliers set (not status, not server-set metadata). */
 const managed = (/** @type {any} */ o) => {
   const {status: _status, metadata, ...rest} = o
-  return JSON.stringify({...rest, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {}})
+  return JSON.stringify({
+    ...rest,
+    labels: metadata.labels ?? {},
+    annotations: metadata.annotations ?? {},
+    managedFields: ownership(o),
+  })
 }
 
-/** Applies one object like the API server (namespace checks, Secret stringData, unchanged detection). */
+/** Go's encoding/json writes map keys sorted: so does the annotation kubectl writes. */
+const sorted = (/** @type {any} */ v) =>
+  Array.isArray(v)
+    ? v.map(sorted)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted(v[k])]),
+        )
+      : v
+
+/**
+ * Applies one object like kubectl and the API server. Client-side apply (the default) keeps the whole
+ * applied object, a Secret's stringData included, in the last-applied annotation, and reports a Secret
+ * with stringData as configured every time (kubectl's patch always carries stringData, which the live
+ * object never has; kubernetes issue 87736). Server-side apply (`--server-side`) keeps no such copy,
+ * tracks field managers, and prints `serverside-applied` whether or not anything changed; an object it
+ * leaves as it was keeps its resourceVersion.
+ * @returns {{object: string, action: string, warning?: string, result: any}}
+ */
 export function applyOne(
   /** @type {any} */ cluster,
   /** @type {any} */ input,
@@ -68,32 +101,32 @@ export function applyOne(
       `error validating "${source}": error validating data: [${missing}]; if you choose to ignore these errors, turn validation off with --validate=false`,
     )
   }
-  const obj = JSON.parse(JSON.stringify(input))
-  obj.metadata ??= {}
-  const t = typeOfKind(obj.apiVersion, obj.kind)
-  const name = obj.metadata.name
+  const applied = JSON.parse(JSON.stringify(input))
+  applied.metadata ??= {}
+  const t = typeOfKind(applied.apiVersion, applied.kind)
+  const name = applied.metadata.name
   if (!t || !served(cluster, t))
     throw new ToolError(
-      `resource mapping not found for name: "${name ?? ''}" namespace: "${obj.metadata.namespace ?? ''}" from "${source}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\nensure CRDs are installed first`,
+      `resource mapping not found for name: "${name ?? ''}" namespace: "${applied.metadata.namespace ?? ''}" from "${source}": no matches for kind "${applied.kind}" in version "${applied.apiVersion}"\nensure CRDs are installed first`,
     )
   if (t.namespaced) {
-    if (flags.namespace && obj.metadata.namespace && obj.metadata.namespace !== flags.namespace)
+    if (flags.namespace && applied.metadata.namespace && applied.metadata.namespace !== flags.namespace)
       throw new ToolError(
-        `the namespace from the provided object "${obj.metadata.namespace}" does not match the namespace "${flags.namespace}". You must pass '--namespace=${obj.metadata.namespace}' to perform this operation.`,
+        `the namespace from the provided object "${applied.metadata.namespace}" does not match the namespace "${flags.namespace}". You must pass '--namespace=${applied.metadata.namespace}' to perform this operation.`,
       )
-    obj.metadata.namespace ??= flags.namespace ?? 'default'
-  } else delete obj.metadata.namespace
+    applied.metadata.namespace ??= flags.namespace ?? 'default'
+  } else delete applied.metadata.namespace
   if (!name)
     throw new ToolError(
-      `error when retrieving current configuration of:\nResource: "${t.plural}", GroupVersionKind: "${obj.apiVersion}, Kind=${obj.kind}"\nName: "", Namespace: "${obj.metadata.namespace ?? ''}"\nfrom server for: "${source}": resource name may not be empty`,
+      `error when retrieving current configuration of:\nResource: "${t.plural}", GroupVersionKind: "${applied.apiVersion}, Kind=${applied.kind}"\nName: "", Namespace: "${applied.metadata.namespace ?? ''}"\nfrom server for: "${source}": resource name may not be empty`,
     )
-  const existing = getObject(cluster, t.kind, obj.metadata.namespace, name)
+  const existing = getObject(cluster, t.kind, applied.metadata.namespace, name)
   const verb = existing ? 'patching' : 'creating'
   if (t.namespaced) {
-    const ns = getObject(cluster, 'Namespace', undefined, obj.metadata.namespace)
+    const ns = getObject(cluster, 'Namespace', undefined, applied.metadata.namespace)
     if (!ns)
       throw new ToolError(
-        `Error from server (NotFound): error when ${verb} "${source}": namespaces "${obj.metadata.namespace}" not found`,
+        `Error from server (NotFound): error when ${verb} "${source}": namespaces "${applied.metadata.namespace}" not found`,
       )
     if (ns.metadata.deletionTimestamp && !existing)
       throw new ToolError(
@@ -101,48 +134,64 @@ export function applyOne(
       )
   }
   if (t.kind === 'Secret') {
-    for (const [k, v] of Object.entries(obj.data ?? {}))
+    for (const [k, v] of Object.entries(applied.data ?? {}))
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(String(v)) || String(v).length % 4)
         throw new ToolError(
           `Error from server (BadRequest): error when ${verb} "${source}": Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${String(v).search(/[^A-Za-z0-9+/=]/) >= 0 ? String(v).search(/[^A-Za-z0-9+/=]/) : 0} (key ${k})`,
         )
-    obj.data = {
-      ...obj.data,
-      ...Object.fromEntries(
-        Object.entries(obj.stringData ?? {}).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]),
-      ),
-    }
-    delete obj.stringData
-    obj.type ??= 'Opaque'
+    // stringData is write-only: the API server merges it into data and never stores it.
+    if (applied.stringData)
+      applied.data = {
+        ...applied.data,
+        ...Object.fromEntries(
+          Object.entries(applied.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]),
+        ),
+      }
+    delete applied.stringData
   }
+
+  const serverSide = Boolean(flags['server-side'])
+  let result
+  let warning
+  if (serverSide) {
+    const manager = flags['field-manager'] ?? 'kubectl'
+    const force = Boolean(flags['force-conflicts'])
+    result = serverSideApply(existing, applied, manager, force)
+    // kubectl hands client-side apply's fields to the applier, then applies again (see managed-fields.js).
+    if (migrateClientSideApply(result, manager)) result = serverSideApply(result, applied, manager, force)
+  } else {
+    result = JSON.parse(JSON.stringify(applied))
+    const {[LAST_APPLIED]: _, ...annotations} = input.metadata?.annotations ?? {}
+    const lastApplied = {...input, metadata: {...input.metadata, annotations}}
+    result.metadata.annotations = {...annotations, [LAST_APPLIED]: `${JSON.stringify(sorted(lastApplied))}\n`}
+    if (existing) {
+      for (const key of ['finalizers', 'ownerReferences'])
+        if (existing.metadata[key] && !result.metadata[key]) result.metadata[key] = existing.metadata[key]
+      if (existing.status) result.status = existing.status
+      if (!existing.metadata.annotations?.[LAST_APPLIED])
+        warning = `Warning: resource ${t.plural}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`
+    }
+  }
+  if (t.kind === 'Secret') result.type ??= 'Opaque'
   if (t.kind === 'Namespace') {
-    obj.metadata.labels = {...obj.metadata.labels, 'kubernetes.io/metadata.name': name}
-    obj.spec = {finalizers: ['kubernetes'], ...obj.spec}
-    obj.status = {phase: 'Active'}
+    result.metadata.labels = {...result.metadata.labels, 'kubernetes.io/metadata.name': name}
+    result.spec = {finalizers: ['kubernetes'], ...result.spec}
+    result.status ??= {phase: 'Active'}
   }
-  if (!flags['server-side']) {
-    const {annotations = {}} = input.metadata ?? {}
-    const lastApplied = {...input, metadata: {...input.metadata, annotations: {...annotations}}}
-    delete lastApplied.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']
-    if (!Object.keys(lastApplied.metadata.annotations).length) delete lastApplied.metadata.annotations
-    obj.metadata.annotations = {
-      ...annotations,
-      'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(lastApplied) + '\n',
-    }
-  } else
-    obj.metadata.managedFields = [
-      {manager: flags['field-manager'] ?? 'kubectl', operation: 'Apply', apiVersion: obj.apiVersion},
-    ]
+  if (!serverSide) recordUpdate(existing, result, flags['field-manager'] ?? 'kubectl-client-side-apply')
+
   const object = `${kindString(t)}/${name}`
-  if (existing) {
-    for (const key of ['finalizers', 'ownerReferences'])
-      if (existing.metadata[key] && !obj.metadata[key]) obj.metadata[key] = existing.metadata[key]
-    if (existing.status && !obj.status) obj.status = existing.status
-    if (managed(existing) === managed(obj)) return {object, action: 'unchanged'}
-  }
-  if (!dry) {
-    putObject(cluster, obj)
+  const unchanged = Boolean(existing) && managed(existing) === managed(result)
+  if (!unchanged && !dry) {
+    putObject(cluster, result)
     if (t.kind === 'Namespace' && !existing) namespaceDefaults(cluster, name)
   }
-  return {object, action: existing ? 'configured' : 'created'}
+  const action = serverSide
+    ? 'serverside-applied'
+    : !existing
+      ? 'created'
+      : unchanged && !Object.keys(input.stringData ?? {}).length
+        ? 'unchanged'
+        : 'configured'
+  return {object, action, warning, result: JSON.parse(JSON.stringify(unchanged ? existing : result))}
 }

@@ -1,5 +1,7 @@
 // Fake kubectl v1.33.1 against the fake API server in kube.js: get, apply, delete, create namespace,
 // config, version, cluster-info. Wording follows kubectl 1.33 (delete prints `kind "name" deleted`).
+import crypto from 'node:crypto'
+
 import {reconcile} from './arc-controller.js'
 import {ToolError, findCommand, parseArgs, parseDuration, stripCommand} from './common.js'
 import {invoke, runTool} from './invoke.js'
@@ -9,6 +11,7 @@ import {
   deleteObject,
   getObject,
   kindString,
+  kubernetesVersion,
   listObjects,
   resolveType,
   resourceString,
@@ -46,6 +49,8 @@ const COMMANDS = {
       'show-labels': {type: 'bool'},
       'no-headers': {type: 'bool'},
       'chunk-size': {type: 'string'},
+      filename: {type: 'array', short: 'f'},
+      'show-managed-fields': {type: 'bool'},
     },
     run: get,
   },
@@ -56,6 +61,7 @@ const COMMANDS = {
       'server-side': {type: 'bool'},
       'field-manager': {type: 'string'},
       'force-conflicts': {type: 'bool'},
+      'show-managed-fields': {type: 'bool'},
       'dry-run': {type: 'optional', default: 'unchanged'},
       validate: {type: 'optional', default: 'strict'},
       wait: {type: 'bool'},
@@ -189,29 +195,60 @@ function connect(/** @type {any} */ ctx, /** @type {any} */ flags) {
 }
 
 function version(/** @type {any} */ ctx, /** @type {any} */ flags) {
-  const clientVersion = {
-    major: '1',
-    minor: '33',
-    gitVersion: 'v1.33.1',
-    gitCommit: '8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828',
+  if (flags.output && !['json', 'yaml'].includes(flags.output))
+    throw new ToolError("--output must be 'yaml' or 'json'")
+  const clientVersion = versionInfo(
+    'v1.33.1',
+    '8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828',
+    '2025-05-15T08:27:33Z',
+  )
+  /** @type {any} */
+  const info = {clientVersion, kustomizeVersion: 'v5.6.0'}
+  // Like kubectl: the client part is printed even when the server cannot be reached, then the error.
+  let serverError
+  if (!flags.client) {
+    try {
+      const server = kubernetesVersion(connect(ctx, flags).cluster)
+      info.serverVersion = versionInfo(server, gitCommit(server), '2025-05-15T08:19:41Z')
+    } catch (error) {
+      serverError = error
+    }
+  }
+  if (flags.output === 'json') ctx.out(JSON.stringify(info, null, 2) + '\n')
+  else if (flags.output === 'yaml') ctx.out(toYaml(info))
+  else
+    ctx.out(
+      `Client Version: v1.33.1\nKustomize Version: v5.6.0\n${info.serverVersion ? `Server Version: ${info.serverVersion.gitVersion}\n` : ''}`,
+    )
+  const server = info.serverVersion
+  if (server && (server.major !== clientVersion.major || Math.abs(server.minor - clientVersion.minor) > 1))
+    ctx.err(
+      `WARNING: version difference between client (${clientVersion.major}.${clientVersion.minor}) and server (${server.major}.${server.minor}) exceeds the supported minor version skew of +/-1\n`,
+    )
+  if (serverError) throw serverError
+}
+
+/** k8s.io/apimachinery's version.Info for a release such as v1.28.15. */
+function versionInfo(
+  /** @type {string} */ gitVersion,
+  /** @type {string} */ commit,
+  /** @type {string} */ built,
+) {
+  const [major, minor] = gitVersion.slice(1).split('.')
+  return {
+    major,
+    minor,
+    gitVersion,
+    gitCommit: commit,
     gitTreeState: 'clean',
-    buildDate: '2025-05-15T08:27:33Z',
+    buildDate: built,
     goVersion: 'go1.24.2',
     compiler: 'gc',
     platform: 'linux/amd64',
   }
-  /** @type {any} */
-  const info = {clientVersion, kustomizeVersion: 'v5.6.0'}
-  if (!flags.client) info.serverVersion = {...clientVersion, goVersion: 'go1.24.2', platform: 'linux/amd64'}
-  if (flags.output === 'json') ctx.out(JSON.stringify(info, null, 2) + '\n')
-  else if (flags.output === 'yaml') ctx.out(toYaml(info))
-  else if (flags.output) throw new ToolError("--output must be 'yaml' or 'json'")
-  else
-    ctx.out(
-      `Client Version: v1.33.1\nKustomize Version: v5.6.0\n${flags.client ? '' : 'Server Version: v1.33.1\n'}`,
-    )
-  if (!flags.client) connect(ctx, flags)
 }
+
+const gitCommit = (/** @type {string} */ v) => crypto.createHash('sha1').update(v).digest('hex')
 
 /** Resolves a type the user typed, as the server's discovery would. @returns {ResourceType} */
 function typeFor(/** @type {any} */ cluster, /** @type {string} */ word) {
@@ -236,6 +273,7 @@ function targets(/** @type {string[]} */ args) {
 
 function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string[]} */ args) {
   const {cluster} = connect(ctx, flags)
+  if (flags.filename?.length) return getFiles(ctx, cluster, flags, args)
   if (!args.length)
     throw new ToolError(
       'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.',
@@ -259,6 +297,7 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
   } else items = listObjects(cluster, t.kind, {namespace, selector: flags.selector})
   const output = flags.output ?? ''
   const single = names.length === 1 && !word.includes(',')
+  items = items.map((o) => shown(o, flags))
   const doc = single ? items[0] : {apiVersion: 'v1', items, kind: 'List', metadata: {resourceVersion: ''}}
   if (output === 'json') {
     if (doc) ctx.out(JSON.stringify(doc, null, 4) + '\n')
@@ -274,6 +313,52 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
     throw new ToolError(
       `fake kubectl: output format "${output}" is not emulated (use json, yaml, name or the table)`,
     )
+  if (errors.length) throw new ToolError(errors.join('\n'))
+}
+
+/**
+ * `get -f FILE`: the objects the files name, as the server has them. Only one file path implies a single
+ * object; stdin and several paths give a List. Nothing found with --ignore-not-found prints nothing.
+ */
+function getFiles(
+  /** @type {any} */ ctx,
+  /** @type {any} */ cluster,
+  /** @type {any} */ flags,
+  /** @type {string[]} */ args,
+) {
+  if (args.length) throw new ToolError('fake kubectl: get -f with resource arguments is not emulated')
+  const output = flags.output ?? ''
+  if (!['json', 'yaml', 'name'].includes(output))
+    throw new ToolError(
+      `fake kubectl: output format "${output}" is not emulated for get -f (use json, yaml or name)`,
+    )
+  const items = []
+  const errors = []
+  for (const {source, obj} of readObjects(ctx, flags.filename)) {
+    const t = typeOfKind(obj.apiVersion, obj.kind)
+    const name = obj.metadata?.name ?? ''
+    if (!t || !served(cluster, t))
+      throw new ToolError(
+        `resource mapping not found for name: "${name}" namespace: "${obj.metadata?.namespace ?? ''}" from "${source}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\nensure CRDs are installed first`,
+      )
+    const namespace = t.namespaced ? (obj.metadata?.namespace ?? flags.namespace ?? 'default') : undefined
+    const found = getObject(cluster, t.kind, namespace, name)
+    if (found) items.push({t, obj: shown(found, flags)})
+    else if (!flags['ignore-not-found'])
+      errors.push(`Error from server (NotFound): ${resourceString(t)} "${name}" not found`)
+  }
+  const single = flags.filename.length === 1 && flags.filename[0] !== '-'
+  if (single && errors.length) throw new ToolError(errors.join('\n'))
+  if (items.length || !flags['ignore-not-found']) {
+    const objects = items.map((i) => i.obj)
+    const doc =
+      single && objects.length === 1
+        ? objects[0]
+        : {apiVersion: 'v1', items: objects, kind: 'List', metadata: {resourceVersion: ''}}
+    if (output === 'json') ctx.out(JSON.stringify(doc, null, 4) + '\n')
+    else if (output === 'yaml') ctx.out(toYaml(doc))
+    else ctx.out(items.map((i) => `${kindString(i.t)}/${i.obj.metadata.name}\n`).join(''))
+  }
   if (errors.length) throw new ToolError(errors.join('\n'))
 }
 
@@ -336,10 +421,20 @@ function table(/** @type {unknown[][]} */ data) {
 
 function apply(/** @type {any} */ ctx, /** @type {any} */ flags) {
   if (!flags.filename?.length) throw new ToolError('must specify one of -f and -k')
+  if (flags['force-conflicts'] && !flags['server-side'])
+    throw new ToolError('--force-conflicts only works with --server-side')
+  if (flags['server-side'] && flags['dry-run'] === 'client')
+    throw new ToolError(
+      "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+    )
+  const output = flags.output ?? ''
+  if (!['', 'json', 'yaml', 'name'].includes(output))
+    throw new ToolError(
+      `fake kubectl: output format "${output}" is not emulated for apply (use json, yaml or name)`,
+    )
   const {cluster} = connect(ctx, flags)
   const found = readObjects(ctx, flags.filename)
   if (!found.length) throw new ToolError('no objects passed to apply')
-  const serverSide = flags['server-side']
   const dry =
     flags['dry-run'] && flags['dry-run'] !== 'none'
       ? flags['dry-run'] === 'server'
@@ -347,10 +442,14 @@ function apply(/** @type {any} */ ctx, /** @type {any} */ flags) {
         : ' (dry run)'
       : ''
   const errors = []
+  const applied = []
   for (const {source, obj} of found) {
     try {
-      const line = applyOne(cluster, obj, source, flags, Boolean(dry))
-      ctx.out(`${line.object} ${serverSide ? 'serverside-applied' : line.action}${dry}\n`)
+      const one = applyOne(cluster, obj, source, flags, Boolean(dry))
+      if (one.warning) ctx.err(one.warning)
+      if (output === 'name') ctx.out(`${one.object}\n`)
+      else if (!output) ctx.out(`${one.object} ${one.action}${dry}\n`)
+      applied.push(one.result)
     } catch (error) {
       if (!(error instanceof ToolError)) throw error
       errors.push(error.message)
@@ -358,6 +457,19 @@ function apply(/** @type {any} */ ctx, /** @type {any} */ flags) {
   }
   reconcile(cluster)
   if (errors.length) throw new ToolError(errors.join('\n'))
+  // -o json|yaml: the objects as the API server returned them, after every object was applied.
+  if (output === 'json' || output === 'yaml') {
+    const items = applied.map((o) => shown(o, flags))
+    const doc = items.length === 1 ? items[0] : {apiVersion: 'v1', items, kind: 'List', metadata: {}}
+    ctx.out(output === 'json' ? JSON.stringify(doc, null, 4) + '\n' : toYaml(doc))
+  }
+}
+
+/** kubectl prints objects without metadata.managedFields unless --show-managed-fields. */
+function shown(/** @type {any} */ obj, /** @type {any} */ flags) {
+  if (flags['show-managed-fields'] || !obj.metadata?.managedFields) return obj
+  const {managedFields: _, ...metadata} = obj.metadata
+  return {...obj, metadata}
 }
 
 function del(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string[]} */ args) {

@@ -4,6 +4,7 @@ import {DESKRUN_VALUE_KEYS, checkScaleSetValues, scaleSetValues} from '../../../
 import {DeskrunError} from '../../../src/lib/errors.js'
 import {expandInstances} from '../../../src/lib/installation/instances.js'
 import type {Installation} from '../../../src/lib/installation/types.js'
+import {URL_FORMS} from '../../../src/lib/installation/validate.js'
 import type {RenderResult} from '../../../src/lib/modes/api.js'
 import {builtinModes} from '../../../src/lib/modes/builtins.js'
 import {kubernetesMode} from '../../../src/lib/modes/kubernetes.js'
@@ -87,7 +88,7 @@ describe('scaleSetValues', () => {
   it('refuses values the chart would reject, before helm sees them', () => {
     expect(() => valuesOf(installation({repository: 'owner/repo'}))).to.throw(
       DeskrunError,
-      /githubConfigUrl "owner\/repo" is not a URL/,
+      /githubConfigUrl "owner\/repo" is not usable: it is not a URL/,
     )
     expect(() => valuesOf(installation({minRunners: 4, maxRunners: 2}))).to.throw(
       DeskrunError,
@@ -129,14 +130,13 @@ describe('checkScaleSetValues', () => {
   })
 
   it('explains bad URLs', () => {
+    // The same rule as for --repository (installation/validate.ts), worded for the values.
     expect(check({githubConfigUrl: 'github.com/owner/repo'})).to.deep.equal([
-      'githubConfigUrl "github.com/owner/repo" is not a URL; use https://github.com/OWNER/REPO, https://github.com/ORG or https://github.com/enterprises/ENTERPRISE.',
+      `githubConfigUrl "github.com/owner/repo" is not usable: it is not a URL. Use ${URL_FORMS}.`,
     ])
-    expect(check({githubConfigUrl: 'https://github.com/'})[0]).to.match(
-      /names no repository, organization or enterprise/,
-    )
-    expect(check({githubConfigUrl: 'https://github.com/a/b/c'})[0]).to.match(/names no repository/)
-    expect(check({githubConfigUrl: 'ftp://github.com/a'})[0]).to.match(/must start with https:\/\//)
+    expect(check({githubConfigUrl: 'https://github.com/a/b/c'})[0]).to.match(/points inside a repository/)
+    expect(check({githubConfigUrl: 'http://github.com/a'})[0]).to.match(/it must use https:\/\//)
+    expect(check({githubConfigUrl: 'ftp://github.com/a'})[0]).to.match(/must be an https:\/\/ URL/)
   })
 
   it('explains runner counts', () => {

@@ -7,7 +7,7 @@ import {expect} from 'chai'
 import {DEFAULT_CHART_VERSION} from '../../../src/lib/arc/charts.js'
 import {loadConfig, updateConfig} from '../../../src/lib/config/store.js'
 import {DeskrunError} from '../../../src/lib/errors.js'
-import {DEFAULT_CACHE_ROOT} from '../../../src/lib/settings.js'
+import {ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../../../src/lib/settings.js'
 
 /** The example from the original deskrun's README, as its users have it on disk. */
 const ORIGINAL_EXAMPLE = `{
@@ -55,12 +55,46 @@ describe('loadConfig', () => {
     const config = await loadConfig(file)
     expect(config).to.deep.equal({
       clusterName: 'deskrun',
-      cacheRoot: DEFAULT_CACHE_ROOT,
+      cacheRoot: defaultCacheRoot(),
       chartVersion: DEFAULT_CHART_VERSION,
       installations: {},
       extra: {},
     })
     expect(await fs.readdir(dir)).to.deep.equal([])
+  })
+
+  it('puts the cache root of a new config in the home, and writes it into the file', async () => {
+    expect(defaultCacheRoot({})).to.equal(path.join(os.homedir(), '.cache', 'deskrun'))
+    expect(defaultCacheRoot({XDG_CACHE_HOME: '/data/xdg'})).to.equal('/data/xdg/deskrun')
+    expect(defaultCacheRoot({XDG_CACHE_HOME: 'relative'})).to.equal(
+      path.join(os.homedir(), '.cache', 'deskrun'),
+    )
+    await updateConfig((config) => config, file)
+    expect(JSON.parse(await fs.readFile(file, 'utf8')).cache_root).to.equal(defaultCacheRoot())
+    expect((await loadConfig(file)).cacheRoot).to.equal(defaultCacheRoot())
+  })
+
+  it('keeps the original’s /tmp cache root for a file without cache_root, also when saving it', async () => {
+    await fs.writeFile(file, ORIGINAL_EXAMPLE, {mode: 0o600})
+    expect((await loadConfig(file)).cacheRoot).to.equal(ORIGINAL_CACHE_ROOT)
+    await updateConfig((config) => ({...config, clusterName: 'saved'}), file)
+    const written = JSON.parse(await fs.readFile(file, 'utf8'))
+    expect(written.cluster_name).to.equal('saved')
+    expect(written).not.to.have.property('cache_root')
+    expect((await loadConfig(file)).cacheRoot).to.equal(ORIGINAL_CACHE_ROOT)
+  })
+
+  it('reads tools_base_url as a setting of its own, keeps it when saving, and refuses one that is no URL', async () => {
+    const mirror = 'https://mirror.example.com/deskrun'
+    await fs.writeFile(file, JSON.stringify({version: 1, cluster_name: 'deskrun', tools_base_url: mirror}))
+    const config = await loadConfig(file)
+    expect(config.toolsBaseUrl).to.equal(mirror)
+    expect(config.extra).to.deep.equal({})
+    await updateConfig((current) => current, file)
+    expect(JSON.parse(await fs.readFile(file, 'utf8')).tools_base_url).to.equal(mirror)
+
+    await fs.writeFile(file, JSON.stringify({version: 1, cluster_name: 'deskrun', tools_base_url: 'mirror'}))
+    expect((await rejection(loadConfig(file))).message).to.include('tools_base_url')
   })
 
   it('finds the file under DESKRUN_HOME', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
-import {loadConfig, updateConfig} from '../../../src/lib/config/store.js'
+import {loadConfig, secureConfig, updateConfig} from '../../../src/lib/config/store.js'
 import type {DeskrunConfig, StoredInstallation} from '../../../src/lib/config/types.js'
 import {DeskrunError} from '../../../src/lib/errors.js'
 
@@ -75,6 +75,8 @@ describe('updateConfig', () => {
     await fs.chmod(file, 0o644)
     const notes: string[] = []
     await loadConfig(file, {onNote: (note) => notes.push(note)})
+    expect(await modeOf(file), 'reading changes nothing').to.equal(0o644)
+    await secureConfig(file, {onNote: (note) => notes.push(note)})
     expect(await modeOf(home)).to.equal(0o700)
     expect(await modeOf(file)).to.equal(0o600)
     expect(notes).to.deep.equal([

@@ -8,7 +8,7 @@ import {realFacts} from '../../../src/lib/doctor/facts.js'
 import {runDoctor, type DoctorOptions} from '../../../src/lib/doctor/doctor.js'
 import {KIND_BINARY, OFFICIAL, testCatalog} from '../provision/fixtures.js'
 import {startServer, type TestServer} from '../provision/server.js'
-import {FakeRunner, fakeFacts, healthyAnswers, healthyMachine, type Machine} from './fakes.js'
+import {FakeTools, fakeFacts, healthyMachine, healthyWorld, type Machine} from './fakes.js'
 
 describe('deskrun doctor (the report)', function () {
   if (process.platform === 'win32') return
@@ -36,7 +36,7 @@ describe('deskrun doctor (the report)', function () {
     const facts = fakeFacts(machine)
     const real = realFacts(env)
     return {
-      runner: new FakeRunner(healthyAnswers()),
+      adapters: new FakeTools(healthyWorld()),
       facts: {...facts, locate: async (program) => (await real.locate(program)) ?? facts.locate(program)},
       catalog: testCatalog(server.url),
       platform: 'linux-amd64',
@@ -60,6 +60,7 @@ describe('deskrun doctor (the report)', function () {
       'cache-mount:ok',
       'controller:ok',
       'cache-root:ok',
+      'cache-lifetime:ok',
       'inotify:ok',
       'cgroup:ok',
     ])

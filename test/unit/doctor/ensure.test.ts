@@ -1,17 +1,18 @@
-import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, readdir, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {expect} from 'chai'
 
 import {emptyConfig} from '../../../src/lib/config/convert.js'
+import type {DeskrunConfig} from '../../../src/lib/config/types.js'
 import {realFacts} from '../../../src/lib/doctor/facts.js'
 import {ensurePrerequisites, type EnsureOptions} from '../../../src/lib/doctor/ensure.js'
 import {DeskrunError} from '../../../src/lib/errors.js'
 import {canPrompt} from '../../../src/lib/provision/consent.js'
 import {OFFICIAL, testCatalog} from '../provision/fixtures.js'
 import {startServer, type TestServer} from '../provision/server.js'
-import {FakeRunner, fakeFacts, healthyAnswers, healthyMachine, type Machine} from './fakes.js'
+import {FakeTools, failed, fakeFacts, healthyMachine, healthyWorld, type Machine} from './fakes.js'
 
 describe('ensurePrerequisites (before add, up and cluster create)', function () {
   if (process.platform === 'win32') return
@@ -39,7 +40,7 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
       config: emptyConfig(),
       interactive: false,
       env,
-      runner: new FakeRunner(healthyAnswers()),
+      adapters: new FakeTools(healthyWorld()),
       facts: {...facts, locate: async (program) => (await real.locate(program)) ?? facts.locate(program)},
       catalog: testCatalog(server.url),
       platform: 'linux-amd64',
@@ -76,8 +77,8 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
   })
 
   it('runs only the checks of the tools the command uses', async () => {
-    const runner = new FakeRunner(healthyAnswers())
-    const checks = await ensurePrerequisites(setup({tools: ['docker', 'kind'], runner}))
+    const adapters = new FakeTools(healthyWorld())
+    const checks = await ensurePrerequisites(setup({tools: ['docker', 'kind'], adapters}))
     expect(checks.map((check) => check.id)).to.deep.equal([
       'docker',
       'kind',
@@ -85,7 +86,7 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
       'inotify',
       'cgroup',
     ])
-    expect(runner.calls).to.deep.equal(['docker version --format {{json .}}', 'kind version'])
+    expect(adapters.calls).to.deep.equal(['docker version', 'kind version'])
   })
 
   it('without consent installs nothing and lists every problem with its fix', async () => {
@@ -144,14 +145,11 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
   })
 
   it('does not offer to install Docker, and says how to start it', async () => {
-    const runner = new FakeRunner({
-      ...healthyAnswers(),
-      'docker version --format {{json .}}': {
-        exitCode: 1,
-        stderr: 'Cannot connect to the Docker daemon. Is the docker daemon running?',
-      },
+    const adapters = new FakeTools({
+      ...healthyWorld(),
+      docker: failed('Cannot connect to the Docker daemon. Is the docker daemon running?'),
     })
-    const error = await failure(ensurePrerequisites(setup({runner, yes: true})))
+    const error = await failure(ensurePrerequisites(setup({adapters, yes: true})))
     expect(error.message)
       .to.contain('a prerequisite is not met')
       .and.contain('✗ Docker: the Docker daemon is not reachable')
@@ -165,5 +163,79 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
     expect(canPrompt({CI: 'true'}, tty)).to.equal(false)
     expect(canPrompt({}, {stdin: {isTTY: false}, stderr: {isTTY: true}})).to.equal(false)
     expect(canPrompt({}, {stdin: {isTTY: true}, stderr: {}})).to.equal(false)
+  })
+
+  describe('where the caches live', () => {
+    /** A config whose one installation caches /var/lib/docker under `cacheRoot`. */
+    const withCaches = (cacheRoot: string): DeskrunConfig => ({
+      ...emptyConfig(),
+      cacheRoot,
+      installations: {
+        'docker-runner': {
+          name: 'docker-runner',
+          repository: 'https://github.com/owner/repo',
+          mode: 'cached-privileged-kubernetes',
+          minRunners: 1,
+          maxRunners: 1,
+          instances: 1,
+          caches: [{target: '/var/lib/docker'}],
+          labels: [],
+          auth: {type: 'pat', token: 'unused'},
+          deployed: true,
+        },
+      },
+    })
+    const inMemory = () => {
+      machine.disk = {path: '/tmp', type: 'tmpfs', freeBytes: 16e9}
+    }
+
+    /** Runs the checks as `add`/`up` do on a terminal, and returns the cache lifetime warnings. */
+    async function lifetimeWarnings(config: DeskrunConfig, json = false): Promise<[string, string?][]> {
+      const heard: [string, string?][] = []
+      await ensurePrerequisites(
+        setup({config, json, onWarning: (message, fix) => heard.push([message, fix])}),
+      )
+      return heard.filter(([message]) => message.startsWith('Cache lifetime'))
+    }
+
+    it('are checked only for a config with caches', async () => {
+      inMemory()
+      const without = await ensurePrerequisites(setup({json: false}))
+      expect(without.map((check) => check.id)).not.to.include('cache-lifetime')
+      const checks = await ensurePrerequisites(setup({config: withCaches('/tmp/cache'), json: false}))
+      expect(checks.map((check) => check.id)).to.include('cache-lifetime')
+    })
+
+    it('warn once per cache root, with the fix as a line of its own', async () => {
+      inMemory()
+      const first = await lifetimeWarnings(withCaches('/tmp/cache'))
+      expect(first).to.have.length(1)
+      expect(first[0][0])
+        .to.contain('/tmp/cache: it is on tmpfs')
+        .and.contain('shown once for this cache root; deskrun doctor shows it again')
+      expect(first[0][1]).to.match(/^node -e '[^\n]*' [^\n]+ && deskrun cluster delete && deskrun up$/)
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'))).to.deep.equal([])
+      expect(await lifetimeWarnings(withCaches('/tmp/other'))).to.have.length(1)
+      expect(JSON.parse(await readFile(path.join(home, 'shown-warnings.json'), 'utf8'))).to.have.keys(
+        'cache-lifetime /tmp/cache',
+        'cache-lifetime /tmp/other',
+      )
+    })
+
+    it('warn again when something new is found there', async () => {
+      inMemory()
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'))).to.have.length(1)
+      machine.tmpfiles = [{path: '/usr/lib/tmpfiles.d/tmp.conf', text: 'q /tmp 1777 root root 10d\n'}]
+      const again = await lifetimeWarnings(withCaches('/tmp/cache'))
+      expect(again).to.have.length(1)
+      expect(again[0][0]).to.contain('unused for 10d')
+    })
+
+    it('are neither shown nor remembered under --json', async () => {
+      inMemory()
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'), true)).to.deep.equal([])
+      expect(await readdir(home)).to.deep.equal([])
+      expect(await lifetimeWarnings(withCaches('/tmp/cache'))).to.have.length(1)
+    })
   })
 })

@@ -1,26 +1,86 @@
-/** A machine described in data: what the tools answer, and what /proc, statfs and PATH would say. */
+/**
+ * A machine described in data: what the tools answer through their adapters (kind lists these clusters,
+ * the node is Ready, Docker is down...), and what /proc, statfs and PATH would say.
+ */
 import {DeskrunError} from '../../../src/lib/errors.js'
-import type {DoctorContext} from '../../../src/lib/doctor/context.js'
+import type {ConfigFile} from '../../../src/lib/doctor/cleanup.js'
+import type {CheckTools, DoctorContext} from '../../../src/lib/doctor/context.js'
 import type {DiskFacts, SystemFacts} from '../../../src/lib/doctor/facts.js'
-import type {RunOptions, RunResult} from '../../../src/lib/tools/runner.js'
+import type {
+  ContainerMount,
+  DockerVersion,
+  HelmRelease,
+  NodeReadiness,
+  ToolVersion,
+} from '../../../src/lib/tools/index.js'
+import {ToolFailure} from '../../../src/lib/tools/probe.js'
 import type {ToolLocation} from '../../../src/lib/tools/prerequisites.js'
+import type {VersionedTool} from '../../../src/lib/tools/versions.js'
 
-export type Answer = Partial<Omit<RunResult, 'command'>> | DeskrunError
+/** An answer, or the error the adapter raises instead. */
+type Or<T> = T | DeskrunError
 
-/** Answers tool calls by their command line (`kind version`); a call nobody scripted fails the test. */
-export class FakeRunner {
+export interface World {
+  /** What `docker version` reports. */
+  docker: Or<DockerVersion>
+  versions: Record<VersionedTool, Or<ToolVersion>>
+  /** The kind clusters. */
+  clusters: Or<string[]>
+  /** The nodes of cluster "deskrun". */
+  nodes: Or<NodeReadiness[]>
+  /** The bind mounts of each container. */
+  mounts: Record<string, Or<ContainerMount[]>>
+  /** The Helm releases of cluster "deskrun", all namespaces. */
+  releases: Or<Partial<HelmRelease>[]>
+  /** The CRDs of cluster "deskrun". */
+  crds: string[]
+}
+
+/** A tool that ran and failed, saying `said` (as the runner reports it). */
+export const failed = (said: string) =>
+  new ToolFailure(`Could not do it: the tool exited with code 1.\n  command: tool\n    ${said}`, said)
+
+export const missing = (tool: string) =>
+  new DeskrunError(`${tool} is not installed (or not on PATH).`, {code: 'TOOL_MISSING'})
+
+/** The adapters the checks call, answering from a World; `calls` says what was asked, in order. */
+export class FakeTools implements CheckTools {
   readonly calls: string[] = []
-  constructor(public answers: Record<string, Answer>) {}
+  constructor(public world: World) {}
 
-  async run(tool: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-    const command = [tool, ...args].join(' ')
-    this.calls.push(command)
-    const answer = this.answers[command]
-    if (answer === undefined) throw new Error(`unexpected call: ${command}`)
-    if (answer instanceof DeskrunError) throw answer
-    const result = {command, exitCode: 0, stdout: '', stderr: '', ...answer}
-    if (result.exitCode !== 0 && !options.allowFailure) throw new Error(`${command} failed`)
-    return result
+  private answer<T>(call: string, value: Or<T>): Promise<T> {
+    this.calls.push(call)
+    return value instanceof DeskrunError ? Promise.reject(value) : Promise.resolve(value)
+  }
+
+  private version = (tool: VersionedTool) => () => this.answer(`${tool} version`, this.world.versions[tool])
+
+  docker = {
+    version: () => this.answer('docker version', this.world.docker),
+    mounts: (container: string) =>
+      this.answer(
+        `docker mounts ${container}`,
+        this.world.mounts[container] ?? failed(`Error: No such object: ${container}`),
+      ),
+  }
+
+  kind = {version: this.version('kind'), clusters: () => this.answer('kind clusters', this.world.clusters)}
+
+  helm = {
+    version: this.version('helm'),
+    release: async (namespace: string, name: string) => {
+      const releases = await this.answer(`helm release ${namespace}/${name}`, this.world.releases)
+      return releases.find((r) => r.namespace === namespace && r.name === name) as HelmRelease | undefined
+    },
+  }
+
+  kubectl = {
+    version: this.version('kubectl'),
+    nodes: () => this.answer('kubectl nodes', this.world.nodes),
+    get: async <T>(type: string, name: string) => {
+      const found = type === 'crd' && this.world.crds.includes(name)
+      return this.answer(`kubectl get ${type} ${name}`, found ? ({metadata: {name}} as T) : undefined)
+    },
   }
 }
 
@@ -30,6 +90,8 @@ export interface Machine {
   sysctl: Record<string, number>
   cgroup?: 1 | 2
   disk?: DiskFacts
+  /** The effective tmpfiles.d files; undefined: systemd does not run this host. */
+  tmpfiles?: ConfigFile[]
   programs: Record<string, ToolLocation>
 }
 
@@ -40,6 +102,7 @@ export function fakeFacts(machine: Machine): SystemFacts {
     sysctl: async (name) => machine.sysctl[name],
     cgroupVersion: async () => machine.cgroup,
     disk: async () => machine.disk,
+    tmpfiles: async () => machine.tmpfiles,
     locate: async (program) => machine.programs[program],
   }
 }
@@ -62,8 +125,8 @@ export function healthyMachine(): Machine {
   }
 }
 
-export const DOCKER_VERSION = JSON.stringify({
-  Client: {Version: '27.5.1', ApiVersion: '1.47', Os: 'linux', Arch: 'amd64'},
+export const DOCKER_VERSION: DockerVersion = {
+  Client: {Version: '27.5.1'},
   Server: {
     Platform: {Name: 'Docker Engine - Community'},
     Version: '27.5.1',
@@ -71,9 +134,7 @@ export const DOCKER_VERSION = JSON.stringify({
     Os: 'linux',
     Arch: 'amd64',
   },
-})
-
-const ready = (name: string) => ({metadata: {name}, status: {conditions: [{type: 'Ready', status: 'True'}]}})
+}
 
 export const CRDS = [
   'autoscalingrunnersets.actions.github.com',
@@ -82,48 +143,42 @@ export const CRDS = [
   'ephemeralrunners.actions.github.com',
 ]
 
-/** Every tool answering as on a machine where deskrun runs fine, with cluster "deskrun". */
-export function healthyAnswers(): Record<string, Answer> {
-  const answers: Record<string, Answer> = {
-    'docker version --format {{json .}}': {stdout: DOCKER_VERSION},
-    'kind version': {stdout: 'kind v0.29.0 go1.24.2 linux/amd64'},
-    'helm version --short': {stdout: 'v3.18.4+gd80839c'},
-    'kubectl version --client --output json': {
-      stdout: JSON.stringify({clientVersion: {gitVersion: 'v1.33.1'}, kustomizeVersion: 'v5.6.0'}),
+export const controller = (status: string, chart: string): Partial<HelmRelease> => ({
+  name: 'arc',
+  namespace: 'arc-systems',
+  status,
+  chart,
+})
+
+/** A machine where deskrun runs fine: cluster "deskrun" is up with its cache mount and controller. */
+export function healthyWorld(): World {
+  return {
+    docker: DOCKER_VERSION,
+    versions: {
+      kind: {version: '0.29.0', output: 'kind v0.29.0 go1.24.2 linux/amd64'},
+      helm: {version: '3.18.4', output: 'v3.18.4+gd80839c'},
+      kubectl: {version: '1.33.1', output: '{"clientVersion": {"gitVersion": "v1.33.1"}}'},
     },
-    'kind get clusters': {stdout: 'deskrun\nother'},
-    'kubectl --context kind-deskrun get nodes --output json': {
-      stdout: JSON.stringify({items: [ready('deskrun-control-plane')]}),
-    },
-    'docker inspect deskrun-control-plane --format {{json .Mounts}}': {
-      stdout: JSON.stringify([
+    clusters: ['deskrun', 'other'],
+    nodes: [{name: 'deskrun-control-plane', ready: true}],
+    mounts: {
+      'deskrun-control-plane': [
         {Type: 'bind', Source: '/lib/modules', Destination: '/lib/modules'},
         {Type: 'bind', Source: '/srv/cache', Destination: '/var/lib/deskrun/cache'},
-      ]),
+      ],
     },
-    'helm list --namespace arc-systems --all --output json --kube-context kind-deskrun': {
-      stdout: JSON.stringify([
-        {
-          name: 'arc',
-          namespace: 'arc-systems',
-          status: 'deployed',
-          chart: 'gha-runner-scale-set-controller-0.14.2',
-        },
-      ]),
-    },
+    releases: [controller('deployed', 'gha-runner-scale-set-controller-0.14.2')],
+    crds: [...CRDS],
   }
-  for (const crd of CRDS)
-    answers[`kubectl --context kind-deskrun get crd ${crd} --output json`] = {stdout: '{}'}
-  return answers
 }
 
 export function context(
-  runner: FakeRunner,
+  tools: FakeTools,
   machine: Machine,
   overrides: Partial<DoctorContext> = {},
 ): DoctorContext {
   return {
-    run: runner,
+    tools,
     facts: fakeFacts(machine),
     env: {},
     binDir: '/home/dev/.deskrun/bin',
@@ -132,10 +187,8 @@ export function context(
     chartVersion: '0.14.2',
     configFile: '/home/dev/.deskrun/config.json',
     installations: 1,
+    caches: {},
     provisionable: (tool) => ({kind: 'v0.29.0', helm: 'v3.18.4', kubectl: 'v1.33.7'})[tool],
     ...overrides,
   }
 }
-
-export const missing = (tool: string) =>
-  new DeskrunError(`${tool} is not installed (or not on PATH).`, {code: 'TOOL_MISSING'})

@@ -47,7 +47,7 @@ describe('parseCacheFlag', () => {
       expect(error).to.be.instanceOf(UsageError)
       expect((error as Error).message)
         .to.include(message)
-        .and.include('--cache /var/lib/docker')
+        .and.include('--cache /root/.cache')
     })
   }
 })

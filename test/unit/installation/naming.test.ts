@@ -2,8 +2,9 @@ import {expect} from 'chai'
 
 import {MAX_SCALE_SET_NAME_LENGTH} from '../../../src/lib/arc/charts.js'
 import {
-  DERIVED_NAME_SUFFIXES,
   MAX_KUBERNETES_NAME_LENGTH,
+  authSecretName,
+  hookExtensionName,
   instanceNames,
   maxInstallationNameLength,
   nameProblems,
@@ -48,11 +49,15 @@ describe('installation naming', () => {
   })
 
   it('leaves room for the names deskrun derives (secret, hook extension ConfigMap)', () => {
-    const longest = Math.max(...DERIVED_NAME_SUFFIXES.map((suffix) => suffix.length))
-    expect(MAX_SCALE_SET_NAME_LENGTH + longest).to.be.at.most(MAX_KUBERNETES_NAME_LENGTH)
-    const name = 'a'.repeat(45)
-    expect(nameProblems(name, 1)).to.deep.equal([])
-    expect(`${name}-github-auth`.length).to.be.at.most(63)
-    expect(`${name}-hook-extension`.length).to.be.at.most(63)
+    // The longest names that pass: one instance, and the most instances a name of that length allows.
+    for (const [name, instances] of [
+      ['a'.repeat(MAX_SCALE_SET_NAME_LENGTH), 1],
+      ['a'.repeat(maxInstallationNameLength(9)), 9],
+    ] as const) {
+      expect(nameProblems(name, instances)).to.deep.equal([])
+      expect(authSecretName(name)).to.have.length.at.most(MAX_KUBERNETES_NAME_LENGTH)
+      for (const instance of instanceNames(name, instances))
+        expect(hookExtensionName(instance)).to.have.length.at.most(MAX_KUBERNETES_NAME_LENGTH)
+    }
   })
 })

@@ -140,13 +140,13 @@ describe('installationProblems', () => {
     },
     {
       what: 'a cache source outside the cache root',
-      overrides: {mode: 'dind', caches: [{target: '/var/lib/docker', source: '/srv/docker'}]},
+      overrides: {mode: 'dind', caches: [{target: '/root/.cache', source: '/srv/cache'}]},
       expected: ['inside the cache root /tmp/github-runner-cache', 'kind node'],
     },
     {
       what: 'the same cache twice',
-      overrides: {mode: 'dind', caches: [{target: '/var/lib/docker'}, {target: '/var/lib/docker/'}]},
-      expected: ['--cache /var/lib/docker is given more than once'],
+      overrides: {mode: 'dind', caches: [{target: '/root/.cache'}, {target: '/root/.cache/'}]},
+      expected: ['--cache /root/.cache is given more than once'],
     },
     {
       what: 'a relative cache',
@@ -259,8 +259,8 @@ describe('installationProblems', () => {
       {name: 'build-2'},
       {
         otherInstallations: [
-          {name: 'build', instances: 3},
-          {name: 'build-2', instances: 1},
+          installation({name: 'build', instances: 3, minRunners: 1, maxRunners: 1}),
+          installation({name: 'build-2'}),
         ],
       },
     )
@@ -270,7 +270,7 @@ describe('installationProblems', () => {
   })
 
   it('checks cache sources against the configured cache root', () => {
-    const caches = [{target: '/var/lib/docker', source: '/data/caches/docker'}]
+    const caches = [{target: '/root/.cache', source: '/data/caches/pip'}]
     expect(problemsOf({mode: 'dind', caches}, {cacheRoot: '/data/caches'})).to.deep.equal([])
     expect(problemsOf({mode: 'dind', caches})).to.have.length(1)
   })

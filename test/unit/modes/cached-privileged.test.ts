@@ -91,6 +91,17 @@ describe('cached-privileged-kubernetes mode', () => {
     expect(spec).to.not.have.property('securityContext')
   })
 
+  it('needs no init container for its caches: every container that mounts them runs as root', () => {
+    const {result} = renderOne(cachedPrivilegedMode, {caches})
+    const spec = specOf(result)
+    const job = containerOf(hookTemplateOf(result).spec, '$job')
+    for (const container of [containerOf(spec, 'runner'), job]) {
+      expect(container.securityContext?.runAsUser, container.name).to.equal(0)
+      expect(Object.keys(mountsOf(container))).to.include.members(['/var/lib/docker', '/home/runner/.cache'])
+    }
+    expect(spec).to.not.have.property('initContainers')
+  })
+
   it('is privileged even without caches', () => {
     const {result, context} = renderOne(cachedPrivilegedMode)
     const hook = hookTemplateOf(result)

@@ -10,6 +10,8 @@ describe('dind mode', () => {
     expect(result.values.containerMode).to.deep.equal({type: 'dind'})
     expect(specOf(result).containers.map((container) => container.name)).to.deep.equal(['runner'])
     expect(result.objects ?? []).to.have.length(0)
+    // The chart adds its own init containers; no cache, nothing to prepare.
+    expect(specOf(result)).to.not.have.property('initContainers')
     expect(checkRender(dindMode, context, result)).to.deep.equal([])
   })
 
@@ -20,6 +22,7 @@ describe('dind mode', () => {
     it('writes the whole pod itself, leaving containerMode out', () => {
       expect(result.values).to.not.have.property('containerMode')
       expect(spec.initContainers?.map((container) => container.name)).to.deep.equal([
+        'init-cache-folders',
         'init-dind-externals',
         'dind',
       ])
@@ -42,6 +45,23 @@ describe('dind mode', () => {
       expect(mountsOf(containerOf(spec, 'dind', 'initContainers'))).to.not.have.property(
         '/home/runner/.cache',
       )
+    })
+
+    it("opens the runner's cache folders to uid 1001 first, as root, from the runner's image", () => {
+      const init = containerOf(spec, 'init-cache-folders', 'initContainers')
+      expect(init.image).to.equal(containerOf(spec, 'runner').image)
+      expect(init.securityContext).to.include({runAsUser: 0})
+      expect(init.command).to.deep.equal(['chmod', '1777', '/deskrun-caches/cache-1'])
+      // Only the runner's cache: the daemon runs as root and wants its data root to itself.
+      expect(mountsOf(init)).to.deep.equal({'/deskrun-caches/cache-1': 'cache-1'})
+    })
+
+    it("prepares no folder when the only cache is the daemon's", () => {
+      const only = specOf(renderOne(dindMode, {caches: [docker]}).result)
+      expect(only.initContainers?.map((container) => container.name)).to.deep.equal([
+        'init-dind-externals',
+        'dind',
+      ])
     })
 
     it('runs a privileged docker:dind native sidecar like the chart', () => {
@@ -82,6 +102,34 @@ describe('dind mode', () => {
     it('has emptyDir volumes for work, socket and externals', () => {
       const emptyDirs = (spec.volumes ?? []).filter((volume) => volume.emptyDir).map((volume) => volume.name)
       expect(emptyDirs).to.deep.equal(['work', 'dind-sock', 'dind-externals'])
+    })
+  })
+
+  describe('on Kubernetes before 1.29 (no native sidecars)', () => {
+    const rendered = renderOne(dindMode, {caches: [docker]})
+    const on = (minor: number) => {
+      const cluster = {
+        ...rendered.context.cluster,
+        kubernetesVersion: {major: 1, minor, gitVersion: `v1.${minor}.0`},
+      }
+      const context = {...rendered.context, cluster}
+      return {context, result: dindMode.render(context)}
+    }
+
+    it('runs the daemon as a plain container beside the runner, without probe, as the chart does', () => {
+      const {context, result} = on(28)
+      const spec = specOf(result)
+      expect(spec.initContainers?.map((container) => container.name)).to.deep.equal(['init-dind-externals'])
+      expect(spec.containers.map((container) => container.name)).to.deep.equal(['runner', 'dind'])
+      const dind = containerOf(spec, 'dind')
+      expect(dind).to.not.have.any.keys('restartPolicy', 'startupProbe')
+      expect(mountsOf(dind)['/var/lib/docker']).to.equal('cache-0')
+      expect(checkRender(dindMode, context, result)).to.deep.equal([])
+    })
+
+    it('uses a native sidecar from 1.29 on, and when the version is not known yet', () => {
+      expect(on(29).result).to.deep.equal(rendered.result)
+      expect(containerOf(specOf(on(33).result), 'dind', 'initContainers').restartPolicy).to.equal('Always')
     })
   })
 

@@ -6,9 +6,9 @@ import {expandInstances} from '../../../src/lib/installation/instances.js'
 import type {Installation, Instance} from '../../../src/lib/installation/types.js'
 import {deskrunLabels, type KubeObject} from '../../../src/lib/kube.js'
 import type {ContainerMode, RenderContext, RenderResult} from '../../../src/lib/modes/api.js'
-import {DEFAULT_CACHE_ROOT, NODE_CACHE_ROOT} from '../../../src/lib/settings.js'
+import {NODE_CACHE_ROOT, ORIGINAL_CACHE_ROOT} from '../../../src/lib/settings.js'
 
-export const roots = {cacheRoot: DEFAULT_CACHE_ROOT, nodeCacheRoot: NODE_CACHE_ROOT}
+export const roots = {cacheRoot: ORIGINAL_CACHE_ROOT, nodeCacheRoot: NODE_CACHE_ROOT}
 
 export function installation(overrides: Partial<Installation> = {}): Installation {
   return {

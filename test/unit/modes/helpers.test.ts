@@ -3,6 +3,7 @@ import {ConfigMap} from 'kubernetes-models/v1'
 import {parse} from 'yaml'
 
 import {
+  cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   hookExtension,
@@ -32,6 +33,36 @@ describe('mode helpers', () => {
       {name: 'cache-0', mountPath: '/var/lib/docker'},
       {name: 'cache-1', mountPath: '/home/runner/.cache'},
     ])
+  })
+
+  describe('cacheInitContainers', () => {
+    const otherCache = {target: '/opt/hostedtoolcache'}
+    const [mounts] = expandInstances(installation({caches: [docker, toolCache, otherCache]}), roots).map(
+      (instance) => instance.caches,
+    )
+
+    it('opens every cache folder but a Docker data root to all uids, as root, from the given image', () => {
+      const [init, ...more] = cacheInitContainers(mounts, 'example.com/my-runner:1')
+      expect(more).to.have.length(0)
+      expect(init).to.deep.equal({
+        name: 'init-cache-folders',
+        image: 'example.com/my-runner:1',
+        command: ['chmod', '1777', '/deskrun-caches/cache-1', '/deskrun-caches/cache-2'],
+        securityContext: {runAsUser: 0, runAsGroup: 0, runAsNonRoot: false},
+        volumeMounts: [
+          {name: 'cache-1', mountPath: '/deskrun-caches/cache-1'},
+          {name: 'cache-2', mountPath: '/deskrun-caches/cache-2'},
+        ],
+      })
+    })
+
+    it("uses the runner's default image, and builds nothing when only a Docker data root is left", () => {
+      expect(cacheInitContainers(mounts)[0].image).to.equal('ghcr.io/actions/actions-runner:latest')
+      expect(cacheInitContainers(mounts.filter((cache) => cache.target === '/var/lib/docker'))).to.deep.equal(
+        [],
+      )
+      expect(cacheInitContainers([])).to.deep.equal([])
+    })
   })
 
   it("builds the chart's runner container and leaves out empty lists", () => {

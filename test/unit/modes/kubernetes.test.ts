@@ -45,9 +45,7 @@ describe('kubernetes mode', () => {
       '/home/runner/hook-extension/content',
     )
     expect(mountsOf(runner)).to.deep.equal({'/home/runner/hook-extension': 'hook-extension'})
-    expect(spec.volumes).to.deep.equal([
-      {name: 'hook-extension', configMap: {name: 'my-runner-hook-extension'}},
-    ])
+    expect(spec.volumes?.map((volume) => volume.name)).to.deep.equal(['cache-1', 'hook-extension'])
 
     const hook = hookTemplateOf(result)
     expect(mountsOf(containerOf(hook.spec, '$job'))).to.deep.equal({
@@ -62,6 +60,28 @@ describe('kubernetes mode', () => {
     expect(containerOf(hook.spec, '$job').securityContext).to.equal(undefined)
     expect(hook.spec).to.not.have.any.keys('initContainers', 'securityContext')
     expect(checkRender(kubernetesMode, context, result)).to.deep.equal([])
+  })
+
+  it("opens the job pods' cache folders to any uid from an init container of the runner pod", () => {
+    const {result, context} = renderOne(kubernetesMode, {caches: [docker, toolCache]})
+    const spec = specOf(result)
+    expect(spec.initContainers?.map((container) => container.name)).to.deep.equal(['init-cache-folders'])
+    const init = containerOf(spec, 'init-cache-folders', 'initContainers')
+    expect(init.image).to.equal(containerOf(spec, 'runner').image)
+    expect(init.securityContext).to.include({runAsUser: 0})
+    expect(init.command).to.deep.equal(['chmod', '1777', '/deskrun-caches/cache-1'])
+    // The same node folder the job pod mounts; /var/lib/docker stays root's.
+    expect(mountsOf(init)).to.deep.equal({'/deskrun-caches/cache-1': 'cache-1'})
+    expect(spec.volumes?.find((volume) => volume.name === 'cache-1')).to.deep.equal(
+      hookTemplateOf(result).spec.volumes?.find((volume) => volume.name === 'cache-1'),
+    )
+    expect(checkRender(kubernetesMode, context, result)).to.deep.equal([])
+  })
+
+  it('prepares nothing when the only cache is a Docker data root', () => {
+    const spec = specOf(renderOne(kubernetesMode, {caches: [docker]}).result)
+    expect(spec).to.not.have.property('initContainers')
+    expect(spec.volumes?.map((volume) => volume.name)).to.deep.equal(['hook-extension'])
   })
 
   it('gives each instance its own ConfigMap and cache partition', () => {

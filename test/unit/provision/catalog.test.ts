@@ -59,10 +59,8 @@ describe('provision: the pinned catalog', () => {
   })
 
   it('takes the mirror from DESKRUN_TOOLS_BASE_URL before the config', () => {
-    expect(toolsBaseUrl({}, {})).to.equal(undefined)
-    expect(toolsBaseUrl({}, {tools_base_url: 'https://config'})).to.equal('https://config')
-    expect(
-      toolsBaseUrl({DESKRUN_TOOLS_BASE_URL: 'https://env'}, {tools_base_url: 'https://config'}),
-    ).to.equal('https://env')
+    expect(toolsBaseUrl({})).to.equal(undefined)
+    expect(toolsBaseUrl({}, 'https://config')).to.equal('https://config')
+    expect(toolsBaseUrl({DESKRUN_TOOLS_BASE_URL: 'https://env'}, 'https://config')).to.equal('https://env')
   })
 })

@@ -56,7 +56,7 @@ describe('provision: installing pinned tools', function () {
 
     // The same lookup and the same runner that every deskrun command uses.
     const env = {DESKRUN_HOME: home, PATH: '/usr/bin:/bin'}
-    const ctx = createContext(emptyConfig(), {env, runner: new ToolRunner({env})})
+    const ctx = createContext(emptyConfig(), {env})
     const check = await checkTool(ctx, 'kind')
     expect(check.status).to.equal('ok')
     expect(check.tool).to.include({source: 'deskrun', path: installed.path, version: '0.29.0'})

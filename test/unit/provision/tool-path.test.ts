@@ -18,8 +18,8 @@ describe('provision: deskrun’s own tools come before PATH', function () {
   })
 
   it('gives child processes that PATH without changing the environment it was given', () => {
-    const env = {DESKRUN_HOME: '/h', PATH: '/usr/bin', OTHER: 'kept'}
-    expect(toolEnv(env)).to.deep.equal({DESKRUN_HOME: '/h', PATH: '/h/bin:/usr/bin', OTHER: 'kept'})
+    const env = {DESKRUN_HOME: '/h', PATH: '/usr/bin', HOME: '/home/dev'}
+    expect(toolEnv(env)).to.deep.equal({PATH: '/h/bin:/usr/bin', HOME: '/home/dev'})
     expect(env.PATH).to.equal('/usr/bin')
   })
 

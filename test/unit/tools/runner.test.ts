@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {DeskrunError} from '../../../src/lib/errors.js'
 import {clearSecrets, redact, registerSecret} from '../../../src/lib/redact.js'
-import {ToolRunner} from '../../../src/lib/tools/runner.js'
+import {ToolRunner, killAfterMs} from '../../../src/lib/tools/runner.js'
 import type {ToolName} from '../../../src/lib/tools/prerequisites.js'
 
 // The runner only knows the four tools by type; node stands in for a tool that misbehaves.
@@ -57,6 +57,22 @@ describe('ToolRunner', () => {
     expect(error?.code).to.equal('TIMEOUT')
     expect(error?.message).to.contain('Could not wait forever')
     expect(error?.hint).to.contain('--timeout')
+  })
+
+  it('gives a tool that was handed the timeout itself a grace period to give up first', async () => {
+    expect(killAfterMs(600_000, true)).to.equal(660_000)
+    expect(killAfterMs(4000, true)).to.equal(5000)
+    expect(killAfterMs(4000)).to.equal(4000)
+    const runner = new ToolRunner({timeoutMs: 400})
+    expect(runner.toolTimeout()).to.equal('400ms')
+    const forever = ['-e', 'setTimeout(() => {}, 60000)']
+    const killed = (options: {ownTimeout?: boolean}) =>
+      runner.run(node, forever, options).then(
+        () => '',
+        (caught: unknown) => (caught as DeskrunError).message,
+      )
+    expect(await killed({ownTimeout: true})).to.contain('did not finish within 500ms')
+    expect(await killed({})).to.contain('did not finish within 400ms')
   })
 
   it('stops the child when the command is interrupted', async () => {

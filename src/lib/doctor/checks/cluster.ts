@@ -8,11 +8,10 @@ import {
   minorOf,
 } from '../../arc/charts.js'
 import {hasCacheMount} from '../../cluster/kind-config.js'
-import {DeskrunError} from '../../errors.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../../settings.js'
 import {nodeContainer} from '../../tasks/cluster.js'
-import type {ContainerMount, HelmRelease} from '../../tools/index.js'
-import {attempt, firstLine, usable, type CheckState, type DoctorContext} from '../context.js'
+import {probe, reason} from '../../tools/index.js'
+import {usable, type CheckState, type DoctorContext} from '../context.js'
 import {fail, ok, warn, type Check} from '../types.js'
 
 const RECREATE = 'deskrun cluster delete && deskrun up (your config and the caches on disk are kept)'
@@ -30,49 +29,41 @@ const notChecked = (base: Pick<Check, 'id' | 'title'>, needs: string): Check =>
 export async function checkCluster(ctx: DoctorContext, state: CheckState): Promise<Check> {
   const base = {id: 'cluster', title: 'Cluster'} as const
   if (!usable(state, 'docker') || !usable(state, 'kind')) return notChecked(base, 'Docker and kind')
-  const clusters = await attempt(ctx.run, 'kind', ['get', 'clusters'], {step: 'list kind clusters'})
-  if (clusters instanceof DeskrunError || clusters.exitCode !== 0) {
+  const clusters = await probe(ctx.tools.kind.clusters())
+  if (!clusters.ok) {
     return fail({
       ...base,
-      found: `kind cannot list clusters: ${firstLine(clusters)}`,
+      found: `kind cannot list clusters: ${reason(clusters.error)}`,
       fix: 'Check that `docker ps` works.',
     })
   }
-  state.clusterExists = clusters.stdout.split('\n').some((line) => line.trim() === ctx.clusterName)
+  state.clusterExists = clusters.value.includes(ctx.clusterName)
   if (!state.clusterExists) return notYet(ctx, base, `kind cluster "${ctx.clusterName}"`)
 
   const context = kubeContext(ctx.clusterName)
   if (!usable(state, 'kubectl')) return notChecked(base, 'kubectl to reach the cluster')
-  const nodes = await attempt(
-    ctx.run,
-    'kubectl',
-    ['--context', context, 'get', 'nodes', '--output', 'json'],
-    {
-      step: 'list the cluster nodes',
-    },
-  )
-  if (nodes instanceof DeskrunError || nodes.exitCode !== 0) {
+  const nodes = await probe(ctx.tools.kubectl.nodes())
+  if (!nodes.ok) {
     state.clusterReachable = false
     return fail({
       ...base,
-      found: `"${ctx.clusterName}" exists but does not answer: ${firstLine(nodes)}`,
+      found: `"${ctx.clusterName}" exists but does not answer: ${reason(nodes.error)}`,
       fix: `After a reboot its node may be stopped: docker start ${nodeContainer(ctx.clusterName)}. Otherwise recreate it: ${RECREATE}`,
     })
   }
   state.clusterReachable = true
-  type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
-  const items = (JSON.parse(nodes.stdout || '{}') as {items?: Node[]}).items ?? []
-  const notReady = items.filter(
-    (node) => !node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-  )
-  if (items.length === 0 || notReady.length > 0) {
+  const notReady = nodes.value.filter((node) => !node.ready)
+  if (nodes.value.length === 0 || notReady.length > 0) {
     return warn({
       ...base,
-      found: `"${ctx.clusterName}" answers, but ${items.length === 0 ? 'has no nodes' : `${notReady.map((n) => n.metadata.name).join(', ')} not Ready`}`,
+      found: `"${ctx.clusterName}" answers, but ${nodes.value.length === 0 ? 'has no nodes' : `${notReady.map((node) => node.name).join(', ')} not Ready`}`,
       fix: `Give it a minute; if it stays so: docker logs ${nodeContainer(ctx.clusterName)}`,
     })
   }
-  return ok({...base, found: `"${ctx.clusterName}" (context ${context}): ${items.length} node(s) Ready`})
+  return ok({
+    ...base,
+    found: `"${ctx.clusterName}" (context ${context}): ${nodes.value.length} node(s) Ready`,
+  })
 }
 
 export async function checkCacheMount(ctx: DoctorContext, state: CheckState): Promise<Check> {
@@ -81,18 +72,15 @@ export async function checkCacheMount(ctx: DoctorContext, state: CheckState): Pr
   if (!state.clusterExists)
     return ok({...base, found: 'no cluster yet: deskrun creates it with the cache mount'})
   const container = nodeContainer(ctx.clusterName)
-  const inspect = await attempt(ctx.run, 'docker', ['inspect', container, '--format', '{{json .Mounts}}'], {
-    step: `inspect the container ${container}`,
-  })
-  if (inspect instanceof DeskrunError || inspect.exitCode !== 0) {
+  const mounts = await probe(ctx.tools.docker.mounts(container))
+  if (!mounts.ok) {
     return fail({
       ...base,
-      found: `cannot inspect the node container ${container}: ${firstLine(inspect)}`,
+      found: `cannot inspect the node container ${container}: ${reason(mounts.error)}`,
       fix: RECREATE,
     })
   }
-  const mounts = JSON.parse(inspect.stdout || '[]') as ContainerMount[]
-  if (hasCacheMount(mounts, ctx.cacheRoot, NODE_CACHE_ROOT)) {
+  if (hasCacheMount(mounts.value, ctx.cacheRoot, NODE_CACHE_ROOT)) {
     return ok({...base, found: `${ctx.cacheRoot} is mounted at ${NODE_CACHE_ROOT} in the node`})
   }
   return fail({
@@ -107,23 +95,15 @@ export async function checkController(ctx: DoctorContext, state: CheckState): Pr
   if (state.clusterExists === false) return notYet(ctx, base, 'the ARC controller')
   if (!state.clusterReachable) return notChecked(base, 'a reachable cluster')
   if (!usable(state, 'helm') || !usable(state, 'kubectl')) return notChecked(base, 'helm and kubectl')
-  const context = kubeContext(ctx.clusterName)
-  const list = await attempt(
-    ctx.run,
-    'helm',
-    ['list', '--namespace', CONTROLLER_NAMESPACE, '--all', '--output', 'json', '--kube-context', context],
-    {step: `list Helm releases in ${CONTROLLER_NAMESPACE}`},
-  )
-  if (list instanceof DeskrunError || list.exitCode !== 0) {
+  const found = await probe(ctx.tools.helm.release(CONTROLLER_NAMESPACE, CONTROLLER_RELEASE))
+  if (!found.ok) {
     return fail({
       ...base,
-      found: `helm cannot list releases: ${firstLine(list)}`,
+      found: `helm cannot list releases: ${reason(found.error)}`,
       fix: 'Check the cluster check above.',
     })
   }
-  const release = (JSON.parse(list.stdout || '[]') as HelmRelease[]).find(
-    (r) => r.name === CONTROLLER_RELEASE,
-  )
+  const release = found.value
   if (!release)
     return notYet(ctx, base, `the ARC controller (release ${CONTROLLER_RELEASE} in ${CONTROLLER_NAMESPACE})`)
 
@@ -145,15 +125,8 @@ export async function checkController(ctx: DoctorContext, state: CheckState): Pr
 
   const missing: string[] = []
   for (const crd of ARC_CRDS) {
-    const got = await attempt(
-      ctx.run,
-      'kubectl',
-      ['--context', context, 'get', 'crd', crd, '--output', 'json'],
-      {
-        step: `read the CRD ${crd}`,
-      },
-    )
-    if (got instanceof DeskrunError || got.exitCode !== 0) missing.push(crd)
+    const got = await probe(ctx.tools.kubectl.get('crd', crd))
+    if (!got.ok || !got.value) missing.push(crd)
   }
   if (missing.length > 0) {
     return fail({

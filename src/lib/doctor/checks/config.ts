@@ -1,10 +1,5 @@
-/**
- * Whether the config file loads and validates, without touching it. loadConfig repairs permissions
- * as it reads, and doctor changes nothing, so it loads a private copy and reports permissions itself.
- */
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+/** Whether the config file loads and validates, and whether others may read it, without touching it. */
+import {readFile, stat} from 'node:fs/promises'
 
 import {emptyConfig} from '../../config/convert.js'
 import {loadConfig} from '../../config/store.js'
@@ -21,9 +16,8 @@ export interface ConfigCheck {
 
 export async function checkConfig(file: string): Promise<ConfigCheck> {
   const base = {id: 'config', title: 'Config'} as const
-  let text: string
   try {
-    text = await readFile(file, 'utf8')
+    await readFile(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
@@ -42,12 +36,9 @@ export async function checkConfig(file: string): Promise<ConfigCheck> {
     }
   }
 
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'deskrun-doctor-'))
-  const copy = path.join(folder, 'config.json')
   const notes: string[] = []
   try {
-    await writeFile(copy, text, {mode: 0o600})
-    const config = await loadConfig(copy, {onNote: (note) => notes.push(note.replaceAll(copy, file))})
+    const config = await loadConfig(file, {onNote: (note) => notes.push(note)})
     const count = Object.keys(config.installations).length
     const found = `${tildify(file)}: ${count} installation${count === 1 ? '' : 's'}, cluster "${config.clusterName}"`
     const mode = (await stat(file)).mode & 0o777
@@ -68,12 +59,10 @@ export async function checkConfig(file: string): Promise<ConfigCheck> {
     return {
       check: fail({
         ...base,
-        found: error.message.replaceAll(copy, file),
-        fix: error.hint?.replaceAll(copy, file),
+        found: error.message,
+        fix: error.hint,
       }),
       config: emptyConfig(),
     }
-  } finally {
-    await rm(folder, {recursive: true, force: true})
   }
 }

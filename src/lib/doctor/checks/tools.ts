@@ -1,10 +1,10 @@
 /** Docker's daemon, and kind, helm and kubectl: found, runnable, and new enough. */
-import {DeskrunError} from '../../errors.js'
+import {probe, reason} from '../../tools/index.js'
 import {installHint} from '../../tools/prerequisites.js'
 import type {ToolLocation} from '../../tools/prerequisites.js'
-import {attempt, firstLine, tildify, type DoctorContext} from '../context.js'
+import {tildify, type CheckState, type DoctorContext} from '../context.js'
 import {fail, ok, warn, type Check} from '../types.js'
-import {MINIMUM_VERSIONS, VERSION_ARGS, isTooOld, parseToolVersion, type VersionedTool} from '../versions.js'
+import {MINIMUM_VERSIONS, isTooOld, type VersionedTool} from '../../tools/versions.js'
 
 const where = (location: ToolLocation) =>
   location.source === 'deskrun' ? `deskrun's copy: ${tildify(location.path)}` : `PATH: ${location.path}`
@@ -32,15 +32,13 @@ export async function checkTool(ctx: DoctorContext, tool: VersionedTool): Promis
 
   const location = await ctx.facts.locate(tool)
   if (!location) return failing(`not found in ${tildify(ctx.binDir)} or on PATH`)
-  const result = await attempt(ctx.run, tool, VERSION_ARGS[tool], {step: `ask ${tool} for its version`})
-  if (result instanceof DeskrunError || result.exitCode !== 0) {
-    return failing(`${location.path} does not run: ${firstLine(result)}`, location)
-  }
-  const version = parseToolVersion(tool, result.stdout)
+  const answer = await probe(ctx.tools[tool].version())
+  if (!answer.ok) return failing(`${location.path} does not run: ${reason(answer.error)}`, location)
+  const {version, output} = answer.value
   if (!version) {
     return warn({
       ...base,
-      found: `unrecognised version "${result.stdout.trim().slice(0, 80)}" (${where(location)})`,
+      found: `unrecognised version "${output.trim().slice(0, 80)}" (${where(location)})`,
       fix: `Check that it is the real ${tool}; ${minimum}.`,
       tool: location,
     })
@@ -50,18 +48,7 @@ export async function checkTool(ctx: DoctorContext, tool: VersionedTool): Promis
   return ok({...base, found, tool: {...location, version}})
 }
 
-interface DockerVersion {
-  Client?: {Version?: string}
-  Server?: {
-    Version?: string
-    ApiVersion?: string
-    Os?: string
-    Arch?: string
-    Platform?: {Name?: string}
-  } | null
-}
-
-export async function checkDocker(ctx: DoctorContext): Promise<Check> {
+export async function checkDocker(ctx: DoctorContext, state?: CheckState): Promise<Check> {
   const base = {id: 'docker', title: 'Docker'} as const
   const location = await ctx.facts.locate('docker')
   if (!location) {
@@ -75,13 +62,10 @@ export async function checkDocker(ctx: DoctorContext): Promise<Check> {
     })
   }
 
-  const result = await attempt(ctx.run, 'docker', ['version', '--format', '{{json .}}'], {
-    step: 'ask Docker for its version',
-  })
-  const output = result instanceof DeskrunError ? '' : result.stdout
-  const info = parse(output)
-  if (result instanceof DeskrunError || result.exitCode !== 0 || !info?.Server?.Version) {
-    const problem = firstLine(result)
+  const answer = await probe(ctx.tools.docker.version())
+  const server = answer.ok ? answer.value.Server : undefined
+  if (!answer.ok || !server?.Version) {
+    const problem = answer.ok ? 'docker version reports no server' : reason(answer.error)
     return fail({
       ...base,
       found: `the Docker daemon is not reachable: ${problem}`,
@@ -90,8 +74,9 @@ export async function checkDocker(ctx: DoctorContext): Promise<Check> {
     })
   }
 
-  const server = info.Server
-  const podman = /podman/i.test(output)
+  // `docker version` names Docker Desktop's engine "Docker Desktop 4.37.1 (178610)", on every platform.
+  if (state) state.dockerDesktop = /^Docker Desktop\b/.test(server.Platform?.Name ?? '')
+  const podman = /podman/i.test(JSON.stringify(answer.value))
   const found = `${podman ? 'Podman' : 'Docker Engine'} ${server.Version} (API ${server.ApiVersion ?? '?'}, ${server.Os ?? '?'}/${server.Arch ?? '?'})`
   const tool = {...location, version: server.Version}
   if (podman && ctx.env.KIND_EXPERIMENTAL_PROVIDER !== 'podman') {
@@ -103,14 +88,6 @@ export async function checkDocker(ctx: DoctorContext): Promise<Check> {
     })
   }
   return ok({...base, found, tool})
-}
-
-function parse(output: string): DockerVersion | undefined {
-  try {
-    return JSON.parse(output) as DockerVersion
-  } catch {
-    return undefined
-  }
 }
 
 function daemonFix(problem: string): string {

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {MINIMUM_VERSIONS, isTooOld, parseToolVersion} from '../../../src/lib/doctor/versions.js'
+import {MINIMUM_VERSIONS, isTooOld, parseToolVersion} from '../../../src/lib/tools/versions.js'
 
 describe('doctor: tool versions', () => {
   it('reads each tool’s version output', () => {

@@ -7,7 +7,8 @@
  */
 import semver from 'semver'
 
-import type {ToolName} from '../tools/prerequisites.js'
+import type {ToolName} from './prerequisites.js'
+import type {ToolRunner} from './runner.js'
 
 export type VersionedTool = Exclude<ToolName, 'docker'>
 
@@ -18,7 +19,7 @@ export const MINIMUM_VERSIONS: Record<VersionedTool, string> = {
 }
 
 /** The arguments that make each tool print its version. */
-export const VERSION_ARGS: Record<VersionedTool, string[]> = {
+const VERSION_ARGS: Record<VersionedTool, string[]> = {
   kind: ['version'],
   helm: ['version', '--short'],
   kubectl: ['version', '--client', '--output', 'json'],
@@ -44,4 +45,17 @@ export function parseToolVersion(tool: VersionedTool, output: string): string | 
 /** Whether `version` is older than deskrun supports (pre-releases of the floor count as older). */
 export function isTooOld(tool: VersionedTool, version: string): boolean {
   return semver.lt(version, MINIMUM_VERSIONS[tool])
+}
+
+export interface ToolVersion {
+  /** Undefined when the output holds no version deskrun can read. */
+  version?: string
+  /** What the tool printed, to show when it holds no version. */
+  output: string
+}
+
+/** Asks kind, helm or kubectl (the client) for its version: the `version()` of their adapters. */
+export async function readToolVersion(runner: ToolRunner, tool: VersionedTool): Promise<ToolVersion> {
+  const {stdout} = await runner.run(tool, VERSION_ARGS[tool], {step: `ask ${tool} for its version`})
+  return {version: parseToolVersion(tool, stdout), output: stdout}
 }

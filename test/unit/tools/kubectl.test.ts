@@ -1,0 +1,94 @@
+import {expect} from 'chai'
+
+import type {KubeObject} from '../../../src/lib/kube.js'
+import {clearSecrets, redact} from '../../../src/lib/redact.js'
+import {Kubectl} from '../../../src/lib/tools/kubectl.js'
+import type {RunOptions, ToolRunner} from '../../../src/lib/tools/runner.js'
+
+const object = (kind: string, name: string, resourceVersion?: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind,
+  metadata: {
+    name,
+    ...(kind === 'Namespace' ? {} : {namespace: 'arc-runners'}),
+    ...(resourceVersion ? {resourceVersion} : {}),
+  },
+})
+
+/** A runner that answers `get -f -` and `apply` with what a cluster holds before and after. */
+function fakeRunner(before: KubeObject[], after: unknown) {
+  const calls: {args: string[]; options: RunOptions}[] = []
+  const runner = {
+    async run(_tool: string, args: string[], options: RunOptions = {}) {
+      calls.push({args, options})
+      const printed = args.includes('get')
+        ? before.length > 0
+          ? {apiVersion: 'v1', kind: 'List', items: before}
+          : undefined
+        : after
+      return {command: 'kubectl', exitCode: 0, stdout: printed ? JSON.stringify(printed) : '', stderr: ''}
+    },
+  }
+  return {kubectl: new Kubectl(runner as unknown as ToolRunner, 'kind-deskrun'), calls}
+}
+
+describe('Kubectl.apply', () => {
+  afterEach(() => clearSecrets())
+
+  it('tells created, configured and unchanged apart by the resourceVersion before and after', async () => {
+    const {kubectl, calls} = fakeRunner(
+      [object('Namespace', 'arc-runners', '3'), object('Secret', 'auth', '5')],
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          object('Namespace', 'arc-runners', '3'),
+          object('Secret', 'auth', '9'),
+          object('ConfigMap', 'hook', '10'),
+        ],
+      },
+    )
+    const desired = [
+      object('Namespace', 'arc-runners'),
+      object('Secret', 'auth'),
+      object('ConfigMap', 'hook'),
+    ]
+    expect(await kubectl.apply(desired, 'store the credentials')).to.deep.equal([
+      {object: 'namespace/arc-runners', action: 'unchanged'},
+      {object: 'secret/auth', action: 'configured'},
+      {object: 'configmap/hook', action: 'created'},
+    ])
+    expect(calls.map((call) => call.args)).to.deep.equal([
+      ['--context', 'kind-deskrun', 'get', '-f', '-', '--ignore-not-found', '-o', 'json'],
+      [
+        '--context',
+        'kind-deskrun',
+        'apply',
+        '--server-side',
+        '--field-manager=deskrun',
+        '--force-conflicts',
+        '-f',
+        '-',
+        '-o',
+        'json',
+      ],
+    ])
+    for (const {options} of calls)
+      expect(JSON.parse(options.input ?? '')).to.deep.equal({apiVersion: 'v1', kind: 'List', items: desired})
+  })
+
+  it('reads a single printed object, and nothing found before means created', async () => {
+    const {kubectl} = fakeRunner([], object('Secret', 'auth', '7'))
+    expect(await kubectl.apply([object('Secret', 'auth')], 'store')).to.deep.equal([
+      {object: 'secret/auth', action: 'created'},
+    ])
+  })
+
+  it('masks the base64 form of the Secret data it sends, which kubectl prints back', async () => {
+    const data = Buffer.from('ghp_x_not_a_shaped_token').toString('base64')
+    const secret = {...object('Secret', 'auth'), data: {github_token: data}}
+    const {kubectl} = fakeRunner([], {...object('Secret', 'auth', '7'), data: {github_token: data}})
+    await kubectl.apply([secret], 'store')
+    expect(redact(`token ${data}`)).to.equal('token ***')
+  })
+})
