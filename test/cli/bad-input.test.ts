@@ -8,7 +8,6 @@ import path from 'node:path'
 import {expect} from 'chai'
 
 import Add from '../../src/commands/add.js'
-
 import {FakeTools, unwrap} from '../helpers/fake-tools.js'
 import {expectNoSecret, PRIVATE_KEY, REPO, TOKEN} from './support.js'
 
@@ -84,6 +83,10 @@ const handEdited = (fields: Record<string, unknown>) => {
   Object.assign(config.installations.taken, fields)
   return JSON.stringify(config, null, 2)
 }
+
+/** Flags of add with no bad value: switches. (A runner group's name only GitHub can judge, but an empty one is refused.) */
+const NO_BAD_VALUE = new Set(['yes'])
+const flagName = (arg: string) => arg.slice(2).split('=')[0]
 
 const add = (name: string, ...flags: string[]) => ['add', name, '--repository', REPO, ...flags]
 const withToken = (name: string, ...flags: string[]) => add(name, '--auth-value-file', '{token}', ...flags)
@@ -477,18 +480,15 @@ describe('bad input changes nothing', function () {
   })
   after(() => fake.cleanup())
 
-  it('tries every flag of add that takes a value, each case under a name of its own', () => {
-    // A flag is tried when some case gives it, other than in the shared valid prefix (add NAME --repository).
-    const tried = new Set(cases.flatMap(({args}) => args.slice(4).filter((arg) => arg.startsWith('--'))))
-    tried.add('--repository')
-    const valued = Object.entries(Add.flags)
-      .filter(([, flag]) => flag.type === 'option')
-      .map(([name]) => `--${name}`)
+  it('has a case for every flag of add that takes a value', () => {
+    const flags = Object.keys({...Add.baseFlags, ...Add.flags}).filter((flag) => !NO_BAD_VALUE.has(flag))
+    const used = new Set(
+      cases.flatMap((testCase) => testCase.args.filter((arg) => arg.startsWith('--')).map(flagName)),
+    )
     expect(
-      valued.filter((flag) => !tried.has(flag)),
-      'flags of add no bad-input case gives',
+      flags.filter((flag) => !used.has(flag)),
+      'flags without a bad-input case',
     ).to.deep.equal([])
-    expect(cases.map(({name}) => name)).to.deep.equal([...new Set(cases.map(({name}) => name))])
   })
 
   for (const testCase of cases)

@@ -5,7 +5,7 @@
  */
 import {ADD, FaultMatrix, UP} from '../helpers/fault-matrix.js'
 
-const matrix = new FaultMatrix({processes: false, hangTimeout: '50ms'})
+const matrix = new FaultMatrix({processes: false, hangTimeout: '40ms', hangKillOwnTimeout: '50ms'})
 
 for (const scenario of [ADD, UP]) {
   describe(`faults along ${scenario.title}`, function () {

@@ -1,13 +1,10 @@
 /**
  * The CLI contract a user reads first: every command is listed and explains itself with examples. In
- * process; test/smoke/help.test.ts runs bin/run.js.
+ * process, from the source; test/smoke/help.test.ts checks the built manifest and bin/run.js.
  */
-import {readFile} from 'node:fs/promises'
-import path from 'node:path'
-
 import {expect} from 'chai'
 
-import {FakeTools, REPO_ROOT} from '../helpers/fake-tools.js'
+import {FakeTools} from '../helpers/fake-tools.js'
 
 const COMMANDS = [
   'add',
@@ -34,23 +31,20 @@ describe('help', () => {
     for (const command of COMMANDS) expect(result.stdout).to.match(new RegExp(`^  ${command} `, 'm'))
   })
 
-  it('every command has a summary, a description or examples, and --help needs no tool', async () => {
-    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'oclif.manifest.json'), 'utf8'))
+  it('every command has a summary and examples, and --help needs no tool', async () => {
     for (const command of COMMANDS) {
-      const entry = manifest.commands[command.replace(' ', ':')]
-      expect(entry, command).to.exist
-      expect(entry.summary, `${command} summary`).to.be.a('string').and.not.be.empty
-      expect(entry.examples, `${command} examples`).to.be.an('array').that.is.not.empty
       const help = await fake.run([...command.split(' '), '--help'])
       expect(help.exitCode, command).to.equal(0)
-      expect(help.stdout).to.contain('EXAMPLES')
+      expect(help.stdout.split('\n')[0], `${command} summary`).to.match(/^\w.+\.$/)
+      expect(help.stdout, command).to.contain('EXAMPLES')
     }
     expect(await fake.calls()).to.deep.equal([])
   })
 
   it('commands that return data accept --json', async () => {
-    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'oclif.manifest.json'), 'utf8'))
-    for (const command of ['add', 'list', 'status', 'remove', 'up', 'modes', 'cluster:status'])
-      expect(manifest.commands[command].flags, command).to.have.property('json')
+    for (const command of ['add', 'list', 'status', 'remove', 'up', 'modes', 'cluster status']) {
+      const help = await fake.run([...command.split(' '), '--help'])
+      expect(help.stdout, command).to.match(/^\s+--json\s/m)
+    }
   })
 })

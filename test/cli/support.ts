@@ -25,7 +25,10 @@ export interface Sandbox {
   configFile: string
   /** Runs deskrun; every result is kept for the leak check. */
   deskrun(args: string[], options?: {input?: string; env?: Record<string, string>}): Promise<RunResult>
-  /** Starts deskrun in the background (its result is kept for the leak check too). */
+  /**
+   * Starts deskrun in the background (its result is kept for the leak check too). Sending it a signal
+   * (`kill`) needs a process: make the sandbox with `{processes: true}` for that.
+   */
   start(args: string[]): Running
   /** `deskrun add NAME --repository REPO` with the token from a file, plus extra flags. */
   add(name: string, ...extra: string[]): Promise<RunResult>
@@ -39,7 +42,11 @@ export interface Sandbox {
   expectNoLeaks(): Promise<void>
 }
 
-/** A sandbox whose deskrun runs in this process, or with `{processes: true}` as processes (see FakeTools). */
+/**
+ * A sandbox whose deskrun (and every tool call) runs in this process: fast, from src/ (no build needed).
+ * With `{processes: true}` deskrun is `node bin/run.js` (build first) and each tool call a process of the
+ * fake executables, for what only processes show: signals, exit by signal, the published package.
+ */
 export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const fake = await FakeTools.create(options)
   const cacheRoot = path.join(fake.root, 'cache')

@@ -534,7 +534,7 @@ export function describeFakeTools(options: {processes: boolean}): void {
       it('renders the dind sidecar as the chart does for the server version', async () => {
         const dindIn = async (image: string) => {
           await fakes.cleanup()
-          fakes = await FakeTools.create()
+          fakes = await FakeTools.create(options)
           ok(await kind(['create', 'cluster', '--name', 'deskrun', '--image', image]))
           await controller()
           await authSecret()
@@ -861,7 +861,8 @@ export function describeFakeTools(options: {processes: boolean}): void {
         await cluster()
         const hung = await fakes.tool('kubectl', ['--context', 'kind-deskrun', 'create', 'namespace', 'x'], {
           faults: [{tool: 'kubectl', match: 'create namespace', action: 'hang'}],
-          timeoutMs: 1500,
+          // A process needs time to start and log the call before it is killed.
+          timeoutMs: options.processes ? 1500 : 100,
         })
         expect(hung.timedOut).to.equal(true)
         expect(await fakes.objects('deskrun', {kind: 'Namespace'})).to.satisfy(

@@ -12,8 +12,6 @@ import {readFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
-import {formatDuration, parseDuration} from '../../src/lib/domain/duration.js'
-import {killAfterMs} from '../../src/lib/adapters/tools/runner.js'
 import {expectOk, sandbox, type Sandbox} from '../cli/support.js'
 import {unwrap, type Fault, type FakeCall, type FakeToolName, type RunResult} from './fake-tools.js'
 
@@ -71,7 +69,8 @@ export const UP: Scenario = {
   run: (s, extra) => s.deskrun(['up', ...extra]),
   // kind: version, get clusters, create. helm: version, list controller, upgrade arc, list scale sets
   // twice (orphans, then the ones to uninstall), then (list, upgrade) per scale set. kubectl: version,
-  // get configmaps and secrets (orphans), credentials of each installation, objects of cached.
+  // get configmaps and secrets (orphans), (get, apply) the credentials of each installation, the
+  // server's version, then (get, apply) the objects of cached.
   calls: {docker: 1, kind: 3, helm: 9, kubectl: 10},
 }
 
@@ -132,7 +131,7 @@ async function callsByTool(s: Sandbox): Promise<Calls> {
   return {docker: of('docker'), kind: of('kind'), helm: of('helm'), kubectl: of('kubectl')}
 }
 
-/** The words deskrun uses for the step that made this call (see src/lib/adapters/tools). */
+/** The words deskrun uses for the step that made this call (see src/lib/tools). */
 export function stepOf(call: FakeCall): string {
   const [verb, ...rest] = call.argv
   const words = call.argv.join(' ')
@@ -159,14 +158,14 @@ export function stepOf(call: FakeCall): string {
         : `create the objects of ${items[0].metadata.labels['deskrun.io/instance']}`
     }
   }
-  throw new Error(`faults.test.ts does not know the step of: ${call.tool} ${words}`)
+  throw new Error(`fault-matrix.ts does not know the step of: ${call.tool} ${words}`)
 }
 
 /** What the message of a fault at this call must say. */
-function expectedMessage(call: FakeCall, action: Action, hangTimeout: string): string[] {
+function expectedMessage(call: FakeCall, action: Action, options: MatrixOptions): string[] {
   const how =
     action === 'hang'
-      ? `did not finish within ${formatDuration(killAfterMs(parseDuration(hangTimeout), call.argv.includes('--wait')))}`
+      ? `did not finish within ${call.argv.includes('--wait') ? options.hangKillOwnTimeout : options.hangTimeout}`
       : action === 'die'
         ? 'was killed (SIGKILL)'
         : 'exited with code 1'
@@ -214,6 +213,8 @@ export interface MatrixOptions {
    * machine for the calls before it.
    */
   hangTimeout: string
+  /** What the message says for a hung tool that was handed the limit itself (`--wait`): a quarter more. */
+  hangKillOwnTimeout: string
 }
 
 /** The clean runs and the fault cases of both scenarios, in one mode. */
@@ -255,7 +256,7 @@ export class FaultMatrix {
       const {state, calls} = await clean
       const target = calls[tool][call - 1]
       if (!target) throw new Error(`the clean run made no call ${call} of ${tool}: see its test`)
-      // The same call as in the clean run, but for the limit `--timeout` hands the tool (for a hang).
+      // The same call as in the clean run, but for the limit `--timeout` hands the tool (shorter for a hang).
       const limitless = (argv: string[]) =>
         argv.map((arg, i) =>
           ['--timeout', '--wait'].includes(argv[i - 1]) && /^\d/.test(arg) ? 'LIMIT' : arg,
@@ -305,7 +306,7 @@ export class FaultMatrix {
     const [fired] = struck
     const output = `exit ${failed.exitCode}\nstderr:\n${failed.stderr}`
     expect(failed.exitCode, output).to.equal(1)
-    for (const part of expectedMessage(fired, action, this.options.hangTimeout))
+    for (const part of expectedMessage(fired, action, this.options))
       expect(unwrap(failed.stderr), output).to.contain(part)
     expect(failed.stderr, output).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
     expect(failed.stderr, output).not.to.match(/TypeError|ReferenceError|fake \w+ crashed/)

@@ -72,6 +72,20 @@ let started = 0
 function install(): void {
   if (installed) return
   installed = true
+  // The global console keeps the streams it first writes to: bind it to the real ones now, outside any
+  // run; their writes are routed to the current run below.
+  void (console as unknown as {_stdout: unknown; _stderr: unknown})._stdout
+  void (console as unknown as {_stdout: unknown; _stderr: unknown})._stderr
+  type Write = (...args: unknown[]) => boolean
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name]
+    const write = stream.write as Write
+    stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+      const run = current.getStore()
+      return run ? (run[name].write as Write).apply(run[name], args) : write.apply(this, args)
+    }
+  }
+  // Code that asks for process.stdout, stderr or stdin gets the run's pipes.
   for (const name of ['stdout', 'stderr', 'stdin'] as const) {
     const real = Object.getOwnPropertyDescriptor(process, name)!.get!
     Object.defineProperty(process, name, {
@@ -87,19 +101,6 @@ function install(): void {
     get: () => current.getStore()?.argv ?? argv,
     set: (value: string[]) => void (argv = value),
   })
-  // The global console keeps the streams it first writes to; bind it to the real ones now (outside any
-  // run), whose writes are routed below.
-  void (console as unknown as {_stdout: unknown; _stderr: unknown})._stdout
-  void (console as unknown as {_stdout: unknown; _stderr: unknown})._stderr
-  for (const name of ['stdout', 'stderr'] as const) {
-    const stream = Object.getOwnPropertyDescriptor(process, name)!.get!.call(process) as NodeJS.WriteStream
-    const write = stream.write
-    stream.write = function (this: NodeJS.WriteStream, ...args: any[]) {
-      const run = current.getStore()
-      if (!run) return (write as any).apply(this, args)
-      return (run[name].write as any)(...args)
-    } as typeof stream.write
-  }
   // Each deskrun listens for SIGINT and SIGTERM while it runs; tests run 20 at once in this process.
   process.setMaxListeners(Math.max(process.getMaxListeners(), 64))
   const exit = Exit.exit

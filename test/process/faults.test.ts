@@ -68,7 +68,7 @@ class Ahead {
   }
 }
 
-const matrix = new FaultMatrix({processes: true, hangTimeout: '4s'})
+const matrix = new FaultMatrix({processes: true, hangTimeout: '4s', hangKillOwnTimeout: '5s'})
 const ahead = new Ahead(matrix.cases.map((entry) => () => matrix.faultCase(entry)))
 
 for (const scenario of [ADD, UP]) {

@@ -7,7 +7,7 @@
 import {ADD, FaultMatrix, type Case} from '../helpers/fault-matrix.js'
 
 // Each call before the hung one is a process that must start and finish within the timeout.
-const matrix = new FaultMatrix({processes: true, hangTimeout: '3s'})
+const matrix = new FaultMatrix({processes: true, hangTimeout: '3s', hangKillOwnTimeout: '4s'})
 
 /** Cheap cases: early calls, so that few processes run before the fault. */
 const ONE_OF_EACH: Case[] = [
