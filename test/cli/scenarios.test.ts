@@ -3,12 +3,13 @@
  * leaves the cluster state that README describes.
  */
 import {existsSync} from 'node:fs'
-import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {expect} from 'chai'
 import {parse} from 'yaml'
 
+import {ORIGINAL_CACHE_ROOT} from '../../src/lib/domain/settings.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
@@ -336,7 +337,17 @@ describe('README scenarios against the fake tools', () => {
       {target: '/var/lib/docker'},
     ])
     expect(await readFile(s.configFile, 'utf8'), 'reading does not rewrite').to.equal(text)
-    expectOk(await s.deskrun(['up']))
-    expect(await runnerSets()).to.deep.equal(['my-runner'])
+    // Without cache_root the file means the original's root, which deskrun creates on this machine:
+    // the test takes it away again unless it was there before.
+    const existed = existsSync(ORIGINAL_CACHE_ROOT)
+    try {
+      expectOk(await s.deskrun(['up']))
+      expect(await runnerSets()).to.deep.equal(['my-runner'])
+      expect((await s.fake.clusters())[0].nodes[0].extraMounts.map((mount) => mount.hostPath)).to.deep.equal([
+        ORIGINAL_CACHE_ROOT,
+      ])
+    } finally {
+      if (!existed) await rm(ORIGINAL_CACHE_ROOT, {recursive: true, force: true})
+    }
   })
 })
