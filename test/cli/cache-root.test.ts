@@ -3,7 +3,7 @@
  * `add`/`up` warn about it once, on stderr, with a fix line that is printed whole.
  */
 import {randomUUID} from 'node:crypto'
-import {readFile, statfs, writeFile} from 'node:fs/promises'
+import {readFile, rm, statfs, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {expect} from 'chai'
@@ -12,7 +12,7 @@ import {MIN_FREE_BYTES} from '../../src/lib/app/doctor/checks/system.js'
 import type {DoctorReport} from '../../src/lib/app/doctor/types.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 
-/** /dev/shm is tmpfs on Linux hosts; the cache root is never created there (nothing runs in the fake cluster). */
+/** /dev/shm is tmpfs on Linux hosts. deskrun creates the cache root there before the (fake) cluster; it goes after each test. */
 const SHM = '/dev/shm'
 const TMPFS_MAGIC = 0x01021994
 
@@ -28,6 +28,9 @@ describe('a cache root in RAM', () => {
     cacheRoot = path.join(SHM, `deskrun-test-${randomUUID()}`, 'cache')
     const config = await s.config()
     await writeFile(s.configFile, JSON.stringify({...config, cache_root: cacheRoot}), {mode: 0o600})
+  })
+  afterEach(async () => {
+    if (cacheRoot) await rm(path.dirname(cacheRoot), {recursive: true, force: true})
   })
 
   const lifetime = (stderr: string) => stderr.split('\n').filter((line) => line.includes('Cache lifetime'))
