@@ -1,11 +1,8 @@
-import {hasCacheMount} from '../domain/kind-config.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
-import {ensureCluster, deleteCluster, nodeContainer} from '../pipeline/cluster.js'
+import {ensureCluster, deleteCluster, readClusterStatus, type ClusterStatus} from '../pipeline/cluster.js'
 import {newOutcome, type Deps} from '../pipeline/deps.js'
 import {runTasks} from '../pipeline/run.js'
-import {unlessFailed, type NodeReadiness} from '../adapters/tools/index.js'
 import {requireTools, type ToolName} from '../adapters/tools/prerequisites.js'
-import {NODE_CACHE_ROOT, kubeContext} from '../domain/settings.js'
 import {markDeployed} from '../adapters/config-store.js'
 import {checkPrerequisites, readConfig, type ActionContext} from './context.js'
 
@@ -36,37 +33,9 @@ export async function removeCluster(context: ActionContext): Promise<ClusterResu
   return {cluster: deps.config.clusterName, changed: outcome.changed}
 }
 
-export type NodeStatus = NodeReadiness
-
-export interface ClusterStatus {
-  name: string
-  context: string
-  exists: boolean
-  nodes: NodeStatus[]
-  /** Whether the node mounts the cache root from this machine (undefined: could not tell). */
-  cacheMount?: boolean
-  cacheRoot: string
-}
-
 export async function clusterStatus(context: ActionContext): Promise<ClusterStatus> {
   const deps = await clusterDeps(context, ['docker', 'kind', 'kubectl'])
   return readClusterStatus(deps)
-}
-
-export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
-  const {clusterName, cacheRoot} = deps.config
-  const status: ClusterStatus = {
-    name: clusterName,
-    context: kubeContext(clusterName),
-    exists: await deps.tools.kind.exists(clusterName),
-    nodes: [],
-    cacheRoot,
-  }
-  if (!status.exists) return status
-  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
-  status.cacheMount = mounts ? hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT) : undefined
-  status.nodes = await deps.tools.kubectl.nodes()
-  return status
 }
 
 async function clusterDeps(

@@ -11,7 +11,7 @@ import {instanceNames} from '../domain/installation/naming.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
-import {readClusterStatus, type ClusterStatus} from './cluster.js'
+import {readClusterStatus, type ClusterStatus} from '../pipeline/cluster.js'
 import {readConfig, type ActionContext} from './context.js'
 
 const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'

@@ -4,8 +4,8 @@ import {createCacheRoot} from '../adapters/cache-root.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../domain/kind-config.js'
 import {DeskrunError} from '../domain/errors.js'
 import type {KubernetesVersion} from '../domain/kube.js'
-import {NODE_CACHE_ROOT} from '../domain/settings.js'
-import {unlessFailed} from '../adapters/tools/index.js'
+import {NODE_CACHE_ROOT, kubeContext} from '../domain/settings.js'
+import {unlessFailed, type NodeReadiness} from '../adapters/tools/index.js'
 import type {Deps, Outcome} from './deps.js'
 import {toolOutput} from './run.js'
 
@@ -88,4 +88,33 @@ export function deleteCluster(deps: Deps): ListrTask<Outcome> {
       outcome.changed.push(`cluster ${clusterName} deleted`)
     },
   }
+}
+
+export type NodeStatus = NodeReadiness
+
+export interface ClusterStatus {
+  name: string
+  context: string
+  exists: boolean
+  nodes: NodeStatus[]
+  /** Whether the node mounts the cache root from this machine (undefined: could not tell). */
+  cacheMount?: boolean
+  cacheRoot: string
+}
+
+/** What `cluster status` and `status` show of the cluster: there, its nodes, its cache mount. */
+export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
+  const {clusterName, cacheRoot} = deps.config
+  const status: ClusterStatus = {
+    name: clusterName,
+    context: kubeContext(clusterName),
+    exists: await deps.tools.kind.exists(clusterName),
+    nodes: [],
+    cacheRoot,
+  }
+  if (!status.exists) return status
+  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
+  status.cacheMount = mounts ? hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT) : undefined
+  status.nodes = await deps.tools.kubectl.nodes()
+  return status
 }
