@@ -4,7 +4,6 @@
  */
 import type {CacheMount, Installation} from '../installation/types.js'
 import type {KubeObject, KubernetesVersion} from '../kube.js'
-import type {ContainerModesHookOptions} from './registry.js'
 
 /** What a mode may read about the installation: everything but the credentials. */
 export type InstallationView = Readonly<Omit<Installation, 'auth'>> & {
@@ -82,12 +81,3 @@ export function defineContainerMode(mode: ContainerMode): ContainerMode {
 
 /** What a `deskrun:container-modes` hook returns. */
 export type ContainerModesHookResult = ContainerMode[]
-
-declare module '@oclif/core/hooks' {
-  interface Hooks {
-    'deskrun:container-modes': {
-      options: ContainerModesHookOptions
-      return: ContainerModesHookResult
-    }
-  }
-}

@@ -9,7 +9,7 @@
 import type {Hook, Interfaces} from '@oclif/core'
 
 import {DeskrunError} from '../errors.js'
-import {defineContainerMode, type ContainerMode} from './api.js'
+import {defineContainerMode, type ContainerMode, type ContainerModesHookResult} from './api.js'
 import * as helpers from './helpers.js'
 
 export const MODES_HOOK = 'deskrun:container-modes'
@@ -27,6 +27,16 @@ export interface ContainerModesHookOptions {
  * A plugin's `deskrun:container-modes` hook: the default export of the file that its package.json
  * names under `oclif.hooks`. It returns the plugin's modes, as many as it likes.
  */
+// Types the hook for oclif's runHook and for plugins (beside its options, so api.ts needs no import of this file).
+declare module '@oclif/core/hooks' {
+  interface Hooks {
+    'deskrun:container-modes': {
+      options: ContainerModesHookOptions
+      return: ContainerModesHookResult
+    }
+  }
+}
+
 export type ContainerModesHook = (
   this: Hook.Context,
   options: ContainerModesHookOptions & {config: Interfaces.Config; context: Hook.Context},
