@@ -1,5 +1,8 @@
-import {up} from '../lib/app/up.js'
+import {Flags} from '@oclif/core'
+
+import {up, type PlanView} from '../lib/app/up.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {DEFAULT_CONCURRENCY} from '../lib/pipeline/apply.js'
 import {ExitCode} from '../lib/domain/errors.js'
 import {yesFlag} from '../lib/cli/flags.js'
 import {redact} from '../lib/domain/redact.js'
@@ -10,20 +13,47 @@ export default class Up extends BaseCommand {
 
 Use it after a reboot, after \`deskrun cluster delete\`, or after editing the config.
 
+It reads the cluster once (the kind node, Helm's release records and deskrun's objects), plans what would make it match the config, and does only that: cluster and controller first, then the scale sets, several at once (--concurrency). A scale set that fails does not stop the others. \`--dry-run\` prints the plan, each action with its reason, and changes nothing. Its exit code is 0 when everything is up to date, 3 when there are changes to make, 1 when something stops \`up\` (e.g. the cluster lacks the cache mount).
+
 Each installation is checked as \`deskrun add\` checks a new one. One that cannot be deployed as it is (say, edited by hand into something invalid, or using a mode whose plugin is gone) is skipped and reported with how to fix it, and its scale sets in the cluster are left as they are; the others are brought up, and the exit code is 1. Their entries in the config are never changed by this.`
   static override examples = [
     {description: 'Bring everything back after a reboot:', command: '<%= config.bin %> <%= command.id %>'},
+    {
+      description: 'See what it would do, change nothing:',
+      command: '<%= config.bin %> <%= command.id %> --dry-run',
+    },
+    {
+      description: 'In a script: is anything to do? (0: no, 3: yes)',
+      command: '<%= config.bin %> <%= command.id %> --dry-run --json > plan.json; echo $?',
+    },
     {description: 'For scripts:', command: '<%= config.bin %> <%= command.id %> --json'},
   ]
 
   static override enableJsonFlag = true
-  static override flags = {...yesFlag}
+  static override flags = {
+    ...yesFlag,
+    'dry-run': Flags.boolean({
+      summary: 'Print what would change, and why; change nothing.',
+      description:
+        'Exit code: 0 when everything is up to date, 3 when there are changes to make, 1 when something stops `up`.',
+    }),
+    concurrency: Flags.integer({
+      summary: 'How many scale sets to deploy at once.',
+      default: DEFAULT_CONCURRENCY,
+      min: 1,
+      max: 32,
+    }),
+  }
 
   async run() {
     const {flags} = await this.parse(Up)
-    const result = await up(await this.actionContext(flags))
+    const result = await up(await this.actionContext(flags), {
+      dryRun: flags['dry-run'],
+      concurrency: flags.concurrency,
+    })
     const {skipped} = result
-    if (result.installations.length === 0 && skipped.length === 0)
+    if (result.plan) this.showPlan(result.plan)
+    else if (result.installations.length === 0 && skipped.length === 0)
       this.log('The config has no installations yet; add one with: deskrun add')
     else if (result.installations.length === 0) this.log('Nothing was deployed.')
     else if (result.changed.length === 0) this.log('Everything is up to date; nothing changed.')
@@ -42,5 +72,22 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
       process.exitCode = ExitCode.failure
     }
     return result
+  }
+
+  /** The plan, one action a line, and the exit code that tells a script whether anything is to do. */
+  private showPlan(plan: PlanView): void {
+    if (plan.blockers.length > 0) {
+      this.log('Nothing can be done until this is fixed:')
+      for (const blocker of plan.blockers)
+        this.log(`  ✗ ${blocker.message}\n    ${blocker.hint.split('\n').join('\n    ')}`)
+      process.exitCode = ExitCode.failure
+    }
+    if (plan.actions.length === 0) {
+      this.log(`Everything is up to date (${plan.unchanged.length} checked); up would change nothing.`)
+      return
+    }
+    this.log(`deskrun up would:`)
+    for (const action of plan.actions) this.log(`  ${action.description}`)
+    process.exitCode ??= ExitCode.changesPending
   }
 }

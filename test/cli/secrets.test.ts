@@ -42,8 +42,6 @@ describe('credentials', () => {
       '--force-conflicts',
       '-f',
       '-',
-      '-o',
-      'json',
     ])
     const [release] = (await s.fake.releases('deskrun')).filter((r) => r.name === 'my-runner')
     expect(release.values?.githubConfigSecret).to.equal('my-runner-github-auth')

@@ -8,11 +8,9 @@ import type {CredentialSource} from '../domain/installation/types.js'
 import type {Installation} from '../domain/installation/types.js'
 import {parseGitHubUrl} from '../domain/installation/validate.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
-import {ensureCluster} from '../pipeline/cluster.js'
-import {ensureController} from '../pipeline/controller.js'
-import {newOutcome, planFor} from '../pipeline/deps.js'
-import {runTasks} from '../pipeline/run.js'
-import {deployInstallation} from '../pipeline/scale-sets.js'
+import {failedScaleSets} from '../pipeline/apply.js'
+import {planFor, type Deps} from '../pipeline/deps.js'
+import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
 
 /** `deskrun add` as the user typed it. */
@@ -66,19 +64,22 @@ export async function addInstallation(context: ActionContext, request: AddReques
     {onNote: context.note},
   )
 
-  const deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
-  const outcome = newOutcome()
+  const deps: Deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
+  // The cluster, the controller and this installation; the others are `up`'s business.
+  const wanted: ReconcileRequest = {
+    installations: [installation],
+    kept: [],
+    scope: [installation.name],
+    ensure: true,
+  }
+  const progress = {json: context.json}
+  let changed: string[] = []
   try {
     await withClusterLock(context, saved.clusterName, async () => {
-      await runTasks(
-        [
-          ensureCluster(deps, {needsCacheMount: installation.caches.length > 0}),
-          ensureController(deps),
-          ...deployInstallation(deps, installation),
-        ],
-        outcome,
-        {json: context.json},
-      )
+      const outcome = await applyPlan(deps, await observeAndPlan(deps, wanted, progress), wanted, progress)
+      const failed = failedScaleSets(outcome)
+      if (failed) throw failed
+      changed = outcome.changed
       await markDeployed([installation.name], true, {onNote: context.note})
     })
   } catch (error) {
@@ -89,7 +90,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
     mode: installation.mode,
     scaleSets: plan.scaleSets.map((scaleSet) => scaleSet.name),
     caches: plan.caches,
-    changed: outcome.changed,
+    changed,
   }
 }
 

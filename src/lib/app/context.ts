@@ -39,17 +39,22 @@ export async function readConfig(context: Pick<ActionContext, 'note'>): Promise<
   return loadConfig()
 }
 
-/** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */
+/**
+ * The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed
+ * (unless `readOnly`).
+ */
 export async function checkPrerequisites(
   context: ActionContext,
   config: DeskrunConfig,
   tools: readonly ToolName[] = ALL_TOOLS,
+  options: {readOnly?: boolean} = {},
 ): Promise<void> {
   await ensurePrerequisites({
     tools,
     config,
-    interactive: !context.json,
-    yes: context.yes,
+    // A read-only command (up --dry-run) never installs anything, so it does not ask either.
+    interactive: !context.json && !options.readOnly,
+    yes: context.yes && !options.readOnly,
     json: context.json,
     onWarning: context.note,
     timeoutMs: Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS),

@@ -7,14 +7,11 @@ import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {purgePlan} from '../domain/installation/sharing.js'
-import {INSTALLATION_LABEL} from '../domain/kube.js'
 import {realFolder} from '../adapters/real-path.js'
-import {newOutcome, type Deps} from '../pipeline/deps.js'
-import {INSTALLATION_RELEASE_LABEL} from '../pipeline/releases.js'
-import {runTasks} from '../pipeline/run.js'
-import {removeScaleSets} from '../pipeline/scale-sets.js'
+import {failedScaleSets} from '../pipeline/apply.js'
+import type {Deps} from '../pipeline/deps.js'
+import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
-import {SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
 import {readConfig, type ActionContext} from './context.js'
 
 export interface RemoveResult {
@@ -49,31 +46,22 @@ export async function removeInstallation(
   }
   await requireTools(ALL_TOOLS)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
-  const outcome = newOutcome()
+  let changed: string[] = []
   let remaining: DeskrunConfig | undefined
+  // Its scale sets (by label, and by name for those an older deskrun did not label), then its objects.
+  const request: ReconcileRequest = {
+    installations: [],
+    kept: [],
+    removed: [{installation: name, releases: instanceNames(name, installation.instances)}],
+    scope: [name],
+    ensure: false,
+  }
   await withClusterLock(context, config.clusterName, async () => {
-    if (await deps.tools.kind.exists(config.clusterName)) {
-      const labelled = await deps.tools.helm.releases(SCALE_SET_NAMESPACE, {
-        [INSTALLATION_RELEASE_LABEL]: name,
-      })
-      const releases = [
-        ...new Set([
-          ...instanceNames(name, installation.instances),
-          ...labelled.map((release) => release.name),
-        ]),
-      ]
-      await runTasks(
-        [
-          removeScaleSets(deps, {
-            title: `Remove ${name}`,
-            releases,
-            isObsolete: (labels) => labels[INSTALLATION_LABEL] === name,
-          }),
-        ],
-        outcome,
-        {json: context.json},
-      )
-    }
+    const progress = {json: context.json}
+    const outcome = await applyPlan(deps, await observeAndPlan(deps, request, progress), request, progress)
+    const failed = failedScaleSets(outcome)
+    if (failed) throw failed
+    changed = outcome.changed
     remaining = await updateConfig(
       (current) => {
         const {[name]: _removed, ...rest} = current.installations
@@ -91,7 +79,7 @@ export async function removeInstallation(
   if (options.purgeCache) await purge(caches.remove)
   return {
     installation: name,
-    changed: outcome.changed,
+    changed,
     caches: caches.remove,
     cachesPurged: options.purgeCache,
     cachesKept: caches.keep,

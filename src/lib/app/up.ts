@@ -1,21 +1,16 @@
-import {SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
 import {loadConfig, markDeployed} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import type {Installation} from '../domain/installation/types.js'
-import {INSTALLATION_LABEL, INSTANCE_LABEL} from '../domain/kube.js'
 import {findMode} from '../domain/modes/registry.js'
 import type {InstallationPlan} from '../domain/plan.js'
+import {describeAction, hasChanges, type Action, type Blocker, type Plan} from '../domain/reconcile/plan.js'
 import {configPath} from '../domain/settings.js'
-import {ensureCluster} from '../pipeline/cluster.js'
-import {ensureController} from '../pipeline/controller.js'
-import {newOutcome, planFor, type Deps, type Outcome} from '../pipeline/deps.js'
-import {DESKRUN_RELEASE_LABELS, installationReleaseLabels} from '../pipeline/releases.js'
-import {runTasks} from '../pipeline/run.js'
-import {deployInstallation, removeScaleSets} from '../pipeline/scale-sets.js'
-import type {ListrTask} from 'listr2'
+import {failedScaleSets} from '../pipeline/apply.js'
+import {newOutcome, planFor, type Deps} from '../pipeline/deps.js'
+import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
 
 /** An installation of the config that `up` left alone because its entry cannot be deployed as it is. */
@@ -26,12 +21,31 @@ export interface SkippedInstallation {
   hint: string
 }
 
+export interface UpOptions {
+  /** Only plan: print what would change, change nothing. */
+  dryRun?: boolean
+  /** How many scale sets are deployed at once. */
+  concurrency?: number
+}
+
+/** The plan as `up --dry-run --json` prints it. */
+export interface PlanView {
+  /** Whether `up` would change anything. */
+  changes: boolean
+  actions: (Action & {description: string})[]
+  /** What stops `up`, with the fix. */
+  blockers: Blocker[]
+  unchanged: string[]
+}
+
 export interface UpResult {
-  /** The installations deployed (or found up to date). */
+  /** The installations deployed (or found up to date); with --dry-run, those that would be. */
   installations: string[]
   changed: string[]
   unchanged: string[]
   skipped: SkippedInstallation[]
+  /** With --dry-run: what `up` would do. */
+  plan?: PlanView
 }
 
 /**
@@ -42,13 +56,26 @@ export interface UpResult {
  * brought up. When none can be, nothing runs. The work runs under the cluster lock, from the config
  * as it is once the lock is held (another deskrun may have changed it meanwhile).
  */
-export async function up(context: ActionContext): Promise<UpResult> {
+export async function up(context: ActionContext, options: UpOptions = {}): Promise<UpResult> {
   const config = await readConfig(context)
   const checked = planConfig(config, context)
   if (checked.plans.length === 0 && checked.skipped.length > 0)
     return {installations: [], ...newOutcome(), skipped: checked.skipped}
-  await checkPrerequisites(context, config)
-  return withClusterLock(context, config.clusterName, async () => converge(context, await loadConfig()))
+  // A dry run only reads: it never installs a tool, and needs no lock.
+  await checkPrerequisites(context, config, undefined, {readOnly: options.dryRun})
+  if (options.dryRun) return converge(context, config, options)
+  return withClusterLock(context, config.clusterName, async () =>
+    converge(context, await loadConfig(), options),
+  )
+}
+
+function planView(plan: Plan): PlanView {
+  return {
+    changes: hasChanges(plan),
+    actions: plan.actions.map((action) => ({...action, description: describeAction(action)})),
+    blockers: plan.blockers,
+    unchanged: plan.unchanged,
+  }
 }
 
 /** The plan of every installation that can be deployed, and why each other one cannot. */
@@ -115,58 +142,34 @@ function fieldNames(problems: string[]): string[] {
   return [`In the config file, ${named.map(([flag, field]) => `${flag} is ${field}`).join(', ')}.`]
 }
 
-async function converge(context: ActionContext, config: DeskrunConfig): Promise<UpResult> {
+async function converge(
+  context: ActionContext,
+  config: DeskrunConfig,
+  options: UpOptions,
+): Promise<UpResult> {
   const {plans, skipped} = planConfig(config, context)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
-  const deployed = new Set(plans.map((plan) => plan.installation))
-  const tasks: ListrTask<Outcome>[] = [
-    ensureCluster(deps, {
-      needsCacheMount: plans.some((plan) => plan.caches.length > 0),
-    }),
-    ensureController(deps),
-    pruneOrphans(deps, plans, skipped),
-    ...plans.flatMap((plan) => deployInstallation(deps, config.installations[plan.installation])),
-  ]
-  const outcome = await runTasks(tasks, newOutcome(), {json: context.json})
-  await markDeployed([...deployed], true, {onNote: context.note})
-  return {installations: [...deployed], ...outcome, skipped}
-}
-
-/**
- * Scale sets deskrun deployed that the config no longer names (removed installations, fewer
- * instances). A skipped installation is still in the config: everything of it is left alone.
- */
-function pruneOrphans(
-  deps: Deps,
-  plans: InstallationPlan[],
-  skipped: SkippedInstallation[],
-): ListrTask<Outcome> {
-  const wanted = new Set(plans.flatMap((plan) => plan.scaleSets.map((scaleSet) => scaleSet.name)))
-  const installations = new Set(plans.map((plan) => plan.installation))
-  const kept = new Set(skipped.map((entry) => entry.installation))
-  return {
-    title: 'Scale sets no longer in the config',
-    task: async (outcome, task) => {
-      const {helm} = deps.tools
-      for (const name of kept) {
-        const stored = deps.config.installations[name]
-        const labelled = await helm.releases(SCALE_SET_NAMESPACE, installationReleaseLabels(name))
-        for (const release of [...instanceNames(name, stored.instances), ...labelled.map((r) => r.name)])
-          wanted.add(release)
-      }
-      const ours = await helm.releases(SCALE_SET_NAMESPACE, DESKRUN_RELEASE_LABELS)
-      const orphans = ours.map((release) => release.name).filter((name) => !wanted.has(name))
-      task.title = `Scale sets no longer in the config: ${orphans.length === 0 ? 'none' : orphans.join(', ')}`
-      return task.newListr([
-        removeScaleSets(deps, {
-          title: orphans.length === 0 ? 'Leftover objects' : `Uninstall ${orphans.join(', ')}`,
-          releases: orphans,
-          isObsolete: (labels) =>
-            !kept.has(labels[INSTALLATION_LABEL]) &&
-            (!installations.has(labels[INSTALLATION_LABEL]) ||
-              (labels[INSTANCE_LABEL] !== undefined && !wanted.has(labels[INSTANCE_LABEL]))),
-        }),
-      ])
-    },
+  const request: ReconcileRequest = {
+    installations: plans.map((plan) => config.installations[plan.installation]),
+    kept: skipped.map(({installation}) => ({
+      installation,
+      releases: instanceNames(installation, config.installations[installation].instances),
+    })),
+    ensure: true,
   }
+  const progress = {json: context.json}
+  const reconciliation = await observeAndPlan(deps, request, progress)
+  const result = {installations: plans.map((plan) => plan.installation), skipped}
+  if (options.dryRun) return {...result, changed: [], unchanged: [], plan: planView(reconciliation.plan)}
+  const outcome = await applyPlan(deps, reconciliation, request, {
+    ...progress,
+    concurrency: options.concurrency,
+  })
+  // What did succeed is deployed, whatever else failed.
+  const failed = new Set(outcome.failed.map((entry) => entry.installation))
+  const deployed = result.installations.filter((name) => !failed.has(name))
+  await markDeployed(deployed, true, {onNote: context.note})
+  const error = failedScaleSets(outcome)
+  if (error) throw error
+  return {...result, changed: outcome.changed, unchanged: outcome.unchanged}
 }

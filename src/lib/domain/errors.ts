@@ -3,6 +3,8 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** `up --dry-run`: the plan has changes (0: nothing to do), in the spirit of `terraform plan -detailed-exitcode`. */
+  changesPending: 3,
   interrupted: 130,
 } as const
 

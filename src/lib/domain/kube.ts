@@ -32,3 +32,12 @@ export function deskrunLabels(installation: string, instance?: string): Record<s
     ...(instance ? {[INSTANCE_LABEL]: instance} : {}),
   }
 }
+
+/** Helm release labels deskrun sets (helm >= 3.13), so `up` can find (and prune) only its own releases. */
+export const MANAGED_RELEASE_LABEL = 'managed-by'
+export const INSTALLATION_RELEASE_LABEL = 'deskrun-installation'
+export const DESKRUN_RELEASE_LABELS: Record<string, string> = {[MANAGED_RELEASE_LABEL]: 'deskrun'}
+
+export function installationReleaseLabels(installation: string): Record<string, string> {
+  return {...DESKRUN_RELEASE_LABELS, [INSTALLATION_RELEASE_LABEL]: installation}
+}

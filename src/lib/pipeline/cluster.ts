@@ -3,7 +3,6 @@ import type {ListrTask} from 'listr2'
 import {createCacheRoot} from '../adapters/cache-root.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../domain/kind-config.js'
 import {DeskrunError} from '../domain/errors.js'
-import type {KubernetesVersion} from '../domain/kube.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../domain/settings.js'
 import {unlessFailed, type NodeReadiness} from '../adapters/tools/index.js'
 import type {Deps, Outcome} from './deps.js'
@@ -15,7 +14,7 @@ export function nodeContainer(clusterName: string): string {
 
 /** Creates the kind cluster when it is missing; an existing one is checked for the cache mount. */
 export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): ListrTask<Outcome> {
-  const {clusterName, cacheRoot} = deps.config
+  const {clusterName} = deps.config
   return {
     title: `Cluster ${clusterName}`,
     task: async (outcome, task) => {
@@ -26,28 +25,30 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
         return
       }
       task.title = `Cluster ${clusterName}: creating (this takes a minute)`
-      const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
-      await createCacheRoot(cacheRoot)
-      try {
-        await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
-      } catch (error) {
-        // Another deskrun started at the same time may have won the race ("node(s) already exist").
-        if (!(await createdMeanwhile(deps, error))) throw error
-        if (options.needsCacheMount) await requireCacheMount(deps)
-        task.title = `Cluster ${clusterName}: exists (created by another deskrun meanwhile)`
-        outcome.unchanged.push(`cluster ${clusterName}`)
-        return
-      }
-      task.title = `Cluster ${clusterName}: created`
-      outcome.changed.push(`cluster ${clusterName} created`)
+      const created = await createKindCluster(deps, task)
+      if (!created && options.needsCacheMount) await requireCacheMount(deps)
+      task.title = `Cluster ${clusterName}: ${created ? 'created' : 'exists (created by another deskrun meanwhile)'}`
+      if (created) outcome.changed.push(`cluster ${clusterName} created`)
+      else outcome.unchanged.push(`cluster ${clusterName}`)
     },
   }
 }
 
-/** The cluster's Kubernetes version (modes may render for it), asked once per command. */
-export function kubernetesVersion(deps: Deps): Promise<KubernetesVersion> {
-  deps.kubernetesVersion ??= deps.tools.kubectl.serverVersion()
-  return deps.kubernetesVersion
+/**
+ * Creates the cache root and the kind cluster that mounts it. False when another deskrun started at
+ * the same time won the race ("node(s) already exist").
+ */
+export async function createKindCluster(deps: Deps, task: {output?: unknown}): Promise<boolean> {
+  const {clusterName, cacheRoot} = deps.config
+  const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+  await createCacheRoot(cacheRoot)
+  try {
+    await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
+    return true
+  } catch (error) {
+    if (await createdMeanwhile(deps, error)) return false
+    throw error
+  }
 }
 
 async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {

@@ -1,5 +1,7 @@
 // helm release mechanics: values, rendering and applying a chart revision, and helm's output formats.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
+import {gzipSync} from 'node:zlib'
 
 import {
   CONTROLLER_CHART,
@@ -260,6 +262,48 @@ export function releaseJson(/** @type {any} */ rel, /** @type {any} */ rev) {
     namespace: rel.namespace,
   }
 }
+
+/**
+ * Helm's storage (the default "secret" driver): one Secret per revision, `sh.helm.release.v1.NAME.vN`,
+ * type `helm.sh/release.v1`, labelled with the release labels plus `name`, `owner=helm`, `status` and
+ * `version`; its `release` key holds the release JSON, gzipped and base64-encoded (helm
+ * pkg/storage/driver/secrets.go, util.go). The API server base64-encodes Secret data once more.
+ */
+export function releaseSecrets(/** @type {any} */ c) {
+  return c.releases.flatMap((/** @type {any} */ rel) =>
+    rel.revisions.map((/** @type {any} */ rev) => {
+      const stored = gzipSync(JSON.stringify({...releaseJson(rel, rev), config: rev.values ?? null}))
+      const name = `sh.helm.release.v1.${rel.name}.v${rev.revision}`
+      return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'helm.sh/release.v1',
+        metadata: {
+          name,
+          namespace: rel.namespace,
+          labels: {
+            ...rev.labels,
+            name: rel.name,
+            owner: 'helm',
+            status: rev.status,
+            version: String(rev.revision),
+          },
+          creationTimestamp: rev.updated,
+          resourceVersion: String(Date.parse(rev.updated) % 1e9),
+          uid: uuidOf(`${rel.namespace}/${name}`),
+        },
+        data: {release: Buffer.from(stored.toString('base64')).toString('base64')},
+      }
+    }),
+  )
+}
+
+const uuidOf = (/** @type {string} */ text) =>
+  crypto
+    .createHash('sha1')
+    .update(text)
+    .digest('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/, '$1-$2-$3-$4-$5')
 
 const notes = (/** @type {any} */ rel, /** @type {any} */ rev) =>
   `Thank you for installing ${rev.chartName}.\n\nYour release is named ${rel.name}.\n`

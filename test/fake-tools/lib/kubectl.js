@@ -5,6 +5,7 @@ import crypto from 'node:crypto'
 import {reconcile} from './arc-controller.js'
 import {ToolError, findCommand, parseArgs, parseDuration, stripCommand} from './common.js'
 import {invoke, runTool} from './invoke.js'
+import {releaseSecrets} from './helm-release.js'
 import {applyOne, readObjects} from './kubectl-apply.js'
 import {
   createNamespace,
@@ -16,6 +17,7 @@ import {
   resolveType,
   resourceString,
   served,
+  typeOf,
   typeOfKind,
 } from './kube.js'
 import {stringify as toYaml} from './yaml.js'
@@ -279,22 +281,33 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
       'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.',
     )
   const {word, names} = targets(args)
-  const t = typeFor(cluster, word)
+  // `secrets,configmaps`: several types, listed one after another in one List.
+  const types = word.split(',').map((w) => typeFor(cluster, w))
+  if (names.length && types.length > 1)
+    throw new ToolError('fake kubectl: names with several resource types are not emulated')
+  const t = types[0]
   if (names.length && flags['all-namespaces'])
     throw new ToolError('a resource cannot be retrieved by name across all namespaces')
-  const namespace = t.namespaced && !flags['all-namespaces'] ? (flags.namespace ?? 'default') : undefined
+  const namespaceOf = (/** @type {ResourceType} */ type) =>
+    type.namespaced && !flags['all-namespaces'] ? (flags.namespace ?? 'default') : undefined
+  const namespace = namespaceOf(t)
   const errors = []
   /** @type {any[]} */
   let items
   if (names.length) {
     items = []
     for (const name of names) {
-      const o = getObject(cluster, t.kind, namespace, name)
+      const o = findObject(cluster, t.kind, namespace, name)
       if (o) items.push(o)
       else if (!flags['ignore-not-found'])
         errors.push(`Error from server (NotFound): ${resourceString(t)} "${name}" not found`)
     }
-  } else items = listObjects(cluster, t.kind, {namespace, selector: flags.selector})
+  } else
+    items = types.flatMap((type) =>
+      listWithRecords(cluster, type.kind, {namespace: namespaceOf(type), selector: flags.selector}),
+    )
+  if (types.length > 1 && !['json', 'yaml', 'name'].includes(flags.output ?? ''))
+    throw new ToolError('fake kubectl: tables of several resource types are not emulated')
   const output = flags.output ?? ''
   const single = names.length === 1 && !word.includes(',')
   items = items.map((o) => shown(o, flags))
@@ -304,7 +317,7 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
   } else if (output === 'yaml') {
     if (doc) ctx.out(toYaml(doc))
   } else if (output === 'name')
-    ctx.out(items.map((/** @type {any} */ o) => `${kindString(t)}/${o.metadata.name}\n`).join(''))
+    ctx.out(items.map((/** @type {any} */ o) => `${kindString(typeOf(o))}/${o.metadata.name}\n`).join(''))
   else if (output === '' || output === 'wide') {
     if (items.length) ctx.out(table(rows(t, items, flags)))
     else if (!names.length)
@@ -314,6 +327,25 @@ function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string
       `fake kubectl: output format "${output}" is not emulated (use json, yaml, name or the table)`,
     )
   if (errors.length) throw new ToolError(errors.join('\n'))
+}
+
+/** Objects of a kind; Secrets include Helm's release records (helm keeps releases as Secrets). */
+function listWithRecords(/** @type {any} */ cluster, /** @type {string} */ kind, /** @type {any} */ options) {
+  if (kind !== 'Secret') return listObjects(cluster, kind, options)
+  const records = listObjects({objects: releaseSecrets(cluster)}, kind, options)
+  return [...listObjects(cluster, kind, options), ...records]
+}
+
+function findObject(
+  /** @type {any} */ cluster,
+  /** @type {string} */ kind,
+  /** @type {any} */ namespace,
+  /** @type {string} */ name,
+) {
+  return (
+    getObject(cluster, kind, namespace, name) ??
+    (kind === 'Secret' ? getObject({objects: releaseSecrets(cluster)}, kind, namespace, name) : undefined)
+  )
 }
 
 /**

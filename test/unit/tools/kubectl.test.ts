@@ -35,31 +35,15 @@ function fakeRunner(before: KubeObject[], after: unknown) {
 describe('Kubectl.apply', () => {
   afterEach(() => clearSecrets())
 
-  it('tells created, configured and unchanged apart by the resourceVersion before and after', async () => {
-    const {kubectl, calls} = fakeRunner(
-      [object('Namespace', 'arc-runners', '3'), object('Secret', 'auth', '5')],
-      {
-        apiVersion: 'v1',
-        kind: 'List',
-        items: [
-          object('Namespace', 'arc-runners', '3'),
-          object('Secret', 'auth', '9'),
-          object('ConfigMap', 'hook', '10'),
-        ],
-      },
-    )
+  it('applies server-side as deskrun, all objects in one call on stdin', async () => {
+    const {kubectl, calls} = fakeRunner([], {})
     const desired = [
       object('Namespace', 'arc-runners'),
       object('Secret', 'auth'),
       object('ConfigMap', 'hook'),
     ]
-    expect(await kubectl.apply(desired, 'store the credentials')).to.deep.equal([
-      {object: 'namespace/arc-runners', action: 'unchanged'},
-      {object: 'secret/auth', action: 'configured'},
-      {object: 'configmap/hook', action: 'created'},
-    ])
+    await kubectl.apply(desired, 'store the credentials')
     expect(calls.map((call) => call.args)).to.deep.equal([
-      ['--context', 'kind-deskrun', 'get', '-f', '-', '--ignore-not-found', '-o', 'json'],
       [
         '--context',
         'kind-deskrun',
@@ -69,19 +53,19 @@ describe('Kubectl.apply', () => {
         '--force-conflicts',
         '-f',
         '-',
-        '-o',
-        'json',
       ],
     ])
-    for (const {options} of calls)
-      expect(JSON.parse(options.input ?? '')).to.deep.equal({apiVersion: 'v1', kind: 'List', items: desired})
+    expect(JSON.parse(calls[0].options.input ?? '')).to.deep.equal({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: desired,
+    })
   })
 
-  it('reads a single printed object, and nothing found before means created', async () => {
-    const {kubectl} = fakeRunner([], object('Secret', 'auth', '7'))
-    expect(await kubectl.apply([object('Secret', 'auth')], 'store')).to.deep.equal([
-      {object: 'secret/auth', action: 'created'},
-    ])
+  it('makes no call for no objects', async () => {
+    const {kubectl, calls} = fakeRunner([], {})
+    await kubectl.apply([], 'store')
+    expect(calls).to.deep.equal([])
   })
 
   it('masks the base64 form of the Secret data it sends, which kubectl prints back', async () => {

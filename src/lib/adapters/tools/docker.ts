@@ -1,5 +1,5 @@
 import {DeskrunError} from '../../domain/errors.js'
-import type {ToolRunner} from './runner.js'
+import {toolFailure, type ToolRunner} from './runner.js'
 
 export interface ContainerMount {
   Type?: string
@@ -20,6 +20,15 @@ export interface DockerVersion {
   } | null
 }
 
+/** What `docker inspect` tells of a container, as far as deskrun reads it. */
+export interface ContainerState {
+  running: boolean
+  /** The image reference it was started from (`kindest/node:v1.33.1@sha256:…`). */
+  image: string
+  labels: Record<string, string>
+  mounts: ContainerMount[]
+}
+
 export class Docker {
   constructor(private readonly runner: ToolRunner) {}
 
@@ -33,6 +42,32 @@ export class Docker {
       throw new DeskrunError(`Could not ${step}: docker printed something that is not JSON.`, {
         code: 'TOOL_FAILED',
       })
+    }
+  }
+
+  /**
+   * One container, or undefined when there is none. Fails (with the daemon's words) when Docker does
+   * not answer, so the caller can tell "no cluster" from "no Docker".
+   */
+  async inspect(container: string): Promise<ContainerState | undefined> {
+    const step = `inspect the container ${container}`
+    const result = await this.runner.run('docker', ['inspect', container], {step, allowFailure: true})
+    // docker prints `[]` and "Error: No such object: NAME" (older: "No such container") for a missing one.
+    if (result.exitCode === 1 && !result.signal && /no such (object|container)/i.test(result.stderr))
+      return undefined
+    if (result.exitCode !== 0) throw toolFailure('docker', result, {step})
+    type Inspected = {
+      State?: {Running?: boolean}
+      Config?: {Image?: string; Labels?: Record<string, string> | null}
+      Mounts?: ContainerMount[]
+    }
+    const [found] = JSON.parse(result.stdout || '[]') as Inspected[]
+    if (!found) return undefined
+    return {
+      running: found.State?.Running === true,
+      image: found.Config?.Image ?? '',
+      labels: found.Config?.Labels ?? {},
+      mounts: found.Mounts ?? [],
     }
   }
 

@@ -6,7 +6,8 @@ import {readToolVersion, type ToolVersion} from './versions.js'
 
 export interface GetOptions {
   namespace?: string
-  selector?: Record<string, string>
+  /** `{key: value}` pairs, or a selector as kubectl takes it (`status!=superseded`). */
+  selector?: Record<string, string> | string
 }
 
 export interface NodeReadiness {
@@ -15,26 +16,11 @@ export interface NodeReadiness {
   ready: boolean
 }
 
-export interface ApplyOutcome {
-  /** e.g. `secret/my-runner-github-auth` */
-  object: string
-  action: 'created' | 'configured' | 'unchanged'
-}
-
 /** The field manager of everything deskrun applies: the owner of the fields it sets. */
 export const FIELD_MANAGER = 'deskrun'
 
 /** Server-side apply of the objects on stdin, which kubectl prints back as the API server stored them. */
-const APPLY = [
-  'apply',
-  '--server-side',
-  `--field-manager=${FIELD_MANAGER}`,
-  '--force-conflicts',
-  '-f',
-  '-',
-  '-o',
-  'json',
-]
+const APPLY = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '--force-conflicts', '-f', '-']
 
 export class Kubectl {
   constructor(
@@ -47,37 +33,25 @@ export class Kubectl {
   }
 
   /**
-   * Server-side apply, as field manager `deskrun`. Client-side apply would keep a copy of each object,
-   * a Secret's data included, in the last-applied-configuration annotation (shown by `kubectl describe`).
-   * `--force-conflicts` because deskrun owns these objects, also those an older deskrun applied
-   * client-side: on the first server-side apply kubectl (1.26 and later; deskrun needs 1.27) hands their
-   * client-side fields to `deskrun` and applies again, which removes the old annotation with its copy of
-   * the credentials.
+   * Server-side apply, as field manager `deskrun`, in one call. Client-side apply would keep a copy of
+   * each object, a Secret's data included, in the last-applied-configuration annotation (shown by
+   * `kubectl describe`). `--force-conflicts` because deskrun owns these objects, also those an older
+   * deskrun applied client-side: on the first server-side apply kubectl (1.26 and later; deskrun needs
+   * 1.27) hands their client-side fields to `deskrun` and applies again, which removes the old
+   * annotation with its copy of the credentials.
    *
-   * kubectl prints `serverside-applied` whether or not anything changed, so the change is read from the
-   * objects: the API server does not write an object that an apply leaves as it was, so its
-   * resourceVersion after the apply is the one it had before.
-   *
-   * Objects travel as JSON on stdin, so a Secret's data never lands on argv or disk.
+   * Whether anything changes is the plan's business (it compared the objects before); kubectl prints
+   * `serverside-applied` either way. Objects travel as JSON on stdin, so a Secret's data never lands
+   * on argv or disk.
    */
-  async apply(objects: KubeObject[], step: string): Promise<ApplyOutcome[]> {
-    if (objects.length === 0) return []
+  async apply(objects: KubeObject[], step: string): Promise<void> {
+    if (objects.length === 0) return
     // kubectl prints the Secrets back (base64): mask that form too, should any output ever be shown.
     for (const object of objects)
       if (object.kind === 'Secret')
         for (const value of Object.values(object.data ?? {})) registerSecret(String(value))
     const input = JSON.stringify({apiVersion: 'v1', kind: 'List', items: objects})
-    const before = await this.run(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], {input, step})
-    const after = await this.run(APPLY, {input, step})
-    const versions = new Map(
-      printedObjects(before.stdout, step).map((o) => [identity(o), resourceVersion(o)]),
-    )
-    return printedObjects(after.stdout, step).map((object) => {
-      const version = versions.get(identity(object))
-      const action =
-        version === undefined ? 'created' : version === resourceVersion(object) ? 'unchanged' : 'configured'
-      return {object: `${resourceKind(object)}/${object.metadata.name}`, action}
-    })
+    await this.run(APPLY, {input, step})
   }
 
   /** The API server's version. Managed clusters report minors like "29+": the release is read from gitVersion. */
@@ -142,40 +116,17 @@ export class Kubectl {
   }
 }
 
-/** The objects kubectl printed with `--output json`: one object, a List, or nothing at all. */
-function printedObjects(stdout: string, step: string): KubeObject[] {
-  if (!stdout.trim()) return []
-  let printed: KubeObject & {items?: KubeObject[]}
-  try {
-    printed = JSON.parse(stdout)
-  } catch {
-    // Not the parser's message: it quotes the text, which may hold a Secret's data.
-    throw new DeskrunError(`Could not ${step}: kubectl printed something that is not JSON.`, {
-      code: 'TOOL_FAILED',
-    })
-  }
-  return printed.kind === 'List' ? (printed.items ?? []) : [printed]
-}
-
-const resourceVersion = (object: KubeObject) => object.metadata.resourceVersion as string | undefined
-
-const identity = (object: KubeObject) =>
-  `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`
-
-/** `secret`, `deployment.apps`: how kubectl names a kind in its output. */
-function resourceKind(object: KubeObject): string {
-  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : ''
-  return `${object.kind.toLowerCase()}${group ? `.${group}` : ''}`
-}
-
 function scope(options: GetOptions): string[] {
   const args = options.namespace ? ['--namespace', options.namespace] : []
-  if (options.selector)
+  const {selector} = options
+  if (selector)
     args.push(
       '--selector',
-      Object.entries(options.selector)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(','),
+      typeof selector === 'string'
+        ? selector
+        : Object.entries(selector)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(','),
     )
   return args
 }

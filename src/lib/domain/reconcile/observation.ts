@@ -1,0 +1,52 @@
+/**
+ * What deskrun saw of the cluster, read in a fixed number of tool calls however many installations
+ * there are (see pipeline/observe.ts): the kind node, Helm's release records and deskrun's own objects.
+ */
+import type {KubeObject, KubernetesVersion} from '../kube.js'
+
+/** The latest record Helm keeps of a release (its storage Secret), decoded. */
+export interface ObservedRelease {
+  name: string
+  namespace: string
+  revision: number
+  /** deployed, failed, pending-install, pending-upgrade, pending-rollback, uninstalling */
+  status: string
+  chartName?: string
+  chartVersion?: string
+  /** The values the release was installed or upgraded with (what `helm get values` prints). */
+  values: Record<string, unknown>
+  /** The release labels (`helm upgrade --labels`), Helm's own (name, owner, status, version) left out. */
+  labels: Record<string, string>
+}
+
+export interface ObservedCluster {
+  exists: boolean
+  /** The node container runs (after a reboot it may be stopped). */
+  running: boolean
+  /** The node mounts the cache root from this machine; undefined when it could not be told. */
+  cacheMount?: boolean
+  kubernetesVersion?: KubernetesVersion
+}
+
+export interface Observation {
+  cluster: ObservedCluster
+  releases: ObservedRelease[]
+  /** The Secrets and ConfigMaps deskrun labelled as its own (`app.kubernetes.io/managed-by=deskrun`). */
+  objects: KubeObject[]
+}
+
+/** What there is before a cluster exists. */
+export function emptyObservation(cluster: Partial<ObservedCluster> = {}): Observation {
+  return {cluster: {exists: false, running: false, ...cluster}, releases: [], objects: []}
+}
+
+/** `kindest/node:v1.33.1@sha256:…`: kind tags its node images with the Kubernetes release they run. */
+export function kubernetesVersionOfImage(image: string): KubernetesVersion | undefined {
+  const match = /:v(\d+)\.(\d+)\.(\d+)(?:@|$)/.exec(image)
+  if (!match) return undefined
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    gitVersion: `v${match[1]}.${match[2]}.${match[3]}`,
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * The reconciler's middle stage: from what the config wants and what the cluster has, the list of
+ * actions that make them agree, each with its reason. Pure: no tool, no process, no clock, so that
+ * `up --dry-run` prints exactly what `up` then does, and unit tests cover every decision.
+ */
+import {isDeepStrictEqual} from 'node:util'
+
+import {
+  CONTROLLER_CHART_NAME,
+  CONTROLLER_NAMESPACE,
+  CONTROLLER_RELEASE,
+  SCALE_SET_CHART_NAME,
+  SCALE_SET_NAMESPACE,
+  minorOf,
+} from '../arc/charts.js'
+import {reinstallReason} from '../arc/cleanup.js'
+import type {InstallationPlan} from '../plan.js'
+import {configPath} from '../settings.js'
+import {
+  INSTALLATION_LABEL,
+  INSTALLATION_RELEASE_LABEL,
+  INSTANCE_LABEL,
+  MANAGED_BY_LABEL,
+  MANAGED_RELEASE_LABEL,
+  type KubeObject,
+} from '../kube.js'
+import type {Observation, ObservedRelease} from './observation.js'
+
+export interface Desired {
+  clusterName: string
+  cacheRoot: string
+  chartVersion: string
+  /** The installations to deploy, rendered for the cluster's Kubernetes version when it is known. */
+  installations: InstallationPlan[]
+  /** Installations that stay as they are in the cluster (up skipped them): nothing of theirs is touched. */
+  kept: {installation: string; releases: string[]}[]
+  /** Installations being removed, with their release names (an older deskrun did not label releases). */
+  removed?: {installation: string; releases: string[]}[]
+  /** Plan only what concerns these installations (add, remove); everything when undefined. */
+  scope?: string[]
+  /** Create the cluster and install the controller when they are missing (remove does not). */
+  ensure: boolean
+}
+
+export type ActionVerb = 'create' | 'install' | 'upgrade' | 'reinstall' | 'apply' | 'uninstall' | 'delete'
+export type ActionSubject = 'cluster' | 'controller' | 'scale set' | 'object'
+
+export interface Action {
+  verb: ActionVerb
+  subject: ActionSubject
+  /** The cluster, the Helm release, or `kind/name` of an object. */
+  name: string
+  installation?: string
+  /** Why, in words for the user: which values differ, "credentials changed" (never what they are). */
+  reasons: string[]
+  /** A release left pending or failed by an interrupted helm run is first rolled back or uninstalled. */
+  recover?: 'rollback' | 'uninstall'
+}
+
+/** Something that stops the plan from being applied, with what to do about it. */
+export interface Blocker {
+  code: string
+  message: string
+  hint: string
+}
+
+export interface Plan {
+  actions: Action[]
+  blockers: Blocker[]
+  /** What is already as the config wants it, in the words of the summary (`scale set web`). */
+  unchanged: string[]
+}
+
+export function planChanges(desired: Desired, observed: Observation): Plan {
+  const plan: Plan = {actions: [], blockers: [], unchanged: []}
+  const {cluster} = observed
+  if (!cluster.exists) {
+    if (!desired.ensure) return plan
+    plan.actions.push(action('create', 'cluster', desired.clusterName, ['it does not exist']))
+  } else if (!cluster.running) {
+    plan.blockers.push(nodeStopped(desired.clusterName))
+    return plan
+  } else {
+    const needsMount = desired.installations.some((installation) => installation.caches.length > 0)
+    if (needsMount && cluster.cacheMount === false)
+      plan.blockers.push(cacheMountMissing(desired.clusterName, desired.cacheRoot))
+    if (desired.ensure) plan.unchanged.push(`cluster ${desired.clusterName}`)
+  }
+  if (desired.ensure) planController(desired, observed, plan)
+  const inScope = (installation: string | undefined) =>
+    desired.scope === undefined || (installation !== undefined && desired.scope.includes(installation))
+  for (const installation of desired.installations.filter((one) => inScope(one.installation))) {
+    planObjects(installation, observed, plan)
+    for (const scaleSet of installation.scaleSets)
+      planScaleSet(installation.installation, scaleSet, desired.chartVersion, observed, plan)
+  }
+  planLeftovers(desired, observed, plan, inScope)
+  return plan
+}
+
+/** One action in the words `up --dry-run`, `add` and `remove` use: `upgrade scale set web (maxRunners differs)`. */
+export function describeAction(action: Action): string {
+  const how =
+    action.recover === 'rollback'
+      ? `roll back, then ${action.verb}`
+      : action.recover === 'uninstall'
+        ? `uninstall, then ${action.verb}`
+        : action.verb
+  const what = action.subject === 'object' ? action.name : `${action.subject} ${action.name}`
+  return `${how} ${what}${action.reasons.length > 0 ? ` (${action.reasons.join('; ')})` : ''}`
+}
+
+/** Whether applying the plan would change anything. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.length > 0
+}
+
+function action(
+  verb: ActionVerb,
+  subject: ActionSubject,
+  name: string,
+  reasons: string[],
+  more: Partial<Action> = {},
+): Action {
+  return {verb, subject, name, ...more, reasons}
+}
+
+function planController(desired: Desired, observed: Observation, plan: Plan): void {
+  const target = desired.chartVersion
+  const current = release(observed, CONTROLLER_NAMESPACE, CONTROLLER_RELEASE)
+  if (!current) {
+    plan.actions.push(action('install', 'controller', CONTROLLER_RELEASE, [`ARC ${target}`]))
+    return
+  }
+  const version = current.chartName === CONTROLLER_CHART_NAME ? current.chartVersion : undefined
+  if (version && minorOf(version) !== minorOf(target)) {
+    plan.blockers.push(versionSkew(version, target))
+    return
+  }
+  const recover = stuck(current)
+  if (recover) {
+    const verb = recover === 'uninstall' ? 'install' : 'upgrade'
+    plan.actions.push(
+      action(verb, 'controller', CONTROLLER_RELEASE, [`its release is ${current.status}`], {recover}),
+    )
+  } else if (version !== target) {
+    plan.actions.push(action('upgrade', 'controller', CONTROLLER_RELEASE, [`chart ${version} → ${target}`]))
+  } else plan.unchanged.push(`controller ${CONTROLLER_RELEASE}`)
+}
+
+function planScaleSet(
+  installation: string,
+  scaleSet: InstallationPlan['scaleSets'][number],
+  chartVersion: string,
+  observed: Observation,
+  plan: Plan,
+): void {
+  const {name} = scaleSet
+  const current = release(observed, SCALE_SET_NAMESPACE, name)
+  const add = (verb: ActionVerb, reasons: string[], more: Partial<Action> = {}) =>
+    plan.actions.push(action(verb, 'scale set', name, reasons, {installation, ...more}))
+  if (!current) return void add('install', ['not in the cluster'])
+  const recover = stuck(current)
+  if (recover)
+    return void add(recover === 'uninstall' ? 'install' : 'upgrade', [`its release is ${current.status}`], {
+      recover,
+    })
+  const wanted = JSON.parse(JSON.stringify(scaleSet.values)) as Record<string, unknown>
+  const reasons = differingKeys(current.values, wanted).map((key) => `${key} differs`)
+  const version = current.chartName === SCALE_SET_CHART_NAME ? current.chartVersion : undefined
+  if (version !== chartVersion) reasons.unshift(`chart ${version ?? 'unknown'} → ${chartVersion}`)
+  if (reasons.length === 0) return void plan.unchanged.push(`scale set ${name}`)
+  const reinstall = reinstallReason(name, current.values, wanted)
+  // Helm cannot make that change in place; its runners stop meanwhile, as with `deskrun remove`.
+  if (reinstall) add('reinstall', [reinstall, ...reasons])
+  else add('upgrade', reasons)
+}
+
+/** The credentials Secret and the mode's objects (hook extensions) of one installation. */
+function planObjects(installation: InstallationPlan, observed: Observation, plan: Plan): void {
+  const objects = [installation.secret, ...installation.scaleSets.flatMap((scaleSet) => scaleSet.objects)]
+  for (const object of objects) {
+    const name = objectName(object)
+    const reason = objectDifference(object, observed)
+    if (reason)
+      plan.actions.push(action('apply', 'object', name, [reason], {installation: installation.installation}))
+    else
+      plan.unchanged.push(
+        object === installation.secret ? `credentials of ${installation.installation}` : name,
+      )
+  }
+}
+
+/**
+ * deskrun's releases and objects that the config no longer wants: removed installations, instances
+ * beyond --instances. A kept installation's are left alone, whatever they are.
+ */
+function planLeftovers(
+  desired: Desired,
+  observed: Observation,
+  plan: Plan,
+  inScope: (installation: string | undefined) => boolean,
+): void {
+  const planned = new Map(desired.installations.map((one) => [one.installation, one]))
+  const kept = new Set(desired.kept.map((entry) => entry.installation))
+  const wanted = new Set([
+    ...desired.installations.flatMap((one) => one.scaleSets.map((scaleSet) => scaleSet.name)),
+    ...desired.kept.flatMap((entry) => entry.releases),
+  ])
+  const removing = new Set(desired.removed?.map((entry) => entry.installation))
+  const reason = (installation: string, instance?: string) =>
+    removing.has(installation)
+      ? `removing ${installation}`
+      : planned.has(installation)
+        ? `${instance} is no longer an instance of ${installation}`
+        : `${installation} is no longer in the config`
+  for (const record of observed.releases.filter((one) => one.namespace === SCALE_SET_NAMESPACE)) {
+    if (wanted.has(record.name)) continue
+    const removed = desired.removed?.find((entry) => entry.releases.includes(record.name))
+    const owner =
+      record.labels[MANAGED_RELEASE_LABEL] === 'deskrun'
+        ? record.labels[INSTALLATION_RELEASE_LABEL]
+        : removed?.installation
+    if (owner === undefined || kept.has(owner) || !inScope(owner)) continue
+    plan.actions.push(
+      action('uninstall', 'scale set', record.name, [reason(owner, record.name)], {installation: owner}),
+    )
+  }
+  const plannedObjects = new Set(
+    desired.installations.flatMap((one) => [
+      objectName(one.secret),
+      ...one.scaleSets.flatMap((scaleSet) => scaleSet.objects.map(objectName)),
+    ]),
+  )
+  for (const object of observed.objects) {
+    const labels = object.metadata.labels ?? {}
+    const owner = labels[INSTALLATION_LABEL]
+    const instance = labels[INSTANCE_LABEL]
+    if (object.metadata.namespace !== SCALE_SET_NAMESPACE || labels[MANAGED_BY_LABEL] !== 'deskrun') continue
+    if (owner === undefined || kept.has(owner) || !inScope(owner)) continue
+    const obsolete = !planned.has(owner) || (instance !== undefined && !wanted.has(instance))
+    if (!obsolete || plannedObjects.has(objectName(object))) continue
+    plan.actions.push(
+      action('delete', 'object', objectName(object), [reason(owner, instance)], {installation: owner}),
+    )
+  }
+}
+
+/** A release's latest record; one uninstalled with --keep-history counts as gone (helm installs it afresh). */
+function release(observed: Observation, namespace: string, name: string): ObservedRelease | undefined {
+  return observed.releases.find(
+    (one) => one.namespace === namespace && one.name === name && one.status !== 'uninstalled',
+  )
+}
+
+/**
+ * An interrupted helm run leaves its release pending or failed, and helm then refuses every further
+ * operation. One that never got deployed is started afresh; another is rolled back to its last good revision.
+ */
+function stuck(record: ObservedRelease): Action['recover'] {
+  if (record.status === 'deployed') return undefined
+  const neverDeployed =
+    record.revision === 1 || record.status === 'pending-install' || record.status === 'uninstalling'
+  return neverDeployed ? 'uninstall' : 'rollback'
+}
+
+/** `secret/web-github-auth`: how kubectl names an object, and how the plan does. */
+export function objectName(object: KubeObject): string {
+  const group = object.apiVersion.includes('/') ? `.${object.apiVersion.split('/')[0]}` : ''
+  return `${object.kind.toLowerCase()}${group}/${object.metadata.name}`
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+
+/** Kinds whose objects deskrun reads back (see pipeline/observe.ts); others are always applied. */
+export const OBSERVED_KINDS = new Set(['Secret', 'ConfigMap'])
+
+/** Why a server-side apply of `object` would change the cluster, or undefined when it would not. */
+function objectDifference(object: KubeObject, observed: Observation): string | undefined {
+  const secret = object.kind === 'Secret'
+  if (!OBSERVED_KINDS.has(object.kind)) return `deskrun does not read back ${object.kind} objects`
+  const current = observed.objects.find(
+    (one) =>
+      one.kind === object.kind &&
+      one.metadata.name === object.metadata.name &&
+      one.metadata.namespace === object.metadata.namespace,
+  )
+  if (!current) return secret ? 'credentials not in the cluster' : 'not in the cluster'
+  // Client-side apply (older deskruns) kept a copy of the object, a Secret's data included, in this
+  // annotation; a server-side apply takes the fields over and drops it.
+  if (current.metadata.annotations?.[LAST_APPLIED] !== undefined)
+    return secret
+      ? 'an older deskrun left a copy of the credentials in an annotation'
+      : 'applied client-side by an older deskrun'
+  const {metadata, ...content} = object
+  const labelsDiffer = !isSubset(metadata.labels ?? {}, current.metadata.labels ?? {})
+  const contentDiffers = Object.entries(content).some(
+    ([key, value]) => !isDeepStrictEqual(value, (current as Record<string, unknown>)[key]),
+  )
+  if (secret && contentDiffers) return 'credentials changed'
+  if (contentDiffers) return `${differingKeys(current, object).join(', ')} differs`
+  if (labelsDiffer || !isSubset(metadata.annotations ?? {}, current.metadata.annotations ?? {}))
+    return 'labels differ'
+  return undefined
+}
+
+function isSubset(wanted: Record<string, string>, actual: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([key, value]) => actual[key] === value)
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * The keys whose values differ, as dotted paths down to `depth` levels (`template.spec.containers`),
+ * so that a reason says what changed without printing any value.
+ */
+export function differingKeys(before: unknown, after: unknown, depth = 3, prefix = ''): string[] {
+  if (isDeepStrictEqual(before, after)) return []
+  if (depth === 0 || !isMap(before) || !isMap(after)) return [prefix || '(everything)']
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()
+  return keys.flatMap((key) =>
+    differingKeys(before[key], after[key], depth - 1, prefix ? `${prefix}.${key}` : key),
+  )
+}
+
+function nodeStopped(clusterName: string): Blocker {
+  return {
+    code: 'CLUSTER_STOPPED',
+    message: `The node of the cluster "${clusterName}" is not running (after a reboot Docker may not have restarted it).`,
+    hint: `Start it, then run deskrun up again:\n  docker start ${clusterName}-control-plane`,
+  }
+}
+
+function cacheMountMissing(clusterName: string, cacheRoot: string): Blocker {
+  return {
+    code: 'CACHE_MOUNT_MISSING',
+    message: `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,
+    hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
+  }
+}
+
+function versionSkew(installed: string, wanted: string): Blocker {
+  return {
+    code: 'VERSION_SKEW',
+    message:
+      `The ARC controller in the cluster is version ${installed}, but deskrun is set to ${wanted}. ` +
+      `ARC deletes scale sets whose minor version differs from the controller's, and helm does not upgrade its CRDs, ` +
+      `so deskrun will not mix ${minorOf(installed)} and ${minorOf(wanted)}.`,
+    hint:
+      `To move everything to ${wanted}, rebuild the cluster from your config (caches stay on disk):\n` +
+      `  deskrun cluster delete && deskrun up\n` +
+      `To stay on ${installed}, set "chart_version": "${installed}" in ${configPath()}.`,
+  }
+}

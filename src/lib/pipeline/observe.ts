@@ -1,0 +1,74 @@
+/**
+ * The reconciler's first stage: what the cluster has, in three tool calls however many installations
+ * there are. `docker inspect` of the kind node (there, running, its mounts, its Kubernetes version from
+ * the node image's tag), then at once: everything in the scale sets' namespace (Helm's release records
+ * and deskrun's Secrets and ConfigMaps) and the controller's release record.
+ */
+import {CONTROLLER_NAMESPACE, CONTROLLER_RELEASE, SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
+import {hasCacheMount} from '../domain/kind-config.js'
+import {MANAGED_BY_LABEL, type KubeObject} from '../domain/kube.js'
+import {
+  emptyObservation,
+  kubernetesVersionOfImage,
+  type Observation,
+} from '../domain/reconcile/observation.js'
+import {registerSecret} from '../domain/redact.js'
+import {NODE_CACHE_ROOT} from '../domain/settings.js'
+import {RELEASE_SECRET_TYPE, latestReleases} from '../adapters/tools/helm-records.js'
+import {nodeContainer} from './cluster.js'
+import type {Deps} from './deps.js'
+
+/** Older revisions (`superseded`) are never needed; objects without the label pass `!=`. */
+const CURRENT = 'status!=superseded'
+
+export async function observe(deps: Deps): Promise<Observation> {
+  const {clusterName, cacheRoot} = deps.config
+  const {docker, kubectl} = deps.tools
+  const node = await docker.inspect(nodeContainer(clusterName))
+  if (!node) return emptyObservation()
+  const cluster = {
+    exists: true,
+    running: node.running,
+    cacheMount: hasCacheMount(node.mounts, cacheRoot, NODE_CACHE_ROOT),
+    kubernetesVersion: kubernetesVersionOfImage(node.image),
+  }
+  if (!node.running) return {...emptyObservation(), cluster}
+  const [runners, controller] = await Promise.all([
+    kubectl.list(
+      'secrets,configmaps',
+      {namespace: SCALE_SET_NAMESPACE, selector: CURRENT},
+      `read what deskrun deployed in ${SCALE_SET_NAMESPACE}`,
+    ),
+    kubectl.list(
+      'secrets',
+      {namespace: CONTROLLER_NAMESPACE, selector: `owner=helm,name=${CONTROLLER_RELEASE},${CURRENT}`},
+      'read the release of the ARC controller',
+    ),
+  ])
+  // A node image without a version tag: ask the API server.
+  cluster.kubernetesVersion ??= await deps.tools.kubectl.serverVersion()
+  deps.kubernetesVersion ??= Promise.resolve(cluster.kubernetesVersion)
+  const objects = runners.filter(
+    (object) =>
+      object.type !== RELEASE_SECRET_TYPE && object.metadata.labels?.[MANAGED_BY_LABEL] === 'deskrun',
+  )
+  for (const object of objects) if (object.kind === 'Secret') maskData(object)
+  return {cluster, releases: latestReleases([...runners, ...controller]), objects}
+}
+
+/** The credentials read back are as secret as those in the config. */
+function maskData(secret: KubeObject): void {
+  for (const value of Object.values((secret.data as Record<string, string> | undefined) ?? {})) {
+    registerSecret(value)
+    registerSecret(Buffer.from(value, 'base64').toString('utf8'))
+  }
+}
+
+/** The cluster's Kubernetes version (modes may render for it): the node image's tag, else the API server. */
+export async function kubernetesVersionOf(deps: Deps) {
+  deps.kubernetesVersion ??= (async () => {
+    const node = await deps.tools.docker.inspect(nodeContainer(deps.config.clusterName))
+    return (node && kubernetesVersionOfImage(node.image)) ?? deps.tools.kubectl.serverVersion()
+  })()
+  return deps.kubernetesVersion
+}

@@ -1,0 +1,105 @@
+/**
+ * Observe, plan, apply: what `up`, `add` and `remove` share. Each says which installations it deploys,
+ * keeps or removes; the cluster is read once, the plan is a pure function of that, and applying it
+ * runs only the actions the plan lists.
+ */
+import {DeskrunError} from '../domain/errors.js'
+import type {Installation} from '../domain/installation/types.js'
+import type {KubernetesVersion} from '../domain/kube.js'
+import type {Observation} from '../domain/reconcile/observation.js'
+import {planChanges, type Desired, type Plan} from '../domain/reconcile/plan.js'
+import {applySteps, newApplyOutcome, type ApplyOutcome} from './apply.js'
+import {planFor, type Deps} from './deps.js'
+import {observe} from './observe.js'
+import {runTasks, type ProgressOptions} from './run.js'
+
+export interface ReconcileRequest {
+  /** The installations to deploy. */
+  installations: Installation[]
+  kept: Desired['kept']
+  removed?: Desired['removed']
+  scope?: string[]
+  ensure: boolean
+}
+
+export interface Reconciliation {
+  observation: Observation
+  plan: Plan
+}
+
+/** Reads the cluster (shown as a step) and plans what would make it match the request. */
+export async function observeAndPlan(
+  deps: Deps,
+  request: ReconcileRequest,
+  progress: ProgressOptions,
+): Promise<Reconciliation> {
+  const {clusterName} = deps.config
+  const read = await runTasks<{observation?: Observation}>(
+    [
+      {
+        title: `Cluster ${clusterName}: reading`,
+        task: async (ctx, task) => {
+          ctx.observation = await observe(deps)
+          task.title = `Cluster ${clusterName}: ${summary(ctx.observation)}`
+        },
+      },
+    ],
+    {},
+    progress,
+  )
+  const observation = read.observation as Observation
+  const plan = planChanges(desired(deps, request, observation.cluster.kubernetesVersion), observation)
+  return {observation, plan}
+}
+
+function summary({cluster, releases}: Observation): string {
+  if (!cluster.exists) return 'not found'
+  if (!cluster.running) return 'stopped'
+  const count = `${releases.length} Helm release${releases.length === 1 ? '' : 's'}`
+  return `Kubernetes ${cluster.kubernetesVersion?.gitVersion ?? '?'}, ${count}`
+}
+
+function desired(deps: Deps, request: ReconcileRequest, version?: KubernetesVersion): Desired {
+  const {clusterName, cacheRoot, chartVersion} = deps.config
+  return {
+    clusterName,
+    cacheRoot,
+    chartVersion,
+    installations: request.installations.map((one) => planFor(deps.config, one, deps.modes, version)),
+    kept: request.kept,
+    removed: request.removed,
+    scope: request.scope,
+    ensure: request.ensure,
+  }
+}
+
+/** What stops a plan, as one error (each problem, each fix). */
+export function blockersError(plan: Plan): DeskrunError | undefined {
+  const [first, ...more] = plan.blockers
+  if (!first) return undefined
+  return new DeskrunError([first, ...more].map((blocker) => blocker.message).join('\n'), {
+    code: first.code,
+    hint: [first, ...more].map((blocker) => blocker.hint).join('\n'),
+  })
+}
+
+/**
+ * Applies the plan. Scale sets that fail do not stop the others: they are in the outcome's `failed`,
+ * for the caller to record what did succeed and then throw `failedScaleSets(outcome)`.
+ */
+export async function applyPlan(
+  deps: Deps,
+  reconciliation: Reconciliation,
+  request: ReconcileRequest,
+  options: ProgressOptions & {concurrency?: number},
+): Promise<ApplyOutcome> {
+  const blocked = blockersError(reconciliation.plan)
+  if (blocked) throw blocked
+  const outcome = newApplyOutcome()
+  outcome.unchanged.push(...reconciliation.plan.unchanged)
+  const steps = applySteps(deps, reconciliation.plan, {
+    installations: request.installations,
+    concurrency: options.concurrency,
+  })
+  return runTasks(steps, outcome, options)
+}
