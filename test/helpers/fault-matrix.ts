@@ -277,7 +277,7 @@ export class FaultMatrix {
       // than which installations are deployed (those whose scale sets all made it).
       const config = await s.config()
       const saved = config.installations.multi
-      if (scenario === UP) expectSameEntries(config, JSON.parse(configBefore))
+      if (scenario === UP) expectSameEntries(config as Config, JSON.parse(configBefore) as Config)
       else if (saved) expect(saved.Deployed).to.equal(false)
 
       // add stops before saving when a prerequisite fails: then the user runs the same add again.

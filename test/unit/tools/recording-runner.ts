@@ -10,7 +10,15 @@ export type Script = (tool: string, args: string[]) => Partial<Omit<RunResult, '
 
 export class RecordingRunner {
   readonly calls: string[][] = []
-  constructor(private readonly script: Script = () => ({})) {}
+  constructor(
+    private readonly script: Script = () => ({}),
+    /** Where tools are looked up: by default nowhere, so no version is remembered. */
+    private readonly env: NodeJS.ProcessEnv = {PATH: '', DESKRUN_HOME: '/nonexistent/deskrun'},
+  ) {}
+
+  environment(): NodeJS.ProcessEnv {
+    return this.env
+  }
 
   toolTimeout(): string {
     return '10m0s'

@@ -65,6 +65,11 @@ const STDERR_TAIL_LINES = 15
 export class ToolRunner {
   constructor(private readonly options: RunnerOptions = {}) {}
 
+  /** The environment the tools are found in (and run with, once allow-listed). */
+  environment(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env
+  }
+
   /** The per-call limit (`--timeout`) as a Go duration, for the tools' own flags (helm --timeout, kind --wait). */
   toolTimeout(): string {
     return goDuration(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)

@@ -5,9 +5,14 @@
  * - kind 0.20: the oldest release deskrun supports; its default node is Kubernetes 1.27.
  * - kubectl 1.27: within kubectl's one-minor skew of that node.
  */
-import semver from 'semver'
+import {mkdir, readFile, realpath, stat} from 'node:fs/promises'
+import path from 'node:path'
 
-import type {ToolName} from './prerequisites.js'
+import semver from 'semver'
+import writeFileAtomic from 'write-file-atomic'
+
+import {deskrunHome} from '../../domain/settings.js'
+import {locateTool, type ToolName} from './prerequisites.js'
 import type {ToolRunner} from './runner.js'
 
 export type VersionedTool = Exclude<ToolName, 'docker'>
@@ -54,8 +59,59 @@ export interface ToolVersion {
   output: string
 }
 
-/** Asks kind, helm or kubectl (the client) for its version: the `version()` of their adapters. */
+/**
+ * Asks kind, helm or kubectl (the client) for its version: the `version()` of their adapters. The
+ * answer is remembered per executable (its real path, size and modification time), so a command does
+ * not start three processes to learn what it learned last time; a new or replaced binary is asked again.
+ */
 export async function readToolVersion(runner: ToolRunner, tool: VersionedTool): Promise<ToolVersion> {
+  const env = runner.environment()
+  const binary = await identify(tool, env)
+  const cache = binary ? await readCache(env) : {}
+  const known = binary && cache[binary.path]
+  if (known && known.size === binary.size && known.mtimeMs === binary.mtimeMs)
+    return {version: parseToolVersion(tool, known.output), output: known.output}
   const {stdout} = await runner.run(tool, VERSION_ARGS[tool], {step: `ask ${tool} for its version`})
-  return {version: parseToolVersion(tool, stdout), output: stdout}
+  const version = parseToolVersion(tool, stdout)
+  // Only an answer deskrun understood is worth keeping; a cache that cannot be written is no loss.
+  if (binary && version)
+    await writeCache(env, {...cache, [binary.path]: {...binary, output: stdout}}).catch(() => {})
+  return {version, output: stdout}
+}
+
+interface Binary {
+  path: string
+  size: number
+  mtimeMs: number
+}
+
+type VersionCache = Record<string, Binary & {output: string}>
+
+/** The file a child process would run for `tool`, with what tells a replaced one apart. */
+async function identify(tool: VersionedTool, env: NodeJS.ProcessEnv): Promise<Binary | undefined> {
+  const location = await locateTool(tool, env)
+  if (!location) return undefined
+  try {
+    const real = await realpath(location.path)
+    const {size, mtimeMs} = await stat(real)
+    return {path: real, size, mtimeMs}
+  } catch {
+    return undefined
+  }
+}
+
+const cacheFile = (env: NodeJS.ProcessEnv) => path.join(deskrunHome(env), 'cache', 'tool-versions.json')
+
+async function readCache(env: NodeJS.ProcessEnv): Promise<VersionCache> {
+  try {
+    return JSON.parse(await readFile(cacheFile(env), 'utf8')) as VersionCache
+  } catch {
+    return {}
+  }
+}
+
+async function writeCache(env: NodeJS.ProcessEnv, cache: VersionCache): Promise<void> {
+  const file = cacheFile(env)
+  await mkdir(path.dirname(file), {recursive: true, mode: 0o700})
+  await writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`, {mode: 0o600})
 }
