@@ -239,7 +239,7 @@ export class FakeTools {
       DESKRUN_HOME: this.deskrunHome,
       FAKE_TOOLS_STATE: this.stateDir,
       // deskrun hands its tools only an allow-listed environment: the fakes need these as well.
-      DESKRUN_PASS_ENV: 'FAKE_TOOLS_STATE FAKE_TOOLS_FAULTS FAKE_DOCKER_DOWN',
+      DESKRUN_PASS_ENV: 'FAKE_TOOLS_STATE FAKE_TOOLS_FAULTS FAKE_DOCKER_DOWN FAKE_TOOLS_LATENCY',
       TMPDIR: path.join(this.root, 'tmp'),
       CI: '1',
       NO_COLOR: '1',

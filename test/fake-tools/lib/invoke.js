@@ -68,6 +68,19 @@ function pickFault(tool, argv, n, env, state) {
   return undefined
 }
 
+/**
+ * How long a call takes before it acts (benchmarks): FAKE_TOOLS_LATENCY is a JSON map from `tool verb`
+ * (`helm upgrade`), `tool` or `default` to milliseconds, the most specific winning.
+ * @param {string} tool @param {string[]} argv @param {string | undefined} raw
+ */
+function latencyOf(tool, argv, raw) {
+  if (!raw) return 0
+  const table = JSON.parse(raw)
+  // The verb is the first word that is neither a flag nor the value of --context / --kube-context.
+  const verb = argv.find((arg, i) => !arg.startsWith('-') && !/^--(kube-)?context$/.test(argv[i - 1] ?? ''))
+  return table[`${tool} ${verb}`] ?? table[tool] ?? table.default ?? 0
+}
+
 /** A handler failed other than as the tool would (a bug in the fake). */
 class Crash extends Error {
   /** @param {unknown} cause */
@@ -105,6 +118,8 @@ export async function invoke(tool, argv, io, handler, formatError) {
     const stderr = `fake ${tool}: FAKE_TOOLS_STATE is not set; point it at the folder that holds the fake tools' state\n`
     return {exitCode: 2, stdout: '', stderr}
   }
+  const latency = latencyOf(tool, argv, io.env.FAKE_TOOLS_LATENCY)
+  if (latency > 0) await sleep(latency)
   const time = new Date().toISOString()
   const stdin = readsStdin(argv) ? (io.stdin ?? '') : null
   // The environment too: tests check what deskrun hands its children (no credentials).
