@@ -37,6 +37,11 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
       description:
         'Exit code: 0 when everything is up to date, 3 when there are changes to make, 1 when something stops `up`.',
     }),
+    refresh: Flags.boolean({
+      summary: "Also check the scale sets' objects in the cluster, not only Helm's records of them.",
+      description:
+        "Helm's release records tell each scale set's chart and values (a release changed by hand with helm shows there too), and up trusts them. A scale set whose AutoscalingRunnerSet was deleted by hand (kubectl delete) is found only with --refresh, which lists them (one more call) and upgrades the release to put it back.",
+    }),
     concurrency: Flags.integer({
       summary: 'How many scale sets to deploy at once.',
       default: DEFAULT_CONCURRENCY,
@@ -50,6 +55,7 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
     const result = await up(await this.actionContext(flags), {
       dryRun: flags['dry-run'],
       concurrency: flags.concurrency,
+      refresh: flags.refresh,
     })
     const {skipped} = result
     if (result.plan) this.showPlan(result.plan)

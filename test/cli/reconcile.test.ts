@@ -139,6 +139,23 @@ describe('up as a reconciler', () => {
     })
   })
 
+  it('--refresh finds a scale set whose AutoscalingRunnerSet was deleted by hand, and puts it back', async () => {
+    await s.writeInstallations({solo: {Name: 'solo'}})
+    expectOk(await s.deskrun(['up']))
+    const kubectl = (...args: string[]) => s.fake.tool('kubectl', ['--context', 'kind-deskrun', ...args])
+    expectOk(await kubectl('delete', 'autoscalingrunnersets', 'solo', '--namespace', 'arc-runners', '--wait'))
+    const sets = async () =>
+      (await s.fake.objects(CLUSTER, {kind: 'AutoscalingRunnerSet'})).map((set) => set.metadata.name)
+    expect(await sets()).to.deep.equal([])
+    // Helm's record still says deployed: that is all a plain up reads.
+    expect((await s.deskrun(['up', '--dry-run'])).exitCode).to.equal(0)
+    const plan = await s.deskrun(['up', '--dry-run', '--refresh'])
+    expect(plan.exitCode).to.equal(3)
+    expect(plan.stdout).to.contain('upgrade scale set solo (its AutoscalingRunnerSet is gone)')
+    expectOk(await s.deskrun(['up', '--refresh']))
+    expect(await sets()).to.deep.equal(['solo'])
+  })
+
   it('a scale set that fails does not stop the others; the error names it; the next up finishes it', async () => {
     await s.writeInstallations({a: {Name: 'a'}, b: {Name: 'b'}, c: {Name: 'c'}})
     s.fake.setFaults([{tool: 'helm', match: 'upgrade --install b ', action: 'fail'}])

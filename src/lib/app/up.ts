@@ -26,6 +26,8 @@ export interface UpOptions {
   dryRun?: boolean
   /** How many scale sets are deployed at once. */
   concurrency?: number
+  /** Also check the live scale set objects, not only Helm's records. */
+  refresh?: boolean
 }
 
 /** The plan as `up --dry-run --json` prints it. */
@@ -156,6 +158,7 @@ async function converge(
       releases: instanceNames(installation, config.installations[installation].instances),
     })),
     ensure: true,
+    refresh: options.refresh,
   }
   const progress = {json: context.json}
   const reconciliation = await observeAndPlan(deps, request, progress)

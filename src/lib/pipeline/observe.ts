@@ -20,8 +20,10 @@ import type {Deps} from './deps.js'
 
 /** Older revisions (`superseded`) are never needed; objects without the label pass `!=`. */
 const CURRENT = 'status!=superseded'
+const RUNNER_SETS = 'autoscalingrunnersets.actions.github.com'
 
-export async function observe(deps: Deps): Promise<Observation> {
+/** `refresh`: also list the AutoscalingRunnerSets, to find those deleted behind Helm's back. */
+export async function observe(deps: Deps, options: {refresh?: boolean} = {}): Promise<Observation> {
   const {clusterName, cacheRoot} = deps.config
   const {docker, kubectl} = deps.tools
   const node = await docker.inspect(nodeContainer(clusterName))
@@ -33,7 +35,7 @@ export async function observe(deps: Deps): Promise<Observation> {
     kubernetesVersion: kubernetesVersionOfImage(node.image),
   }
   if (!node.running) return {...emptyObservation(), cluster}
-  const [runners, controller] = await Promise.all([
+  const [runners, controller, runnerSets] = await Promise.all([
     kubectl.list(
       'secrets,configmaps',
       {namespace: SCALE_SET_NAMESPACE, selector: CURRENT},
@@ -44,6 +46,9 @@ export async function observe(deps: Deps): Promise<Observation> {
       {namespace: CONTROLLER_NAMESPACE, selector: `owner=helm,name=${CONTROLLER_RELEASE},${CURRENT}`},
       'read the release of the ARC controller',
     ),
+    options.refresh
+      ? kubectl.list(RUNNER_SETS, {namespace: SCALE_SET_NAMESPACE}, 'list the AutoscalingRunnerSets')
+      : undefined,
   ])
   // A node image without a version tag: ask the API server.
   cluster.kubernetesVersion ??= await deps.tools.kubectl.serverVersion()
@@ -53,7 +58,12 @@ export async function observe(deps: Deps): Promise<Observation> {
       object.type !== RELEASE_SECRET_TYPE && object.metadata.labels?.[MANAGED_BY_LABEL] === 'deskrun',
   )
   for (const object of objects) if (object.kind === 'Secret') maskData(object)
-  return {cluster, releases: latestReleases([...runners, ...controller]), objects}
+  return {
+    cluster,
+    releases: latestReleases([...runners, ...controller]),
+    objects,
+    ...(runnerSets ? {runnerSets: runnerSets.map((set) => set.metadata.name)} : {}),
+  }
 }
 
 /** The credentials read back are as secret as those in the config. */

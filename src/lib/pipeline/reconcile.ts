@@ -20,6 +20,8 @@ export interface ReconcileRequest {
   removed?: Desired['removed']
   scope?: string[]
   ensure: boolean
+  /** Also compare with the live AutoscalingRunnerSets (`up --refresh`). */
+  refresh?: boolean
 }
 
 export interface Reconciliation {
@@ -39,7 +41,7 @@ export async function observeAndPlan(
       {
         title: `Cluster ${clusterName}: reading`,
         task: async (ctx, task) => {
-          ctx.observation = await observe(deps)
+          ctx.observation = await observe(deps, {refresh: request.refresh})
           task.title = `Cluster ${clusterName}: ${summary(ctx.observation)}`
         },
       },

@@ -33,6 +33,11 @@ export interface Observation {
   releases: ObservedRelease[]
   /** The Secrets and ConfigMaps deskrun labelled as its own (`app.kubernetes.io/managed-by=deskrun`). */
   objects: KubeObject[]
+  /**
+   * With `up --refresh`: the AutoscalingRunnerSets that exist. A release record says what Helm last
+   * deployed; someone may have deleted its objects by hand since.
+   */
+  runnerSets?: string[]
 }
 
 /** What there is before a cluster exists. */

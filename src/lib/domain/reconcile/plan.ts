@@ -169,6 +169,9 @@ function planScaleSet(
   const reasons = differingKeys(current.values, wanted).map((key) => `${key} differs`)
   const version = current.chartName === SCALE_SET_CHART_NAME ? current.chartVersion : undefined
   if (version !== chartVersion) reasons.unshift(`chart ${version ?? 'unknown'} → ${chartVersion}`)
+  // helm upgrade puts back what the release has and the cluster lost.
+  if (observed.runnerSets && !observed.runnerSets.includes(name))
+    reasons.push('its AutoscalingRunnerSet is gone')
   if (reasons.length === 0) return void plan.unchanged.push(`scale set ${name}`)
   const reinstall = reinstallReason(name, current.values, wanted)
   // Helm cannot make that change in place; its runners stop meanwhile, as with `deskrun remove`.
