@@ -144,7 +144,9 @@ function planController(desired: Desired, observed: Observation, plan: Plan): vo
       action(verb, 'controller', CONTROLLER_RELEASE, [`its release is ${current.status}`], {recover}),
     )
   } else if (version !== target) {
-    plan.actions.push(action('upgrade', 'controller', CONTROLLER_RELEASE, [`chart ${version} → ${target}`]))
+    plan.actions.push(
+      action('upgrade', 'controller', CONTROLLER_RELEASE, [`chart ${version ?? 'unknown'} → ${target}`]),
+    )
   } else plan.unchanged.push(`controller ${CONTROLLER_RELEASE}`)
 }
 
@@ -297,11 +299,11 @@ function objectDifference(object: KubeObject, observed: Observation): string | u
       : 'applied client-side by an older deskrun'
   const {metadata, ...content} = object
   const labelsDiffer = !isSubset(metadata.labels ?? {}, current.metadata.labels ?? {})
-  const contentDiffers = Object.entries(content).some(
-    ([key, value]) => !isDeepStrictEqual(value, (current as Record<string, unknown>)[key]),
-  )
+  // The same fields of the live object: its metadata has the server's own (uid, resourceVersion, ...).
+  const live = Object.fromEntries(Object.keys(content).map((key) => [key, current[key]]))
+  const contentDiffers = !isDeepStrictEqual(live, content)
   if (secret && contentDiffers) return 'credentials changed'
-  if (contentDiffers) return `${differingKeys(current, object).join(', ')} differs`
+  if (contentDiffers) return `${differingKeys(live, content).join(', ')} differs`
   if (labelsDiffer || !isSubset(metadata.annotations ?? {}, current.metadata.annotations ?? {}))
     return 'labels differ'
   return undefined
