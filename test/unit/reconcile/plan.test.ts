@@ -548,6 +548,22 @@ describe('reconcile: planChanges', () => {
       ])
     })
 
+    it("deletes a hook extension that the installation's new mode no longer renders", () => {
+      const observed = converged([planOf('web', withCache)])
+      const plan = planChanges(want([planOf('web', {mode: 'dind'})]), observed)
+      expect(described(plan).filter((line) => line.startsWith('delete'))).to.deep.equal([
+        'delete configmap/web-hook-extension (the mode of web no longer uses it)',
+      ])
+    })
+
+    it('leaves a release uninstalled with --keep-history alone', () => {
+      const observed = converged([planOf('web'), planOf('old')])
+      const old = observed.releases.find((record) => record.name === 'old') as ObservedRelease
+      old.status = 'uninstalled'
+      observed.objects = observed.objects.filter((object) => !object.metadata.name.startsWith('old'))
+      expect(described(planChanges(want([planOf('web')]), observed))).to.deep.equal([])
+    })
+
     it('uninstalls instances beyond --instances and deletes their objects', () => {
       const observed = converged([planOf('web', {instances: 3, ...withCache})])
       const plan = planChanges(want([planOf('web', {instances: 2, ...withCache})]), observed)

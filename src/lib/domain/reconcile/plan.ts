@@ -220,7 +220,7 @@ function planLeftovers(
         ? `${instance} is no longer an instance of ${installation}`
         : `${installation} is no longer in the config`
   for (const record of observed.releases.filter((one) => one.namespace === SCALE_SET_NAMESPACE)) {
-    if (wanted.has(record.name)) continue
+    if (wanted.has(record.name) || record.status === 'uninstalled') continue
     const removed = desired.removed?.find((entry) => entry.releases.includes(record.name))
     const owner =
       record.labels[MANAGED_RELEASE_LABEL] === 'deskrun'
@@ -243,11 +243,13 @@ function planLeftovers(
     const instance = labels[INSTANCE_LABEL]
     if (object.metadata.namespace !== SCALE_SET_NAMESPACE || labels[MANAGED_BY_LABEL] !== 'deskrun') continue
     if (owner === undefined || kept.has(owner) || !inScope(owner)) continue
-    const obsolete = !planned.has(owner) || (instance !== undefined && !wanted.has(instance))
-    if (!obsolete || plannedObjects.has(objectName(object))) continue
-    plan.actions.push(
-      action('delete', 'object', objectName(object), [reason(owner, instance)], {installation: owner}),
-    )
+    // Also what the mode no longer renders (a hook extension after a change to dind).
+    if (plannedObjects.has(objectName(object))) continue
+    const why =
+      planned.has(owner) && (instance === undefined || wanted.has(instance))
+        ? `the mode of ${owner} no longer uses it`
+        : reason(owner, instance)
+    plan.actions.push(action('delete', 'object', objectName(object), [why], {installation: owner}))
   }
 }
 
