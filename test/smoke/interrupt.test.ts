@@ -71,7 +71,7 @@ describe('interrupts', function () {
         expect(result.stderr).to.contain(`Received ${signal}`)
         const summary = result.stderr.slice(result.stderr.indexOf('Interrupted. Done:'))
         expect(summary, output).to.match(
-          /^Interrupted\. Done:\n {2}✔ Cluster deskrun: created\n {2}✔ ARC controller 0\.14\.2: installed\n {2}✔ Credentials for my-runner: stored\nNot done:\n {2}✖ Scale set my-runner \(interrupted\)\n/,
+          /^Interrupted\. Done:\n {2}✔ Cluster deskrun: created\n {2}✔ ARC controller 0\.14\.2: installed\n {2}✔ Applied secret\/my-runner-github-auth\nNot done:\n {2}✖ Scale set my-runner: install \(not in the cluster\) \(interrupted\)\n/,
         )
         expect(unwrap(result.stderr)).to.contain(
           'Interrupted while running: helm upgrade --install my-runner',
@@ -106,9 +106,9 @@ describe('interrupts', function () {
     expect(error.done).to.deep.equal([
       'Cluster deskrun: created',
       'ARC controller 0.14.2: installed',
-      'Credentials for my-runner: stored',
+      'Applied secret/my-runner-github-auth',
     ])
-    expect(error.notDone).to.deep.equal(['Scale set my-runner'])
+    expect(error.notDone).to.deep.equal(['Scale set my-runner: install (not in the cluster)'])
   })
 
   it('a hung prerequisite check is stopped too, and nothing is saved', async () => {

@@ -249,6 +249,7 @@ export async function updateConfig(
 
 /** Records whether installations are deployed (what `deskrun list` shows), as one locked change. */
 export async function markDeployed(names: string[], deployed: boolean, options: ConfigOptions = {}) {
+  if (names.length === 0) return
   await updateConfig((current) => {
     const installations = {...current.installations}
     for (const name of names)

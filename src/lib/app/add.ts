@@ -8,7 +8,6 @@ import type {CredentialSource} from '../domain/installation/types.js'
 import type {Installation} from '../domain/installation/types.js'
 import {parseGitHubUrl} from '../domain/installation/validate.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
-import {failedScaleSets} from '../pipeline/apply.js'
 import {planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
@@ -77,8 +76,6 @@ export async function addInstallation(context: ActionContext, request: AddReques
   try {
     await withClusterLock(context, saved.clusterName, async () => {
       const outcome = await applyPlan(deps, await observeAndPlan(deps, wanted, progress), wanted, progress)
-      const failed = failedScaleSets(outcome)
-      if (failed) throw failed
       changed = outcome.changed
       await markDeployed([installation.name], true, {onNote: context.note})
     })

@@ -8,7 +8,6 @@ import {DeskrunError, UsageError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {purgePlan} from '../domain/installation/sharing.js'
 import {realFolder} from '../adapters/real-path.js'
-import {failedScaleSets} from '../pipeline/apply.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -59,8 +58,6 @@ export async function removeInstallation(
   await withClusterLock(context, config.clusterName, async () => {
     const progress = {json: context.json}
     const outcome = await applyPlan(deps, await observeAndPlan(deps, request, progress), request, progress)
-    const failed = failedScaleSets(outcome)
-    if (failed) throw failed
     changed = outcome.changed
     remaining = await updateConfig(
       (current) => {

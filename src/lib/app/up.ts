@@ -8,7 +8,7 @@ import {findMode} from '../domain/modes/registry.js'
 import type {InstallationPlan} from '../domain/plan.js'
 import {describeAction, hasChanges, type Action, type Blocker, type Plan} from '../domain/reconcile/plan.js'
 import {configPath} from '../domain/settings.js'
-import {failedScaleSets} from '../pipeline/apply.js'
+import {deployedBy, newApplyOutcome} from '../pipeline/apply.js'
 import {newOutcome, planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
@@ -164,15 +164,14 @@ async function converge(
   const reconciliation = await observeAndPlan(deps, request, progress)
   const result = {installations: plans.map((plan) => plan.installation), skipped}
   if (options.dryRun) return {...result, changed: [], unchanged: [], plan: planView(reconciliation.plan)}
-  const outcome = await applyPlan(deps, reconciliation, request, {
-    ...progress,
-    concurrency: options.concurrency,
-  })
-  // What did succeed is deployed, whatever else failed.
-  const failed = new Set(outcome.failed.map((entry) => entry.installation))
-  const deployed = result.installations.filter((name) => !failed.has(name))
-  await markDeployed(deployed, true, {onNote: context.note})
-  const error = failedScaleSets(outcome)
-  if (error) throw error
+  const outcome = newApplyOutcome()
+  let finished = false
+  try {
+    await applyPlan(deps, reconciliation, request, {...progress, concurrency: options.concurrency}, outcome)
+    finished = true
+  } finally {
+    // What did succeed is deployed, whatever else failed.
+    await markDeployed(deployedBy(outcome, result.installations, finished), true, {onNote: context.note})
+  }
   return {...result, changed: outcome.changed, unchanged: outcome.unchanged}
 }

@@ -38,10 +38,19 @@ export interface ApplyOptions {
 export interface ApplyOutcome extends Outcome {
   /** Scale sets whose step failed, with the error. */
   failed: {name: string; installation?: string; error: unknown}[]
+  /** Every scale set step ran (some may have failed): the installations without a failure are deployed. */
+  scaleSetsDone?: boolean
 }
 
 export function newApplyOutcome(): ApplyOutcome {
   return {changed: [], unchanged: [], failed: []}
+}
+
+/** The installations that a run, finished or stopped, left deployed. */
+export function deployedBy(outcome: ApplyOutcome, installations: string[], finished: boolean): string[] {
+  if (!finished && !outcome.scaleSetsDone) return []
+  const failed = new Set(outcome.failed.map((entry) => entry.installation))
+  return installations.filter((name) => !failed.has(name))
 }
 
 export function applySteps(deps: Deps, plan: Plan, options: ApplyOptions): ListrTask<ApplyOutcome>[] {
@@ -54,15 +63,25 @@ export function applySteps(deps: Deps, plan: Plan, options: ApplyOptions): Listr
   for (const action of of('controller')) steps.push(controllerStep(deps, action))
   const applied = objects.filter((action) => action.verb === 'apply')
   if (applied.length > 0) steps.push(applyObjectsStep(deps, applied, rendered))
+  let group: {title?: unknown} | undefined
   if (scaleSets.length > 0)
     steps.push({
       title: `Scale sets: ${scaleSets.length} to change`,
       task: (_, task) =>
-        task.newListr(
+        (group = task).newListr(
           scaleSets.map((action) => scaleSetStep(deps, action, rendered)),
           {concurrent: options.concurrency ?? DEFAULT_CONCURRENCY, exitOnError: false},
         ),
     })
+  // Once all of them ran (untitled: nothing to show): one that failed did not stop the others.
+  steps.push({
+    task: (outcome) => {
+      outcome.scaleSetsDone = true
+      const failed = failedScaleSets(outcome)
+      if (failed && group) group.title = `Scale sets: ${outcome.failed.length} of ${scaleSets.length} failed`
+      if (failed) throw failed
+    },
+  })
   const deleted = objects.filter((action) => action.verb === 'delete')
   if (deleted.length > 0) steps.push(deleteObjectsStep(deps, deleted))
   return steps
@@ -143,8 +162,8 @@ function applyObjectsStep(
 ): ListrTask<ApplyOutcome> {
   const names = actions.map((action) => action.name)
   return {
-    title: `Objects: ${names.join(', ')}`,
-    task: async (outcome) => {
+    title: `Apply ${names.join(', ')}`,
+    task: async (outcome, task) => {
       const byName = new Map<string, KubeObject>()
       for (const plan of await rendered())
         for (const object of [plan.secret, ...plan.scaleSets.flatMap((scaleSet) => scaleSet.objects)])
@@ -160,6 +179,7 @@ function applyObjectsStep(
         'store the credentials and objects of the scale sets',
       )
       outcome.changed.push(...actions.map(changeOf))
+      task.title = `Applied ${names.join(', ')}`
     },
   }
 }

@@ -86,18 +86,18 @@ export function blockersError(plan: Plan): DeskrunError | undefined {
 }
 
 /**
- * Applies the plan. Scale sets that fail do not stop the others: they are in the outcome's `failed`,
- * for the caller to record what did succeed and then throw `failedScaleSets(outcome)`.
+ * Applies the plan. Scale sets that fail do not stop the others; the error then names them all, and
+ * `outcome` (the caller's, so it is there after an error too) tells what did succeed.
  */
 export async function applyPlan(
   deps: Deps,
   reconciliation: Reconciliation,
   request: ReconcileRequest,
   options: ProgressOptions & {concurrency?: number},
+  outcome: ApplyOutcome = newApplyOutcome(),
 ): Promise<ApplyOutcome> {
   const blocked = blockersError(reconciliation.plan)
   if (blocked) throw blocked
-  const outcome = newApplyOutcome()
   outcome.unchanged.push(...reconciliation.plan.unchanged)
   const steps = applySteps(deps, reconciliation.plan, {
     installations: request.installations,

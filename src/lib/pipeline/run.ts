@@ -35,12 +35,16 @@ export async function runTasks<Ctx extends object>(
   } catch (error) {
     // The command says what was done and what was not, so the user knows what `deskrun up` will pick up.
     if (error instanceof DeskrunError) {
-      const title = (task: (typeof list.tasks)[number]) => task.title ?? task.initialTitle ?? ''
+      // Steps run side by side (the scale sets) count one by one.
+      const steps = list.tasks
+        .flatMap((task) => (task.subtasks?.length ? task.subtasks : [task]))
+        .filter((task) => task.hasTitle())
+      const title = (task: (typeof steps)[number]) => task.title ?? task.initialTitle ?? ''
       error.progress = {
-        done: list.tasks.filter((task) => task.isCompleted()).map(title),
+        done: steps.filter((task) => task.isCompleted()).map(title),
         notDone: [
-          ...list.tasks.filter((task) => task.hasFailed()),
-          ...list.tasks.filter((task) => !task.isCompleted() && !task.hasFailed()),
+          ...steps.filter((task) => task.hasFailed()),
+          ...steps.filter((task) => !task.isCompleted() && !task.hasFailed()),
         ].map((task) => task.initialTitle ?? title(task)),
       }
     }
