@@ -3,11 +3,11 @@
  * its own `it`, run when mocha reaches it, so `--grep 'hang at helm call 3'` runs that case alone (and the
  * clean run it is compared with). test/process/faults.test.ts runs the same matrix as processes.
  */
-import {ADD, FaultMatrix, UP} from '../helpers/fault-matrix.js'
+import {ADD, CHANGE, FaultMatrix, UP} from '../helpers/fault-matrix.js'
 
 const matrix = new FaultMatrix({processes: false, hangTimeout: '40ms', hangKillOwnTimeout: '50ms'})
 
-for (const scenario of [ADD, UP]) {
+for (const scenario of [ADD, UP, CHANGE]) {
   describe(`faults along ${scenario.title}`, function () {
     this.timeout(60_000)
 

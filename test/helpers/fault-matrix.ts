@@ -5,8 +5,9 @@
  * converges to exactly what a clean run leaves; a second `up` then changes nothing.
  *
  * The matrix is complete: `fail`, `hang` and `die` at every call of the clean run, 11 calls along add
- * and 11 along up, so 66 cases (plus the two clean runs they are built from). Each case is a fresh
- * sandbox. test/cli/faults.test.ts runs it in process, test/process/faults.test.ts as processes.
+ * and 11 along up from nothing, 10 along up after an edit of a running cluster's config, so 96 cases
+ * (plus the three clean runs they are built from). Each case is a fresh sandbox.
+ * test/cli/faults.test.ts runs it in process, test/process/faults.test.ts as processes.
  */
 import {readFile} from 'node:fs/promises'
 
@@ -27,6 +28,8 @@ export interface Scenario {
   run(s: Sandbox, extra: string[]): Promise<RunResult>
   /** Calls per tool of a clean run: the matrix is built from them (the first test checks them). */
   calls: Record<FakeToolName, number>
+  /** Helm releases a clean run leaves. */
+  releases: number
 }
 
 export const ADD: Scenario = {
@@ -47,6 +50,7 @@ export const ADD: Scenario = {
   // version). kind: version, create. helm: version, upgrade arc, upgrade each instance. kubectl: version,
   // one apply of the credentials and both instances' objects.
   calls: {docker: 3, kind: 2, helm: 4, kubectl: 2},
+  releases: 3,
 }
 
 /** Two installations in the config and no cluster (as after `deskrun cluster delete`): up does everything. */
@@ -66,11 +70,41 @@ export const UP: Scenario = {
       },
     })
   },
-  run: (s, extra) => s.deskrun(['up', ...extra]),
+  // One scale set at a time, so that the n-th helm call is the same in every run.
+  run: (s, extra) => s.deskrun(['up', '--concurrency', '1', ...extra]),
   // As for add: there is no cluster to read, so the plan is to create everything. docker: version,
   // inspect (none), inspect once created. kind: version, create. helm: version, upgrade arc, upgrade
   // each scale set. kubectl: version, one apply of both installations' objects.
   calls: {docker: 3, kind: 2, helm: 4, kubectl: 2},
+  releases: 3,
+}
+
+/**
+ * A running cluster and a config edited since its last `up`: one installation removed (its scale set
+ * uninstalled, its objects deleted), one changed (upgraded), one added (credentials applied, installed),
+ * one as it was. The calls of `prepare` do not count: the matrix strikes the calls of this `up` only.
+ */
+export const CHANGE: Scenario = {
+  title: 'up after editing the config of a running cluster',
+  async prepare(s) {
+    const keep = {Name: 'keep', MaxRunners: 2}
+    const gone = {
+      Name: 'gone',
+      ContainerMode: 'cached-privileged-kubernetes',
+      MinRunners: 0,
+      MaxRunners: 1,
+      CachePaths: [{Target: '/var/lib/docker'}],
+    }
+    await s.writeInstallations({keep, grow: {Name: 'grow', MaxRunners: 2}, gone})
+    expectOk(await s.deskrun(['up']))
+    await s.writeInstallations({keep, grow: {Name: 'grow', MaxRunners: 4}, fresh: {Name: 'fresh'}})
+  },
+  run: (s, extra) => s.deskrun(['up', '--concurrency', '1', ...extra]),
+  // docker: version, inspect the node (kind, helm and kubectl's versions are remembered). kubectl: the
+  // two reads, one apply of fresh's credentials, then deleting gone's secret and configmap. helm: install
+  // fresh, upgrade grow, uninstall gone.
+  calls: {docker: 2, kind: 0, helm: 3, kubectl: 5},
+  releases: 4,
 }
 
 interface Snapshot {
@@ -158,13 +192,18 @@ export function stepOf(call: FakeCall): string {
     if (verb === 'list') return `list Helm releases in ${namespace}`
     if (verb === 'upgrade' && rest[1] === 'arc') return 'install the ARC controller'
     if (verb === 'upgrade') return `deploy the scale set ${rest[1]}`
+    if (verb === 'uninstall') return `uninstall the Helm release ${rest[0]}`
   }
   if (call.tool === 'kubectl') {
     const args = call.argv.slice(2)
     // An apply reads the objects first (`get -f -`), to tell what it changed.
-    if (args[0] === 'get' && args[1] !== '-f') return `list ${args[1]}`
     if (args[0] === 'version') return 'read the Kubernetes version of the cluster'
     if (args[0] === 'apply') return 'store the credentials and objects of the scale sets'
+    if (args[0] === 'get' && args[1] === 'secrets,configmaps')
+      return 'read what deskrun deployed in arc-runners'
+    if (args[0] === 'get' && args.includes('arc-systems')) return 'read the release of the ARC controller'
+    if (args[0] === 'delete') return `delete ${args[1]} ${args[2]}`
+    if (args[0] === 'get' && args[1] !== '-f') return `list ${args[1]}`
   }
   throw new Error(`fault-matrix.ts does not know the step of: ${call.tool} ${words}`)
 }
@@ -225,9 +264,9 @@ export interface MatrixOptions {
   hangKillOwnTimeout: string
 }
 
-/** The clean runs and the fault cases of both scenarios, in one mode. */
+/** The clean runs and the fault cases of the scenarios, in one mode. */
 export class FaultMatrix {
-  readonly cases = [ADD, UP].flatMap(casesOf)
+  readonly cases = [ADD, UP, CHANGE].flatMap(casesOf)
   private readonly baselines = new Map<Scenario, Promise<Baseline>>()
 
   constructor(private readonly options: MatrixOptions) {}
@@ -250,7 +289,7 @@ export class FaultMatrix {
     expect(counts, 'calls per tool (update `calls` in test/helpers/fault-matrix.ts)').to.deep.equal(
       scenario.calls,
     )
-    expect(state.releases).to.have.length(3)
+    expect(state.releases).to.have.length(scenario.releases)
     for (const call of Object.values(calls).flat()) stepOf(call)
   }
 
@@ -277,7 +316,7 @@ export class FaultMatrix {
       // than which installations are deployed (those whose scale sets all made it).
       const config = await s.config()
       const saved = config.installations.multi
-      if (scenario === UP) expectSameEntries(config as Config, JSON.parse(configBefore) as Config)
+      if (scenario !== ADD) expectSameEntries(config as Config, JSON.parse(configBefore) as Config)
       else if (saved) expect(saved.Deployed).to.equal(false)
 
       // add stops before saving when a prerequisite fails: then the user runs the same add again.
@@ -307,7 +346,9 @@ export class FaultMatrix {
   private async strike(s: Sandbox, {scenario, tool, call, action}: Case) {
     await scenario.prepare(s)
     const configBefore = await readFile(s.configFile, 'utf8')
-    s.fake.setFaults([{tool, call, action}])
+    // Calls are counted from the sandbox's first: those of `prepare` come before.
+    const before = (await s.fake.calls(tool)).length
+    s.fake.setFaults([{tool, call: before + call, action}])
     const failed = await scenario.run(s, action === 'hang' ? ['--timeout', this.options.hangTimeout] : [])
     s.fake.setFaults([])
     const struck = (await s.fake.calls()).filter((entry) => entry.fault)
@@ -326,8 +367,12 @@ export class FaultMatrix {
     const s = await sandbox({processes: this.options.processes})
     try {
       await scenario.prepare(s)
+      const before = await callsByTool(s)
       expectOk(await scenario.run(s, []))
-      const calls = await callsByTool(s)
+      const all = await callsByTool(s)
+      const calls = Object.fromEntries(
+        Object.entries(all).map(([tool, list]) => [tool, list.slice(before[tool as FakeToolName].length)]),
+      ) as Calls
       const state = await snapshot(s)
       const again = await s.deskrun(['up', '--json'])
       expectOk(again)

@@ -11,7 +11,7 @@
  * cases) and would leave less margin for the calls before it on a loaded machine. `--grep` for one case
  * starts only the few after it.
  */
-import {ADD, FaultMatrix, UP} from '../helpers/fault-matrix.js'
+import {ADD, CHANGE, FaultMatrix, UP} from '../helpers/fault-matrix.js'
 
 /**
  * Cases in flight at once. A case keeps about one core busy (deskrun waits while its tool runs), except
@@ -71,7 +71,7 @@ class Ahead {
 const matrix = new FaultMatrix({processes: true, hangTimeout: '4s', hangKillOwnTimeout: '5s'})
 const ahead = new Ahead(matrix.cases.map((entry) => () => matrix.faultCase(entry)))
 
-for (const scenario of [ADD, UP]) {
+for (const scenario of [ADD, UP, CHANGE]) {
   describe(`faults along ${scenario.title}, through processes`, function () {
     this.timeout(180_000)
 
