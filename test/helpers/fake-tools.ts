@@ -15,7 +15,7 @@ import {fileURLToPath} from 'node:url'
 
 import {execa, type Result} from 'execa'
 
-import {setReleaseStatus} from '../fake-tools/lib/state.js'
+import {assignJob, setReleaseStatus} from '../fake-tools/lib/state.js'
 import {callFake, FAKES_BIN, type FakeToolName} from './fake-exec.js'
 import {runInProcess} from './in-process.js'
 
@@ -366,6 +366,11 @@ export class FakeTools {
   /** Leaves a release the way an interrupted helm would (pending-install, pending-upgrade, failed, ...). */
   async setReleaseStatus(cluster: string, namespace: string, release: string, status: string): Promise<void> {
     setReleaseStatus(this.stateDir, cluster, namespace, release, status)
+  }
+
+  /** GitHub assigns a job to this runner (an EphemeralRunner), or with `null` the job is done. */
+  async assignJob(cluster: string, runner: string, job: Parameters<typeof assignJob>[3]): Promise<void> {
+    assignJob(this.stateDir, cluster, runner, job)
   }
 
   async cleanup(): Promise<void> {

@@ -28,6 +28,8 @@ export interface UpOptions {
   concurrency?: number
   /** Also check the live scale set objects, not only Helm's records. */
   refresh?: boolean
+  /** An ARC upgrade does not wait for running jobs. */
+  force?: boolean
 }
 
 /** The plan as `up --dry-run --json` prints it. */
@@ -38,6 +40,8 @@ export interface PlanView {
   /** What stops `up`, with the fix. */
   blockers: Blocker[]
   unchanged: string[]
+  /** The controller's chart version changes: ARC is taken down and installed again. */
+  arcUpgrade?: Plan['arcUpgrade']
 }
 
 export interface UpResult {
@@ -77,6 +81,7 @@ function planView(plan: Plan): PlanView {
     actions: plan.actions.map((action) => ({...action, description: describeAction(action)})),
     blockers: plan.blockers,
     unchanged: plan.unchanged,
+    ...(plan.arcUpgrade ? {arcUpgrade: plan.arcUpgrade} : {}),
   }
 }
 
@@ -167,7 +172,14 @@ async function converge(
   const outcome = newApplyOutcome()
   let finished = false
   try {
-    await applyPlan(deps, reconciliation, request, {...progress, concurrency: options.concurrency}, outcome)
+    const {concurrency, force} = options
+    await applyPlan(
+      deps,
+      reconciliation,
+      request,
+      {...progress, concurrency, force, waitMs: context.timeoutMs},
+      outcome,
+    )
     finished = true
   } finally {
     // What did succeed is deployed, whatever else failed.

@@ -8,7 +8,7 @@ import type {Installation} from '../domain/installation/types.js'
 import type {KubernetesVersion} from '../domain/kube.js'
 import type {Observation} from '../domain/reconcile/observation.js'
 import {planChanges, type Desired, type Plan} from '../domain/reconcile/plan.js'
-import {applySteps, newApplyOutcome, type ApplyOutcome} from './apply.js'
+import {applySteps, newApplyOutcome, type ApplyOptions, type ApplyOutcome} from './apply.js'
 import {planFor, type Deps} from './deps.js'
 import {observe} from './observe.js'
 import {runTasks, type ProgressOptions} from './run.js'
@@ -93,15 +93,12 @@ export async function applyPlan(
   deps: Deps,
   reconciliation: Reconciliation,
   request: ReconcileRequest,
-  options: ProgressOptions & {concurrency?: number},
+  options: ProgressOptions & Pick<ApplyOptions, 'concurrency' | 'force' | 'waitMs'>,
   outcome: ApplyOutcome = newApplyOutcome(),
 ): Promise<ApplyOutcome> {
   const blocked = blockersError(reconciliation.plan)
   if (blocked) throw blocked
   outcome.unchanged.push(...reconciliation.plan.unchanged)
-  const steps = applySteps(deps, reconciliation.plan, {
-    installations: request.installations,
-    concurrency: options.concurrency,
-  })
+  const steps = applySteps(deps, reconciliation.plan, {...options, installations: request.installations})
   return runTasks(steps, outcome, options)
 }

@@ -11,3 +11,9 @@ export function setReleaseStatus(
   name: string,
   status: string,
 ): void
+export function assignJob(
+  dir: string,
+  cluster: string,
+  runner: string,
+  job: {requestId: number; repository: string; workflowRef: string; runId: number; name: string} | null,
+): void

@@ -153,3 +153,39 @@ export function setReleaseStatus(dir, cluster, namespace, name, status) {
     release.revisions[release.revisions.length - 1].status = status
   })
 }
+
+/**
+ * GitHub assigns a job to a runner (or, with `job` null, the job is done): the EphemeralRunner's status
+ * fields as ARC's controller sets them (ephemeralrunner_types.go: jobRequestId, jobRepositoryName,
+ * jobWorkflowRef, workflowRunId, jobDisplayName).
+ * @param {string} dir @param {string} cluster @param {string} runner
+ * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string} | null} job
+ */
+export function assignJob(dir, cluster, runner, job) {
+  withState(dir, (state) => {
+    const found = state.clusters[cluster]?.objects.find(
+      (/** @type {any} */ o) => o.kind === 'EphemeralRunner' && o.metadata.name === runner,
+    )
+    if (!found) throw new Error(`fake tools: no EphemeralRunner ${runner} in cluster ${cluster}`)
+    const JOB_FIELDS = [
+      'jobRequestId',
+      'jobRepositoryName',
+      'jobWorkflowRef',
+      'workflowRunId',
+      'jobDisplayName',
+    ]
+    const rest = Object.fromEntries(
+      Object.entries(found.status ?? {}).filter(([key]) => !JOB_FIELDS.includes(key)),
+    )
+    found.status = job
+      ? {
+          ...rest,
+          jobRequestId: job.requestId,
+          jobRepositoryName: job.repository,
+          jobWorkflowRef: job.workflowRef,
+          workflowRunId: job.runId,
+          jobDisplayName: job.name,
+        }
+      : rest
+  })
+}
