@@ -63,7 +63,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
     {onNote: context.note},
   )
 
-  const deps: Deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
+  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
   // The cluster, the controller and this installation; the others are `up`'s business.
   const wanted: ReconcileRequest = {
     installations: [installation],

@@ -1,5 +1,6 @@
 import {loadConfig, secureConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
+import {isKindCluster, type ClusterTarget} from '../domain/settings.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {installationProblems} from '../domain/installation/validate.js'
 import type {Installation} from '../domain/installation/types.js'
@@ -12,7 +13,7 @@ import {CHECK_TIMEOUT_MS} from './doctor/run.js'
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
   modes: ModeRegistry
-  tools: (clusterName: string) => Tools
+  tools: (target: ClusterTarget) => Tools
   /** Under --json progress is silent. */
   json: boolean
   /**
@@ -49,8 +50,12 @@ export async function checkPrerequisites(
   tools: readonly ToolName[] = ALL_TOOLS,
   options: {readOnly?: boolean} = {},
 ): Promise<void> {
+  // An existing cluster needs only helm and kubectl here: its nodes, not this machine, run the runners.
+  const existing = !isKindCluster(config)
+  const needed = existing ? tools.filter((tool) => tool === 'helm' || tool === 'kubectl') : tools
   await ensurePrerequisites({
-    tools,
+    tools: needed,
+    ...(existing ? {checks: needed} : {}),
     config,
     // A read-only command (up --dry-run) never installs anything, so it does not ask either.
     interactive: !context.json && !options.readOnly,

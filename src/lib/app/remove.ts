@@ -44,7 +44,7 @@ export async function removeInstallation(
     })
   }
   await requireTools(ALL_TOOLS)
-  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
+  const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   let changed: string[] = []
   let remaining: DeskrunConfig | undefined
   // Its scale sets (by label, and by name for those an older deskrun did not label), then its objects.

@@ -73,7 +73,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       hint: 'See the installations with: deskrun list',
     })
   await requireTools(ALL_TOOLS)
-  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
+  const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   const cluster = await readClusterStatus(deps)
   const selected = Object.values(config.installations).filter(
     (installation) => !name || installation.name === name,

@@ -155,7 +155,7 @@ async function converge(
   options: UpOptions,
 ): Promise<UpResult> {
   const {plans, skipped} = planConfig(config, context)
-  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
+  const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   const request: ReconcileRequest = {
     installations: plans.map((plan) => config.installations[plan.installation]),
     kept: skipped.map(({installation}) => ({

@@ -76,8 +76,8 @@ export abstract class BaseCommand extends Command {
       },
       timeoutMs: flags.timeout,
       signal: this.interruption.signal,
-      tools: (clusterName) =>
-        createTools(clusterName, {
+      tools: (target) =>
+        createTools(target, {
           timeoutMs: flags.timeout,
           signal: this.interruption.signal,
           debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,

@@ -32,3 +32,20 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 export function kubeContext(clusterName: string): string {
   return `kind-${clusterName}`
 }
+
+/** Which cluster deskrun drives: its kind cluster, or an existing one named by kube context. */
+export interface ClusterTarget {
+  clusterName: string
+  kubeContext?: string
+  kubeconfig?: string
+}
+
+/** The kube context deskrun's kubectl and helm calls use. */
+export function targetContext(target: ClusterTarget): string {
+  return target.kubeContext ?? kubeContext(target.clusterName)
+}
+
+/** deskrun made this cluster with kind (and may create, delete and inspect its node). */
+export function isKindCluster(target: ClusterTarget): boolean {
+  return target.kubeContext === undefined
+}

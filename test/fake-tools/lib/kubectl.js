@@ -188,8 +188,9 @@ function connect(/** @type {any} */ ctx, /** @type {any} */ flags) {
     if (flags.namespace !== undefined) throw new ToolError(`context "${name}" does not exist`)
     throw new ToolError(`Error in configuration: context was not found for specified context: ${name}`)
   }
-  const cluster = ctx.state.clusters[target.cluster]
-  if (ctx.env.FAKE_DOCKER_DOWN === '1' || !cluster)
+  // A cluster kind did not make (state.remote) answers whether or not this machine's Docker does.
+  const cluster = target.remote ? ctx.state.remote?.[target.cluster] : ctx.state.clusters[target.cluster]
+  if ((ctx.env.FAKE_DOCKER_DOWN === '1' && !target.remote) || !cluster)
     throw new ToolError(
       `The connection to the server 127.0.0.1:${target.port} was refused - did you specify the right host or port?`,
     )

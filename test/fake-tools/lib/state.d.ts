@@ -17,3 +17,7 @@ export function assignJob(
   runner: string,
   job: {requestId: number; repository: string; workflowRef: string; runId: number; name: string} | null,
 ): void
+export function addRemoteCluster(
+  dir: string,
+  spec: {name: string; context: string; version?: string; nodes?: number},
+): void

@@ -3,6 +3,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+import {seedCluster} from './kube.js'
+
 const LOCK_TIMEOUT_MS = 30_000
 
 /** @returns {any} an empty world: no clusters, no contexts, no calls counted yet. */
@@ -187,5 +189,38 @@ export function assignJob(dir, cluster, runner, job) {
           jobDisplayName: job.name,
         }
       : rest
+  })
+}
+
+/**
+ * A Kubernetes cluster that kind did not make (a homelab k3s, a team's cluster), reachable through kube
+ * context `context`: kind and docker do not see it, kubectl and helm do. Its nodes are named
+ * `<name>-node-<n>`.
+ * @param {string} dir @param {{name: string, context: string, version?: string, nodes?: number}} spec
+ */
+export function addRemoteCluster(dir, spec) {
+  withState(dir, (state) => {
+    const version = spec.version ?? 'v1.31.4'
+    const nodes = Array.from({length: spec.nodes ?? 1}, (_, i) => ({
+      name: `${spec.name}-node-${i + 1}`,
+      role: i === 0 ? 'control-plane' : 'worker',
+      image: `rancher/k3s:${version}-k3s1`,
+      extraMounts: [],
+    }))
+    const port = 6443
+    const image = `rancher/k3s:${version}-k3s1`
+    const cluster = {
+      name: spec.name,
+      created: new Date().toISOString(),
+      image,
+      nodes,
+      port,
+      rv: 1000,
+      objects: [],
+      releases: [],
+    }
+    seedCluster(cluster)
+    state.remote = {...state.remote, [spec.name]: cluster}
+    state.contexts[spec.context] = {cluster: spec.name, port, remote: true}
   })
 }

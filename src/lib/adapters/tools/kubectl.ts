@@ -26,10 +26,12 @@ export class Kubectl {
   constructor(
     private readonly runner: ToolRunner,
     private readonly kubeContext: string,
+    private readonly kubeconfig?: string,
   ) {}
 
   private run(args: string[], options: RunOptions) {
-    return this.runner.run('kubectl', ['--context', this.kubeContext, ...args], options)
+    const kubeconfig = this.kubeconfig ? ['--kubeconfig', this.kubeconfig] : []
+    return this.runner.run('kubectl', ['--context', this.kubeContext, ...kubeconfig, ...args], options)
   }
 
   /**

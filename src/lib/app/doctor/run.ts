@@ -81,7 +81,7 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
   return {
     tools:
       options.adapters ??
-      createTools(config.clusterName, {
+      createTools(config, {
         env,
         timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS,
         signal: options.signal,

@@ -16,6 +16,8 @@ const FILE_KEYS = new Set([
   'cache_root',
   'chart_version',
   'tools_base_url',
+  'kube_context',
+  'kubeconfig',
   'installations',
 ])
 const INSTALLATION_KEYS = new Set([
@@ -118,6 +120,8 @@ export function toDomain(file: ConfigFile, note: (line: string) => void = () => 
     cacheRoot: file.cache_root ?? ORIGINAL_CACHE_ROOT,
     chartVersion: file.chart_version ?? DEFAULT_CHART_VERSION,
     ...(file.tools_base_url ? {toolsBaseUrl: file.tools_base_url} : {}),
+    ...(file.kube_context ? {kubeContext: file.kube_context} : {}),
+    ...(file.kube_context && file.kubeconfig ? {kubeconfig: file.kubeconfig} : {}),
     installations,
     extra: structuredClone(unknownKeys(file, FILE_KEYS)),
   }
@@ -172,6 +176,8 @@ export function toFile(config: DeskrunConfig): ConfigFile {
     ...(config.cacheRoot === ORIGINAL_CACHE_ROOT ? {} : {cache_root: config.cacheRoot}),
     ...(config.chartVersion === DEFAULT_CHART_VERSION ? {} : {chart_version: config.chartVersion}),
     ...(config.toolsBaseUrl ? {tools_base_url: config.toolsBaseUrl} : {}),
+    ...(config.kubeContext ? {kube_context: config.kubeContext} : {}),
+    ...(config.kubeContext && config.kubeconfig ? {kubeconfig: config.kubeconfig} : {}),
     installations,
     ...unknownKeys(config.extra, FILE_KEYS),
   }

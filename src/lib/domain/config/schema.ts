@@ -109,6 +109,16 @@ function fileSchema(originalShape: boolean): SchemaObject {
         expected:
           'the base URL of a mirror of the tool downloads, such as https://mirror.example.com/deskrun',
       },
+      kube_context: {
+        type: 'string',
+        pattern: '^\\S+$',
+        expected: 'the name of a kube context (kubectl config get-contexts)',
+      },
+      kubeconfig: {
+        type: 'string',
+        pattern: '^/',
+        expected: 'the absolute path of a kubeconfig file',
+      },
       installations: nullable(
         {
           type: 'object',

@@ -53,6 +53,10 @@ export interface ConfigFile {
   chart_version?: string
   /** A mirror of the kind, helm and kubectl downloads (`deskrun doctor --fix`); DESKRUN_TOOLS_BASE_URL wins. */
   tools_base_url?: string
+  /** An existing cluster to use instead of a kind cluster (`deskrun cluster use CONTEXT`). */
+  kube_context?: string
+  /** The kubeconfig that holds kube_context (default: KUBECONFIG or ~/.kube/config). */
+  kubeconfig?: string
   installations: Record<string, FileInstallation>
   [unknownKey: string]: unknown
 }
@@ -76,6 +80,9 @@ export interface DeskrunConfig {
   chartVersion: string
   /** Where `deskrun doctor --fix` downloads kind, helm and kubectl from instead of their official hosts. */
   toolsBaseUrl?: string
+  /** An existing cluster, by kube context: deskrun then never creates or deletes a cluster. */
+  kubeContext?: string
+  kubeconfig?: string
   installations: Record<string, StoredInstallation>
   /** Top-level keys deskrun does not know (e.g. the original's cluster_hosts), kept as they were. */
   extra: Record<string, unknown>

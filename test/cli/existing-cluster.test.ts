@@ -1,0 +1,97 @@
+/** An existing cluster named by kube context (issue 14): deskrun drives it, never creates or deletes it. */
+import {readFile} from 'node:fs/promises'
+
+import {expect} from 'chai'
+
+import {expectOk, sandbox, type Sandbox} from './support.js'
+
+describe('an existing cluster (deskrun cluster use)', () => {
+  let s: Sandbox
+  beforeEach(async () => {
+    s = await sandbox()
+    await s.fake.addRemoteCluster({name: 'homelab', context: 'homelab', version: 'v1.31.4', nodes: 2})
+  })
+  afterEach(async () => {
+    await s.expectNoLeaks()
+    await s.fake.cleanup()
+  })
+
+  const use = async () => {
+    const used = await s.deskrun(['cluster', 'use', 'homelab'])
+    expectOk(used)
+    expect(used.stdout).to.contain('deskrun now uses the cluster of context homelab (Kubernetes v1.31.4)')
+  }
+
+  it('deploys there with helm and kubectl only: no kind, no docker, no cluster created', async () => {
+    await use()
+    expect((await s.config()).kube_context).to.equal('homelab')
+    expectOk(await s.add('web'))
+    const names = (await s.fake.releases('homelab')).map((release) => release.name).sort()
+    expect(names).to.deep.equal(['arc', 'web'])
+    expect(await s.fake.clusters()).to.deep.equal([])
+    const tools = new Set((await s.fake.calls()).map((call) => call.tool))
+    expect([...tools].sort()).to.deep.equal(['helm', 'kubectl'])
+    for (const call of await s.fake.calls('kubectl'))
+      expect(call.argv.slice(0, 2)).to.deep.equal(['--context', 'homelab'])
+    const again = await s.deskrun(['up', '--json'])
+    expectOk(again)
+    expect(JSON.parse(again.stdout).changed).to.deep.equal([])
+  })
+
+  it('works while this machine has no Docker running', async () => {
+    await use()
+    const added = await s.deskrun(
+      ['add', 'web', '--repository', 'https://github.com/owner/repo', '--auth-value', '-'],
+      {input: 'ghp_TestTokenDoNotLeak0123456789abcdefABCD\n', env: {FAKE_DOCKER_DOWN: '1'}},
+    )
+    expectOk(added)
+  })
+
+  it('refuses to create or delete it, and says how to go back to kind', async () => {
+    await use()
+    for (const verb of ['create', 'delete']) {
+      const result = await s.deskrun(['cluster', verb])
+      expect(result.exitCode, result.stderr).to.equal(2)
+      expect(result.stderr).to.contain('deskrun cluster use --kind')
+    }
+    expect(await s.fake.calls('kind')).to.deep.equal([])
+  })
+
+  it('cluster status shows the context, its nodes, and where caches live', async () => {
+    await use()
+    const status = await s.deskrun(['cluster', 'status', '--json'])
+    expectOk(status)
+    const result = JSON.parse(status.stdout)
+    expect(result).to.include({existing: true, exists: true, context: 'homelab'})
+    expect(result.nodes.map((node: {name: string}) => node.name)).to.deep.equal([
+      'homelab-node-1',
+      'homelab-node-2',
+    ])
+  })
+
+  it('a context that does not answer is refused and nothing is saved', async () => {
+    const before = await readFile(s.configFile, 'utf8')
+    const result = await s.deskrun(['cluster', 'use', 'nowhere'])
+    expect(result.exitCode).to.equal(1)
+    expect(result.stderr).to.contain('nowhere').and.to.contain('Nothing was changed')
+    expect(await readFile(s.configFile, 'utf8')).to.equal(before)
+  })
+
+  it('--kind goes back; installations are then not deployed until up', async () => {
+    await use()
+    expectOk(await s.add('web'))
+    const back = await s.deskrun(['cluster', 'use', '--kind'])
+    expectOk(back)
+    expect(back.stdout).to.contain('kind cluster again')
+    const config = await s.config()
+    expect(config).not.to.have.property('kube_context')
+    expect(config.installations.web.Deployed).to.equal(false)
+  })
+
+  it('remove uninstalls there', async () => {
+    await use()
+    expectOk(await s.add('web'))
+    expectOk(await s.deskrun(['remove', 'web']))
+    expect((await s.fake.releases('homelab')).map((release) => release.name)).to.deep.equal(['arc'])
+  })
+})
