@@ -6,8 +6,6 @@ import type {Installation} from '../domain/installation/types.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
-import {ensurePrerequisites} from './doctor/ensure.js'
-import {CHECK_TIMEOUT_MS} from './doctor/run.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -45,6 +43,11 @@ export async function checkPrerequisites(
   config: DeskrunConfig,
   tools: readonly ToolName[] = ALL_TOOLS,
 ): Promise<void> {
+  // The checks and what they need (tools, downloads, listr2) load here, not with every command that reads the config.
+  const [{ensurePrerequisites}, {CHECK_TIMEOUT_MS}] = await Promise.all([
+    import('./doctor/ensure.js'),
+    import('./doctor/run.js'),
+  ])
   await ensurePrerequisites({
     tools,
     config,

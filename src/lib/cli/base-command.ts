@@ -6,13 +6,11 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {DeskrunError, ExitCode, type Progress} from '../domain/errors.js'
-import {loadModes} from '../adapters/plugins.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {redact} from '../domain/redact.js'
 import type {ActionContext} from '../app/context.js'
-import {createTools} from '../adapters/tools/index.js'
-import {DEFAULT_TIMEOUT_MS} from '../adapters/tools/runner.js'
 import {parseDuration} from '../domain/duration.js'
+import {DEFAULT_TIMEOUT_MS} from '../domain/settings.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -36,6 +34,8 @@ export abstract class BaseCommand extends Command {
 
   /** Container modes from deskrun and every installed plugin; plugin problems become warnings. */
   protected async modes(): Promise<ModeRegistry> {
+    // Loaded when a command asks: every command loads this file, and start-up is felt on each one.
+    const {loadModes} = await import('../adapters/plugins.js')
     const registry = await loadModes(this.config)
     for (const warning of registry.warnings) this.warn(warning)
     if (this.debugEnabled) for (const detail of registry.details) this.logToStderr(redact(detail))
@@ -65,6 +65,7 @@ export abstract class BaseCommand extends Command {
 
   /** What lib/actions need from a command. */
   protected async actionContext(flags: {timeout: number; yes?: boolean}): Promise<ActionContext> {
+    const {createTools} = await import('../adapters/tools/index.js')
     return {
       modes: await this.modes(),
       json: this.jsonEnabled(),
