@@ -227,4 +227,20 @@ describe('container modes from plugins', function () {
       expectOk(await s.add('fine-box', '--mode', 'faulty-ok'))
     })
   })
+
+  describe('a plugin whose hook never answers', () => {
+    const NEVER_ANSWERS = path.join(FIXTURES, 'deskrun-plugin-never-answers')
+    beforeEach(() => link(s, NEVER_ANSWERS))
+
+    it('status, remove and cluster status never run plugin hooks: they render no mode', async () => {
+      await s.writeInstallations({box: {}})
+      // With the default timeout: a command that ran the hook would wait 10 s and warn.
+      for (const args of [['status'], ['cluster', 'status'], ['remove', 'box']]) {
+        const result = await s.deskrun(args)
+        expectOk(result)
+        expect(result.stderr, args.join(' ')).not.to.contain('deskrun-plugin-never-answers')
+      }
+      expect((await s.config()).installations).to.deep.equal({})
+    })
+  })
 })

@@ -32,7 +32,10 @@ export abstract class BaseCommand extends Command {
     return Boolean(process.env.DESKRUN_DEBUG) && process.env.DESKRUN_DEBUG !== '0'
   }
 
-  /** Container modes from deskrun and every installed plugin; plugin problems become warnings. */
+  /**
+   * Container modes from deskrun and every installed plugin; plugin problems become warnings. Only
+   * commands that show or render modes ask: plugin code (which may hang, fail or print) runs for them only.
+   */
   protected async modes(): Promise<ModeRegistry> {
     // Loaded when a command asks: every command loads this file, and start-up is felt on each one.
     const {loadModes} = await import('../adapters/plugins.js')
@@ -63,11 +66,17 @@ export abstract class BaseCommand extends Command {
     return super.finally(error)
   }
 
-  /** What lib/actions need from a command. */
-  protected async actionContext(flags: {timeout: number; yes?: boolean}): Promise<ActionContext> {
+  /**
+   * What lib/actions need from a command. Commands that render no mode (status, remove, the cluster
+   * commands) say `{pluginModes: false}`: they get deskrun's built-in modes without running any plugin.
+   */
+  protected async actionContext(
+    flags: {timeout: number; yes?: boolean},
+    {pluginModes = true}: {pluginModes?: boolean} = {},
+  ): Promise<ActionContext> {
     const {createTools} = await import('../adapters/tools/index.js')
     return {
-      modes: await this.modes(),
+      modes: pluginModes ? await this.modes() : await builtinRegistry(),
       json: this.jsonEnabled(),
       yes: flags.yes ?? false,
       note: (message, fix) => {
@@ -107,6 +116,11 @@ export abstract class BaseCommand extends Command {
     process.exitCode = error.oclif?.exit ?? ExitCode.failure
     return super.catch(error)
   }
+}
+
+async function builtinRegistry(): Promise<ModeRegistry> {
+  const {builtinModes} = await import('../domain/modes/builtins.js')
+  return {modes: builtinModes.map((mode) => ({mode, source: {type: 'built-in'}})), warnings: [], details: []}
 }
 
 /** What a stopped pipeline did and did not do, so the user knows what `deskrun up` will pick up. */
