@@ -243,4 +243,23 @@ describe('container modes from plugins', function () {
       expect((await s.config()).installations).to.deep.equal({})
     })
   })
+
+  describe('a plugin that prints to stdout', () => {
+    beforeEach(() => link(s, path.join(FIXTURES, 'deskrun-plugin-noisy')))
+
+    it('under --json stdout holds the JSON document only; what the plugin printed goes to stderr', async () => {
+      const modes = await s.deskrun(['modes', '--json'])
+      expectOk(modes)
+      expect(JSON.parse(modes.stdout).modes.map((mode: {name: string}) => mode.name)).to.include('noisy')
+      expect(modes.stderr).to.contain('noisy: looking for GPUs').and.to.contain('noisy: found none')
+
+      const added = await s.add('box', '--mode', 'noisy', '--json')
+      expectOk(added)
+      expect(JSON.parse(added.stdout)).to.deep.include({installation: 'box', mode: 'noisy'})
+      for (const result of [modes, added]) expect(result.stdout).not.to.contain('noisy:')
+
+      // Without --json, stdout is the user's to read: the plugin's lines stay where it wrote them.
+      expect((await s.deskrun(['modes'])).stdout).to.contain('noisy: looking for GPUs')
+    })
+  })
 })

@@ -56,8 +56,35 @@ export abstract class BaseCommand extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    if (this.jsonEnabled()) this.reserveStdout()
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
+  }
+
+  /** Under --json: stdout's own write, kept for the JSON document (see reserveStdout). */
+  private stdoutWrite?: NodeJS.WriteStream['write']
+
+  /**
+   * Under --json stdout carries the JSON document and nothing else: whatever else is written there while
+   * the command runs (a plugin's console.log in its hook, late output of a hook that timed out) goes to
+   * stderr, where it cannot break a program that parses the document.
+   */
+  private reserveStdout(): void {
+    const stdout = process.stdout
+    this.stdoutWrite = stdout.write
+    stdout.write = ((...args: Parameters<NodeJS.WriteStream['write']>) =>
+      process.stderr.write(...args)) as NodeJS.WriteStream['write']
+  }
+
+  public override logJson(json: unknown): void {
+    const stdout = process.stdout
+    const redirected = stdout.write
+    if (this.stdoutWrite) stdout.write = this.stdoutWrite
+    try {
+      super.logJson(json)
+    } finally {
+      stdout.write = redirected
+    }
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
