@@ -232,6 +232,18 @@ describe('container modes from plugins', function () {
     const NEVER_ANSWERS = path.join(FIXTURES, 'deskrun-plugin-never-answers')
     beforeEach(() => link(s, NEVER_ANSWERS))
 
+    it('modes goes on after the timeout, with one warning naming the plugin', async () => {
+      // The timeout is 10 s; tests shorten it. test/smoke/plugins.test.ts shows that the process ends.
+      const result = await s.deskrun(['modes'], {env: {DESKRUN_PLUGIN_TIMEOUT_MS: '200'}})
+      expectOk(result)
+      expect(result.stdout).to.match(/^\s*kubernetes\s+yes\s+built-in\s+/m)
+      const warnings = warningsOf(result.stderr).filter((warning) => warning.startsWith('Warning: Plugin'))
+      expect(warnings).to.have.length(1)
+      expect(warnings[0]).to.contain(
+        'Plugin deskrun-plugin-never-answers@1.0.0 could not provide container modes, so they are left out',
+      )
+    })
+
     it('status, remove and cluster status never run plugin hooks: they render no mode', async () => {
       await s.writeInstallations({box: {}})
       // With the default timeout: a command that ran the hook would wait 10 s and warn.
