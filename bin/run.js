@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// Only what starts oclif: the whole of @oclif/core is loaded by the commands that need it, and
+// `deskrun --version` and `--help` start quicker without it.
+import {execute} from '@oclif/core/execute'
 
 await execute({dir: import.meta.url})
 
