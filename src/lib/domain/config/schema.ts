@@ -200,7 +200,8 @@ function check(schema: Schema, data: unknown, at: string[], problems: string[]):
       if (!has(data, key)) problems.push(`${fieldName([...at, key])} is required`)
     if (schema.additionalProperties)
       for (const [key, value] of Object.entries(data))
-        if (!schema.properties?.[key]) check(schema.additionalProperties, value, [...at, key], problems)
+        if (!Object.hasOwn(schema.properties ?? {}, key))
+          check(schema.additionalProperties, value, [...at, key], problems)
     for (const [key, property] of Object.entries(schema.properties ?? {}))
       if (has(data, key)) check(property, data[key], [...at, key], problems)
   }
