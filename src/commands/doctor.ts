@@ -36,7 +36,7 @@ It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/
       debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
     })
     if (!this.jsonEnabled()) {
-      this.log(await table(doctorRows(report.checks), ['status', 'check', 'found', 'fix']))
+      this.log(table(doctorRows(report.checks), ['status', 'check', 'found', 'fix']))
       this.log(doctorSummary(report))
     }
     if (!report.ok) process.exitCode = ExitCode.failure

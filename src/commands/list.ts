@@ -28,7 +28,7 @@ export default class List extends BaseCommand {
       repository: installation.repository,
       deployed: installation.deployed ? 'yes' : 'no',
     }))
-    this.log(await table(rows, ['name', 'mode', 'runs-on', 'runners', 'caches', 'repository', 'deployed']))
+    this.log(table(rows, ['name', 'mode', 'runs-on', 'runners', 'caches', 'repository', 'deployed']))
     return result
   }
 }

@@ -28,9 +28,13 @@ export default class Remove extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Remove)
-    const result = await removeInstallation(await this.actionContext(flags), args.name, {
-      purgeCache: flags['purge-cache'],
-    })
+    const result = await removeInstallation(
+      await this.actionContext(flags, {pluginModes: false}),
+      args.name,
+      {
+        purgeCache: flags['purge-cache'],
+      },
+    )
     this.log(`Removed ${result.installation}.`)
     if (result.caches.length > 0)
       this.log(

@@ -2,14 +2,14 @@
  * Reading and changing the config file. Reads need no lock (writes are atomic renames); every change
  * is a locked read-modify-write, so concurrent deskrun processes queue instead of losing each other's
  * changes. A file deskrun cannot read is reported and never overwritten.
+ *
+ * Every command reads the config; few change it. What only a change needs (the atomic writer, the
+ * lock) is loaded when a change is made, so that reading stays quick.
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import writeFileAtomic from 'write-file-atomic'
-
 import {DeskrunError} from '../domain/errors.js'
-import {acquireLock, LockBusy, STALE_LOCK_MS} from './lock.js'
 import {configPath} from '../domain/settings.js'
 import {emptyConfig, toDomain, toFile} from '../domain/config/convert.js'
 import {parseJson} from '../domain/config/json-syntax.js'
@@ -151,6 +151,7 @@ async function backUp(
   fromVersion: number,
   note: (line: string) => void,
 ): Promise<void> {
+  const {default: writeFileAtomic} = await import('write-file-atomic')
   for (let attempt = 0; ; attempt++) {
     const candidate = backupPath(file, fromVersion, attempt)
     try {
@@ -180,6 +181,7 @@ async function syncFolder(folder: string): Promise<void> {
 }
 
 async function lockConfig(file: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+  const {acquireLock, LockBusy, STALE_LOCK_MS} = await import('./lock.js')
   try {
     return await acquireLock(`${file}.lock`, {waitMs: LOCK_WAIT_MS, onCompromised})
   } catch (error) {
@@ -237,6 +239,7 @@ export async function updateConfig(
         await backUp(file, state.raw, state.fromVersion, note)
       }
 
+      const {default: writeFileAtomic} = await import('write-file-atomic')
       await writeFileAtomic(file, text, {mode: FILE_MODE, fsync: true})
       await syncFolder(path.dirname(file))
     }

@@ -7,8 +7,6 @@ import type {Installation} from '../domain/installation/types.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
-import {ensurePrerequisites} from './doctor/ensure.js'
-import {CHECK_TIMEOUT_MS} from './doctor/run.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -53,6 +51,11 @@ export async function checkPrerequisites(
   // An existing cluster needs only helm and kubectl here: its nodes, not this machine, run the runners.
   const existing = !isKindCluster(config)
   const needed = existing ? tools.filter((tool) => tool === 'helm' || tool === 'kubectl') : tools
+  // The checks and what they need (tools, downloads, listr2) load here, not with every command that reads the config.
+  const [{ensurePrerequisites}, {CHECK_TIMEOUT_MS}] = await Promise.all([
+    import('./doctor/ensure.js'),
+    import('./doctor/run.js'),
+  ])
   await ensurePrerequisites({
     tools: needed,
     ...(existing ? {checks: needed} : {}),

@@ -6,13 +6,11 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {DeskrunError, ExitCode, type Progress} from '../domain/errors.js'
-import {loadModes} from '../adapters/plugins.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {redact} from '../domain/redact.js'
 import type {ActionContext} from '../app/context.js'
-import {createTools} from '../adapters/tools/index.js'
-import {DEFAULT_TIMEOUT_MS} from '../adapters/tools/runner.js'
 import {parseDuration} from '../domain/duration.js'
+import {DEFAULT_TIMEOUT_MS} from '../domain/settings.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -34,8 +32,13 @@ export abstract class BaseCommand extends Command {
     return Boolean(process.env.DESKRUN_DEBUG) && process.env.DESKRUN_DEBUG !== '0'
   }
 
-  /** Container modes from deskrun and every installed plugin; plugin problems become warnings. */
+  /**
+   * Container modes from deskrun and every installed plugin; plugin problems become warnings. Only
+   * commands that show or render modes ask: plugin code (which may hang, fail or print) runs for them only.
+   */
   protected async modes(): Promise<ModeRegistry> {
+    // Loaded when a command asks: every command loads this file, and start-up is felt on each one.
+    const {loadModes} = await import('../adapters/plugins.js')
     const registry = await loadModes(this.config)
     for (const warning of registry.warnings) this.warn(warning)
     if (this.debugEnabled) for (const detail of registry.details) this.logToStderr(redact(detail))
@@ -53,8 +56,35 @@ export abstract class BaseCommand extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    if (this.jsonEnabled()) this.reserveStdout()
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
+  }
+
+  /** Under --json: stdout's own write, kept for the JSON document (see reserveStdout). */
+  private stdoutWrite?: NodeJS.WriteStream['write']
+
+  /**
+   * Under --json stdout carries the JSON document and nothing else: whatever else is written there while
+   * the command runs (a plugin's console.log in its hook, late output of a hook that timed out) goes to
+   * stderr, where it cannot break a program that parses the document.
+   */
+  private reserveStdout(): void {
+    const stdout = process.stdout
+    this.stdoutWrite = stdout.write
+    stdout.write = ((...args: Parameters<NodeJS.WriteStream['write']>) =>
+      process.stderr.write(...args)) as NodeJS.WriteStream['write']
+  }
+
+  public override logJson(json: unknown): void {
+    const stdout = process.stdout
+    const redirected = stdout.write
+    if (this.stdoutWrite) stdout.write = this.stdoutWrite
+    try {
+      super.logJson(json)
+    } finally {
+      stdout.write = redirected
+    }
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
@@ -63,10 +93,17 @@ export abstract class BaseCommand extends Command {
     return super.finally(error)
   }
 
-  /** What lib/actions need from a command. */
-  protected async actionContext(flags: {timeout: number; yes?: boolean}): Promise<ActionContext> {
+  /**
+   * What lib/actions need from a command. Commands that render no mode (status, remove, the cluster
+   * commands) say `{pluginModes: false}`: they get deskrun's built-in modes without running any plugin.
+   */
+  protected async actionContext(
+    flags: {timeout: number; yes?: boolean},
+    {pluginModes = true}: {pluginModes?: boolean} = {},
+  ): Promise<ActionContext> {
+    const {createTools} = await import('../adapters/tools/index.js')
     return {
-      modes: await this.modes(),
+      modes: pluginModes ? await this.modes() : await builtinRegistry(),
       json: this.jsonEnabled(),
       yes: flags.yes ?? false,
       note: (message, fix) => {
@@ -106,6 +143,11 @@ export abstract class BaseCommand extends Command {
     process.exitCode = error.oclif?.exit ?? ExitCode.failure
     return super.catch(error)
   }
+}
+
+async function builtinRegistry(): Promise<ModeRegistry> {
+  const {builtinModes} = await import('../domain/modes/builtins.js')
+  return {modes: builtinModes.map((mode) => ({mode, source: {type: 'built-in'}})), warnings: [], details: []}
 }
 
 /** What a stopped pipeline did and did not do, so the user knows what `deskrun up` will pick up. */

@@ -14,6 +14,9 @@ export const ORIGINAL_CACHE_ROOT = '/tmp/github-runner-cache'
  */
 export const NODE_CACHE_ROOT = '/var/lib/deskrun/cache'
 
+/** How long one kind, helm or kubectl call may take (`--timeout`). */
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+
 export function deskrunHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.DESKRUN_HOME ? path.resolve(env.DESKRUN_HOME) : path.join(os.homedir(), '.deskrun')
 }

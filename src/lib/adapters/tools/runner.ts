@@ -7,6 +7,7 @@
 import {DeskrunError} from '../../domain/errors.js'
 import {formatDuration, goDuration} from '../../domain/duration.js'
 import {redact} from '../../domain/redact.js'
+import {DEFAULT_TIMEOUT_MS} from '../../domain/settings.js'
 import {defaultExecutor, type Executor} from './exec.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 import {ToolFailure} from './probe.js'
@@ -50,8 +51,6 @@ export interface RunnerOptions {
   /** How children are started (default: execa; tests put fakes here). */
   exec?: Executor
 }
-
-export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
 
 /**
  * When deskrun kills a call: at the limit, or, for a tool that enforces the limit itself, a quarter

@@ -3,6 +3,8 @@
  * spells the runner container, cache volumes and hook extensions the same way ARC expects them.
  * Everything here is pure and returns fresh objects: callers may change what they get.
  */
+import {createRequire} from 'node:module'
+
 import type {
   IContainer,
   IEnvVar,
@@ -11,13 +13,18 @@ import type {
   IVolume,
   IVolumeMount,
 } from 'kubernetes-models/v1'
-import {stringify} from 'yaml'
 
 import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 import type {RenderContext} from './api.js'
+
+/**
+ * yaml, loaded when a mode first renders: `deskrun modes` and shell completion load the modes (and so
+ * this file) but render nothing, and loading yaml took longer than the rest of `deskrun modes`.
+ */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml')
 
 /** ARC injects the runner's JIT configuration into the container with exactly this name. */
 export const RUNNER_CONTAINER = 'runner'
@@ -204,7 +211,7 @@ export function hookExtension(context: RenderContext, podTemplate: IPodTemplateS
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {name, namespace: context.namespace, labels: {...context.labels}},
-      data: {[HOOK_EXTENSION_KEY]: stringify(podTemplate)},
+      data: {[HOOK_EXTENSION_KEY]: yaml().stringify(podTemplate)},
     },
     volume: {name: HOOK_EXTENSION_VOLUME, configMap: {name}},
     volumeMount: {name: HOOK_EXTENSION_VOLUME, mountPath: HOOK_EXTENSION_MOUNT, readOnly: true},
