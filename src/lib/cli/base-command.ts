@@ -3,7 +3,7 @@
  * the promised exit code (also under --json), redacts whatever it prints, and loads the pieces
  * commands share (container modes, tools) once.
  */
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, ux, type Interfaces} from '@oclif/core'
 
 import {DeskrunError, ExitCode, type Progress} from '../domain/errors.js'
 import {loadModes} from '../adapters/plugins.js'
@@ -42,6 +42,16 @@ export abstract class BaseCommand extends Command {
     return registry
   }
 
+  /**
+   * A note for the user on stderr (ActionContext.note), also under --json, where oclif's this.warn is
+   * silent: a note may say that deskrun repaired a file's permissions, and stderr is not the JSON document.
+   */
+  protected note(message: string, fix?: string): void {
+    Errors.warn(redact(message))
+    // oclif wraps and prefixes warnings to the terminal's width; a command to paste must stay whole.
+    if (fix) ux.stderr(`  ${redact(fix)}`)
+  }
+
   /** Aborted on Ctrl-C / SIGTERM: the runner then stops the running child process. */
   private readonly interruption = new AbortController()
 
@@ -69,11 +79,7 @@ export abstract class BaseCommand extends Command {
       modes: await this.modes(),
       json: this.jsonEnabled(),
       yes: flags.yes ?? false,
-      note: (message, fix) => {
-        this.warn(redact(message))
-        // oclif wraps and prefixes warnings to the terminal's width; a command to paste must stay whole.
-        if (fix) this.logToStderr(`  ${redact(fix)}`)
-      },
+      note: (message, fix) => this.note(message, fix),
       timeoutMs: flags.timeout,
       signal: this.interruption.signal,
       tools: (clusterName) =>
