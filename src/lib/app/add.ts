@@ -13,7 +13,13 @@ import {ensureController} from '../pipeline/controller.js'
 import {newOutcome, planFor} from '../pipeline/deps.js'
 import {runTasks} from '../pipeline/run.js'
 import {deployInstallation} from '../pipeline/scale-sets.js'
-import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
+import {
+  checkPrerequisites,
+  installationProblemsIn,
+  installationWarningsIn,
+  readConfig,
+  type ActionContext,
+} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -47,6 +53,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const config = await readConfig(context)
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
+  for (const warning of installationWarningsIn(config, installation)) context.note(warning)
   const plan = planFor(config, installation, context.modes)
   const withNew = (current: DeskrunConfig): DeskrunConfig => ({
     ...current,

@@ -1,7 +1,7 @@
 import {loadConfig, secureConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
-import {installationProblems} from '../domain/installation/validate.js'
+import {installationProblems, installationWarnings} from '../domain/installation/validate.js'
 import type {Installation} from '../domain/installation/types.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
@@ -74,4 +74,9 @@ export function installationProblemsIn(
     ),
     realPath: realFolder,
   })
+}
+
+/** What `add` (and `up`) should warn about an installation beside the others of the config; see installationWarnings. */
+export function installationWarningsIn(config: DeskrunConfig, installation: Installation): string[] {
+  return installationWarnings(installation, Object.values(config.installations))
 }
