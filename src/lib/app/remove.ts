@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 
 import {withClusterLock} from '../adapters/cluster-lock.js'
-import {updateConfig} from '../adapters/config-store.js'
+import {backupsWithUnusedCredentials, updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
@@ -25,6 +25,11 @@ export interface RemoveResult {
   cachesPurged: boolean
   /** Folders of its caches that --purge-cache leaves alone, and why. */
   cachesKept: {folder: string; reason: string}[]
+  /**
+   * Backups of the original deskrun's config that still hold a token or private key no installation
+   * uses any more (this one's, for instance): for the user to delete.
+   */
+  credentialBackups: string[]
 }
 
 /**
@@ -95,6 +100,7 @@ export async function removeInstallation(
     caches: caches.remove,
     cachesPurged: options.purgeCache,
     cachesKept: caches.keep,
+    credentialBackups: await backupsWithUnusedCredentials(remaining ?? config),
   }
 }
 
