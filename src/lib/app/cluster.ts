@@ -4,6 +4,7 @@ import {newOutcome, type Deps} from '../pipeline/deps.js'
 import {runTasks} from '../pipeline/run.js'
 import {requireTools, type ToolName} from '../adapters/tools/prerequisites.js'
 import {markDeployed} from '../adapters/config-store.js'
+import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {checkPrerequisites, readConfig, type ActionContext} from './context.js'
 
 export interface ClusterResult {
@@ -24,6 +25,7 @@ export async function createCluster(context: ActionContext): Promise<ClusterResu
 
 /** Deletes the cluster only: the config and the caches on disk stay, so `deskrun up` rebuilds it. */
 export async function removeCluster(context: ActionContext): Promise<ClusterResult> {
+  await ensureWritableHome()
   const deps = await clusterDeps(context)
   const outcome = await withClusterLock(context, deps.config.clusterName, async () => {
     const deleted = await runTasks([deleteCluster(deps)], newOutcome(), {json: context.json})

@@ -3,6 +3,7 @@ import type {DeskrunConfig} from '../domain/config/types.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {installationProblems, installationWarnings} from '../domain/installation/validate.js'
 import type {Installation} from '../domain/installation/types.js'
+import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
@@ -39,12 +40,16 @@ export async function readConfig(context: Pick<ActionContext, 'note'>): Promise<
   return loadConfig()
 }
 
-/** The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed. */
+/**
+ * The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed.
+ * First of all, deskrun's own folder must be writable: the command will write there.
+ */
 export async function checkPrerequisites(
   context: ActionContext,
   config: DeskrunConfig,
   tools: readonly ToolName[] = ALL_TOOLS,
 ): Promise<void> {
+  await ensureWritableHome()
   await ensurePrerequisites({
     tools,
     config,

@@ -3,6 +3,7 @@ import {rm} from 'node:fs/promises'
 
 import {withClusterLock} from '../adapters/cluster-lock.js'
 import {backupsWithUnusedCredentials, updateConfig} from '../adapters/config-store.js'
+import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
@@ -52,6 +53,7 @@ export async function removeInstallation(
           : 'There are none yet; add one with deskrun add.',
     })
   }
+  await ensureWritableHome()
   await requireTools(ALL_TOOLS)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
   const outcome = newOutcome()
