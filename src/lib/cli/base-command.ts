@@ -3,7 +3,7 @@
  * the promised exit code (also under --json), redacts whatever it prints, and loads the pieces
  * commands share (container modes, tools) once.
  */
-import {Command, Errors, Flags, ux, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, settings, ux, type Interfaces} from '@oclif/core'
 
 import {DeskrunError, ExitCode, type Progress} from '../domain/errors.js'
 import {loadModes} from '../adapters/plugins.js'
@@ -34,11 +34,16 @@ export abstract class BaseCommand extends Command {
     return Boolean(process.env.DESKRUN_DEBUG) && process.env.DESKRUN_DEBUG !== '0'
   }
 
+  /** A DESKRUN_DEBUG line (already redacted): on stderr, also under --json. */
+  protected debugLine = (line: string): void => {
+    ux.stderr(line)
+  }
+
   /** Container modes from deskrun and every installed plugin; plugin problems become warnings. */
   protected async modes(): Promise<ModeRegistry> {
     const registry = await loadModes(this.config)
     for (const warning of registry.warnings) this.warn(warning)
-    if (this.debugEnabled) for (const detail of registry.details) this.logToStderr(redact(detail))
+    if (this.debugEnabled) for (const detail of registry.details) this.debugLine(redact(detail))
     return registry
   }
 
@@ -62,6 +67,10 @@ export abstract class BaseCommand extends Command {
   }
 
   public override async init(): Promise<void> {
+    // DESKRUN_DEBUG is deskrun's switch for what helps report a problem: the commands it runs, what they
+    // said (masked) and how long they took. oclif reads the same variable as its own debug mode, which
+    // prints every warning and error as a JavaScript stack and drops the errors' "Try this" hints.
+    settings.debug = false
     await super.init()
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
@@ -86,7 +95,7 @@ export abstract class BaseCommand extends Command {
         createTools(clusterName, {
           timeoutMs: flags.timeout,
           signal: this.interruption.signal,
-          debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
+          debug: this.debugEnabled ? (line) => this.debugLine(redact(line)) : undefined,
         }),
     }
   }
@@ -108,6 +117,9 @@ export abstract class BaseCommand extends Command {
       this.error(message, {exit: error.exit, suggestions: hint ? hint.split('\n') : undefined})
     }
     error.message = redact(error.message)
+    // Not a message deskrun or oclif meant to give: a bug, whose stack is what a report needs.
+    if (this.debugEnabled && !(error instanceof Errors.CLIError) && error.stack)
+      this.debugLine(redact(error.stack))
     // oclif/core#1423: under --json the exit code of a usage error would otherwise become 1.
     process.exitCode = error.oclif?.exit ?? ExitCode.failure
     return super.catch(error)
