@@ -5,7 +5,7 @@ import {runTasks} from '../pipeline/run.js'
 import {requireTools, type ToolName} from '../adapters/tools/prerequisites.js'
 import {markDeployed} from '../adapters/config-store.js'
 import {ensureWritableHome} from '../adapters/deskrun-home.js'
-import {checkPrerequisites, readConfig, type ActionContext} from './context.js'
+import {checkPrerequisites, explainFailure, readConfig, type ActionContext} from './context.js'
 
 export interface ClusterResult {
   cluster: string
@@ -37,7 +37,9 @@ export async function removeCluster(context: ActionContext): Promise<ClusterResu
 
 export async function clusterStatus(context: ActionContext): Promise<ClusterStatus> {
   const deps = await clusterDeps(context, ['docker', 'kind', 'kubectl'])
-  return readClusterStatus(deps)
+  return readClusterStatus(deps).catch(async (error: unknown) => {
+    throw await explainFailure(context, deps.config, error)
+  })
 }
 
 async function clusterDeps(

@@ -7,8 +7,9 @@ import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
-import {ensurePrerequisites} from './doctor/ensure.js'
-import {CHECK_TIMEOUT_MS} from './doctor/run.js'
+import {DeskrunError} from '../domain/errors.js'
+import {ensurePrerequisites, prerequisitesError} from './doctor/ensure.js'
+import {CHECK_TIMEOUT_MS, createContext, runChecks} from './doctor/run.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -60,6 +61,22 @@ export async function checkPrerequisites(
     timeoutMs: Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS),
     signal: context.signal,
   })
+}
+
+/**
+ * What to report when a kind, helm or kubectl call failed: when Docker is down, that is the reason, given
+ * as `add` gives it (the doctor's finding and "Start Docker ..."), not the tool's raw error; otherwise
+ * the failure itself. Docker is asked only after a failure, so a working machine pays nothing for it.
+ */
+export async function explainFailure(
+  context: Pick<ActionContext, 'timeoutMs' | 'signal'>,
+  config: DeskrunConfig,
+  error: unknown,
+): Promise<unknown> {
+  if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') return error
+  const timeoutMs = Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS)
+  const [docker] = await runChecks(createContext(config, {timeoutMs, signal: context.signal}), ['docker'])
+  return docker?.status === 'fail' ? prerequisitesError([docker]) : error
 }
 
 /**

@@ -16,7 +16,7 @@ import {runTasks} from '../pipeline/run.js'
 import {removeScaleSets} from '../pipeline/scale-sets.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
 import {SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
-import {readConfig, type ActionContext} from './context.js'
+import {explainFailure, readConfig, type ActionContext} from './context.js'
 
 export interface RemoveResult {
   installation: string
@@ -59,7 +59,10 @@ export async function removeInstallation(
   const outcome = newOutcome()
   let remaining: DeskrunConfig | undefined
   await withClusterLock(context, config.clusterName, async () => {
-    if (await deps.tools.kind.exists(config.clusterName)) {
+    const clusterExists = await deps.tools.kind.exists(config.clusterName).catch(async (error: unknown) => {
+      throw await explainFailure(context, config, error)
+    })
+    if (clusterExists) {
       const labelled = await deps.tools.helm.releases(SCALE_SET_NAMESPACE, {
         [INSTALLATION_RELEASE_LABEL]: name,
       })

@@ -12,7 +12,7 @@ import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
 import {readClusterStatus, type ClusterStatus} from '../pipeline/cluster.js'
-import {readConfig, type ActionContext} from './context.js'
+import {explainFailure, readConfig, type ActionContext} from './context.js'
 
 const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
 
@@ -74,7 +74,9 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     })
   await requireTools(ALL_TOOLS)
   const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
-  const cluster = await readClusterStatus(deps)
+  const cluster = await readClusterStatus(deps).catch(async (error: unknown) => {
+    throw await explainFailure(context, config, error)
+  })
   const selected = Object.values(config.installations).filter(
     (installation) => !name || installation.name === name,
   )
