@@ -35,7 +35,7 @@ export abstract class BaseCommand extends Command {
   }
 
   /** A DESKRUN_DEBUG line (already redacted): on stderr, also under --json. */
-  protected debugLine = (line: string): void => {
+  protected debugLine(line: string): void {
     ux.stderr(line)
   }
 
