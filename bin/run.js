@@ -1,8 +1,12 @@
 #!/usr/bin/env node
+// oclif's colour library colours whenever CI is set, even what goes to a file or a pipe (a completion
+// script, --json): decide before it loads that output which is no terminal gets no colour codes,
+// unless FORCE_COLOR asks for them.
+if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR ??= '1'
+
 // Only what starts oclif: the whole of @oclif/core is loaded by the commands that need it, and
 // `deskrun --version` and `--help` start quicker without it.
-import {execute} from '@oclif/core/execute'
-
+const {execute} = await import('@oclif/core/execute')
 await execute({dir: import.meta.url})
 
 // The command is done (on errors oclif has exited already). Nothing it leaves behind may keep deskrun

@@ -33,7 +33,7 @@ It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/
     const report = await runDoctor({
       fix: flags.fix,
       json: this.jsonEnabled(),
-      debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
+      debug: this.debugEnabled ? (line) => this.debugLine(redact(line)) : undefined,
     })
     if (!this.jsonEnabled()) {
       this.log(table(doctorRows(report.checks), ['status', 'check', 'found', 'fix']))

@@ -167,6 +167,19 @@ const cases: Case[] = [
   },
   {name: 'zero instances', args: withToken('r', '--instances', '0'), message: /--instances/, exit: 2},
   {
+    name: 'more instances than a kind node has pods for',
+    args: withToken('r', '--instances', '1000'),
+    message: /--instances 1000 is more than deskrun runs: at most 32\..*110 pods.*--max-runners/s,
+    exit: 2,
+  },
+  {
+    name: 'up with 1000 instances written by hand',
+    args: ['up'],
+    config: handEdited({Instances: 1000, MinRunners: 1, MaxRunners: 1}),
+    message: /--instances 1000 is more than deskrun runs: at most 32.*Instances/s,
+    exit: 1,
+  },
+  {
     name: 'instances with min/max',
     args: withToken('r', '--instances', '2', '--max-runners', '3'),
     message: /--instances/,

@@ -10,7 +10,13 @@ import {parseGitHubUrl} from '../domain/installation/validate.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
 import {planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
+import {
+  checkPrerequisites,
+  installationProblemsIn,
+  installationWarningsIn,
+  readConfig,
+  type ActionContext,
+} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -44,6 +50,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const config = await readConfig(context)
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
+  for (const warning of installationWarningsIn(config, installation)) context.note(warning)
   const plan = planFor(config, installation, context.modes)
   const withNew = (current: DeskrunConfig): DeskrunConfig => ({
     ...current,

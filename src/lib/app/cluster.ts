@@ -10,7 +10,8 @@ import {probe, reason} from '../adapters/tools/index.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {isKindCluster, targetContext} from '../domain/settings.js'
-import {checkPrerequisites, readConfig, type ActionContext} from './context.js'
+import {ensureWritableHome} from '../adapters/deskrun-home.js'
+import {checkPrerequisites, explainFailure, readConfig, type ActionContext} from './context.js'
 
 export interface ClusterResult {
   cluster: string
@@ -31,6 +32,7 @@ export async function createCluster(context: ActionContext): Promise<ClusterResu
 
 /** Deletes the cluster only: the config and the caches on disk stay, so `deskrun up` rebuilds it. */
 export async function removeCluster(context: ActionContext): Promise<ClusterResult> {
+  await ensureWritableHome()
   const deps = await clusterDeps(context)
   requireKindCluster(deps.config, 'delete')
   const outcome = await withClusterLock(context, deps.config.clusterName, async () => {
@@ -44,7 +46,11 @@ export async function removeCluster(context: ActionContext): Promise<ClusterResu
 export async function clusterStatus(context: ActionContext): Promise<ClusterStatus> {
   const config = await readConfig(context)
   await requireTools(isKindCluster(config) ? ['docker', 'kind', 'kubectl'] : ['kubectl'])
-  return readClusterStatus({config, tools: context.tools(config), modes: context.modes})
+  return readClusterStatus({config, tools: context.tools(config), modes: context.modes}).catch(
+    async (error: unknown) => {
+      throw await explainFailure(context, config, error)
+    },
+  )
 }
 
 /** An existing cluster is the user's: deskrun never creates or deletes it. */

@@ -2,11 +2,13 @@ import {loadConfig, secureConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {isKindCluster, type ClusterTarget} from '../domain/settings.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
-import {installationProblems} from '../domain/installation/validate.js'
+import {installationProblems, installationWarnings} from '../domain/installation/validate.js'
 import type {Installation} from '../domain/installation/types.js'
+import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
+import {DeskrunError} from '../domain/errors.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -40,7 +42,7 @@ export async function readConfig(context: Pick<ActionContext, 'note'>): Promise<
 
 /**
  * The checks `deskrun doctor` runs, limited to what this command needs; missing tools may be installed
- * (unless `readOnly`).
+ * (unless `readOnly`). First of all, deskrun's own folder must be writable: the command will write there.
  */
 export async function checkPrerequisites(
   context: ActionContext,
@@ -48,6 +50,7 @@ export async function checkPrerequisites(
   tools: readonly ToolName[] = ALL_TOOLS,
   options: {readOnly?: boolean} = {},
 ): Promise<void> {
+  await ensureWritableHome()
   // An existing cluster needs only helm and kubectl here: its nodes, not this machine, run the runners.
   const existing = !isKindCluster(config)
   const needed = existing ? tools.filter((tool) => tool === 'helm' || tool === 'kubectl') : tools
@@ -71,6 +74,27 @@ export async function checkPrerequisites(
 }
 
 /**
+ * What to report when a kind, helm or kubectl call failed: when Docker is down, that is the reason, given
+ * as `add` gives it (the doctor's finding and "Start Docker ..."), not the tool's raw error; otherwise
+ * the failure itself. Docker is asked only after a failure, so a working machine pays nothing for it.
+ */
+export async function explainFailure(
+  context: Pick<ActionContext, 'timeoutMs' | 'signal'>,
+  config: DeskrunConfig,
+  error: unknown,
+): Promise<unknown> {
+  // An existing cluster does not depend on this machine's Docker.
+  if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED' || !isKindCluster(config)) return error
+  const [{prerequisitesError}, {CHECK_TIMEOUT_MS, createContext, runChecks}] = await Promise.all([
+    import('./doctor/ensure.js'),
+    import('./doctor/run.js'),
+  ])
+  const timeoutMs = Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS)
+  const [docker] = await runChecks(createContext(config, {timeoutMs, signal: context.signal}), ['docker'])
+  return docker?.status === 'fail' ? prerequisitesError([docker]) : error
+}
+
+/**
  * What `add` checks about a new installation and `up` about each one of the config, beside all the
  * others of the config: one list of rules for both, on this machine's real folders.
  */
@@ -87,4 +111,9 @@ export function installationProblemsIn(
     ),
     realPath: realFolder,
   })
+}
+
+/** What `add` (and `up`) should warn about an installation beside the others of the config; see installationWarnings. */
+export function installationWarningsIn(config: DeskrunConfig, installation: Installation): string[] {
+  return installationWarnings(installation, Object.values(config.installations))
 }

@@ -11,7 +11,13 @@ import {configPath} from '../domain/settings.js'
 import {deployedBy, newApplyOutcome} from '../pipeline/apply.js'
 import {newOutcome, planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
+import {
+  checkPrerequisites,
+  installationProblemsIn,
+  installationWarningsIn,
+  readConfig,
+  type ActionContext,
+} from './context.js'
 
 /** An installation of the config that `up` left alone because its entry cannot be deployed as it is. */
 export interface SkippedInstallation {
@@ -67,6 +73,9 @@ export async function up(context: ActionContext, options: UpOptions = {}): Promi
   const checked = planConfig(config, context)
   if (checked.plans.length === 0 && checked.skipped.length > 0)
     return {installations: [], ...newOutcome(), skipped: checked.skipped}
+  for (const plan of checked.plans)
+    for (const warning of installationWarningsIn(config, config.installations[plan.installation]))
+      context.note(`${plan.installation}: ${warning}`)
   // A dry run only reads: it never installs a tool, and needs no lock.
   await checkPrerequisites(context, config, undefined, {readOnly: options.dryRun})
   if (options.dryRun) return converge(context, config, options)

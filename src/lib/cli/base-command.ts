@@ -3,7 +3,7 @@
  * the promised exit code (also under --json), redacts whatever it prints, and loads the pieces
  * commands share (container modes, tools) once.
  */
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, settings, ux, type Interfaces} from '@oclif/core'
 
 import {DeskrunError, ExitCode, type Progress} from '../domain/errors.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
@@ -32,6 +32,11 @@ export abstract class BaseCommand extends Command {
     return Boolean(process.env.DESKRUN_DEBUG) && process.env.DESKRUN_DEBUG !== '0'
   }
 
+  /** A DESKRUN_DEBUG line (already redacted): on stderr, also under --json. */
+  protected debugLine(line: string): void {
+    ux.stderr(line)
+  }
+
   /**
    * Container modes from deskrun and every installed plugin; plugin problems become warnings. Only
    * commands that show or render modes ask: plugin code (which may hang, fail or print) runs for them only.
@@ -41,8 +46,18 @@ export abstract class BaseCommand extends Command {
     const {loadModes} = await import('../adapters/plugins.js')
     const registry = await loadModes(this.config)
     for (const warning of registry.warnings) this.warn(warning)
-    if (this.debugEnabled) for (const detail of registry.details) this.logToStderr(redact(detail))
+    if (this.debugEnabled) for (const detail of registry.details) this.debugLine(redact(detail))
     return registry
+  }
+
+  /**
+   * A note for the user on stderr (ActionContext.note), also under --json, where oclif's this.warn is
+   * silent: a note may say that deskrun repaired a file's permissions, and stderr is not the JSON document.
+   */
+  protected note(message: string, fix?: string): void {
+    Errors.warn(redact(message))
+    // oclif wraps and prefixes warnings to the terminal's width; a command to paste must stay whole.
+    if (fix) ux.stderr(`  ${redact(fix)}`)
   }
 
   /** Aborted on Ctrl-C / SIGTERM: the runner then stops the running child process. */
@@ -55,6 +70,10 @@ export abstract class BaseCommand extends Command {
   }
 
   public override async init(): Promise<void> {
+    // DESKRUN_DEBUG is deskrun's switch for what helps report a problem: the commands it runs, what they
+    // said (masked) and how long they took. oclif reads the same variable as its own debug mode, which
+    // prints every warning and error as a JavaScript stack and drops the errors' "Try this" hints.
+    settings.debug = false
     await super.init()
     if (this.jsonEnabled()) this.reserveStdout()
     process.on('SIGINT', this.onSignal)
@@ -106,18 +125,14 @@ export abstract class BaseCommand extends Command {
       modes: pluginModes ? await this.modes() : await builtinRegistry(),
       json: this.jsonEnabled(),
       yes: flags.yes ?? false,
-      note: (message, fix) => {
-        this.warn(redact(message))
-        // oclif wraps and prefixes warnings to the terminal's width; a command to paste must stay whole.
-        if (fix) this.logToStderr(`  ${redact(fix)}`)
-      },
+      note: (message, fix) => this.note(message, fix),
       timeoutMs: flags.timeout,
       signal: this.interruption.signal,
       tools: (target) =>
         createTools(target, {
           timeoutMs: flags.timeout,
           signal: this.interruption.signal,
-          debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
+          debug: this.debugEnabled ? (line) => this.debugLine(redact(line)) : undefined,
         }),
     }
   }
@@ -139,6 +154,9 @@ export abstract class BaseCommand extends Command {
       this.error(message, {exit: error.exit, suggestions: hint ? hint.split('\n') : undefined})
     }
     error.message = redact(error.message)
+    // Not a message deskrun or oclif meant to give: a bug, whose stack is what a report needs.
+    if (this.debugEnabled && !(error instanceof Errors.CLIError) && error.stack)
+      this.debugLine(redact(error.stack))
     // oclif/core#1423: under --json the exit code of a usage error would otherwise become 1.
     process.exitCode = error.oclif?.exit ?? ExitCode.failure
     return super.catch(error)

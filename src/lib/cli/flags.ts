@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
+import {MAX_INSTANCES} from '../domain/installation/instances.js'
 import {DATA_ROOT_RULE} from '../domain/installation/sharing.js'
 
 export const jsonExample = (command: string) => `<%= config.bin %> ${command} --json`
@@ -37,7 +38,7 @@ export const installationFlags = {
     helpGroup: 'RUNNER',
   }),
   instances: Flags.integer({
-    summary: 'Number of scale sets NAME-1..NAME-N, each with one runner and its own caches.',
+    summary: `Number of scale sets NAME-1..NAME-N (at most ${MAX_INSTANCES}), each with one runner and its own caches.`,
     default: 1,
     helpGroup: 'RUNNER',
   }),
