@@ -159,7 +159,7 @@ describe('shell completion', function () {
     it('bash completes commands, flags, modes, installations, auth types and files, without any tool', async () => {
       const calls = (await s.fake.calls()).length
       expect(await bash('deskrun mo')).to.deep.equal(['modes'])
-      expect(await bash('deskrun cluster ')).to.deep.equal(['create', 'delete', 'status'])
+      expect(await bash('deskrun cluster ')).to.deep.equal(['create', 'delete', 'status', 'use'])
       expect(await bash('deskrun remove --pur')).to.deep.equal(['--purge-cache'])
       expect(await bash('deskrun add my-runner --mode ')).to.deep.equal([...BUILT_IN, 'gpu', 'gpu-runner'])
       expect(await bash('deskrun add my-runner -m gpu')).to.deep.equal(['gpu', 'gpu-runner'])
