@@ -90,6 +90,25 @@ describe('an existing cluster (deskrun cluster use)', () => {
     expect(config.installations.web.Deployed).to.equal(false)
   })
 
+  it('doctor checks the context and the rights deskrun needs there', async () => {
+    await use()
+    await s.fake.deny('homelab', ['create clusterroles.rbac.authorization.k8s.io'])
+    const doctor = await s.deskrun(['doctor', '--json'])
+    expect(doctor.exitCode).to.equal(1)
+    const checks = JSON.parse(doctor.stdout).checks as {id: string; status: string; found: string}[]
+    expect(checks.map((check) => check.id)).to.deep.equal([
+      'config',
+      'helm',
+      'kubectl',
+      'cluster',
+      'permissions',
+      'controller',
+    ])
+    const permissions = checks.find((check) => check.id === 'permissions')
+    expect(permissions).to.include({status: 'fail'})
+    expect(permissions?.found).to.contain('create clusterroles.rbac.authorization.k8s.io')
+  })
+
   it('remove uninstalls there', async () => {
     await use()
     expectOk(await s.add('web'))

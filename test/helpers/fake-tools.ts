@@ -15,7 +15,7 @@ import {fileURLToPath} from 'node:url'
 
 import {execa, type Result} from 'execa'
 
-import {addRemoteCluster, assignJob, setReleaseStatus} from '../fake-tools/lib/state.js'
+import {addRemoteCluster, assignJob, denyInCluster, setReleaseStatus} from '../fake-tools/lib/state.js'
 import {callFake, FAKES_BIN, type FakeToolName} from './fake-exec.js'
 import {runInProcess} from './in-process.js'
 
@@ -383,6 +383,11 @@ export class FakeTools {
   /** A cluster kind did not make (say a homelab k3s), reachable through kube context `context`. */
   async addRemoteCluster(spec: Parameters<typeof addRemoteCluster>[1]): Promise<void> {
     addRemoteCluster(this.stateDir, spec)
+  }
+
+  /** What `kubectl auth can-i` answers "no" to in this cluster (`create namespaces`, ...). */
+  async deny(cluster: string, denied: string[]): Promise<void> {
+    denyInCluster(this.stateDir, cluster, denied)
   }
 
   async cleanup(): Promise<void> {

@@ -21,3 +21,4 @@ export function addRemoteCluster(
   dir: string,
   spec: {name: string; context: string; version?: string; nodes?: number},
 ): void
+export function denyInCluster(dir: string, name: string, denied: string[]): void

@@ -192,6 +192,15 @@ export function assignJob(dir, cluster, runner, job) {
   })
 }
 
+/** What the user may not do in a cluster (`kubectl auth can-i` says "no"), e.g. `create namespaces`. @param {string} dir @param {string} name @param {string[]} denied */
+export function denyInCluster(dir, name, denied) {
+  withState(dir, (state) => {
+    const cluster = state.remote?.[name] ?? state.clusters[name]
+    if (!cluster) throw new Error(`fake tools: no cluster ${name}`)
+    cluster.denied = denied
+  })
+}
+
 /**
  * A Kubernetes cluster that kind did not make (a homelab k3s, a team's cluster), reachable through kube
  * context `context`: kind and docker do not see it, kubectl and helm do. Its nodes are named

@@ -87,6 +87,20 @@ export class Kubectl {
     }))
   }
 
+  /**
+   * Whether the user may `verb` `resource` (`kubectl auth can-i`): it prints "yes" and exits 0, or
+   * prints "no" and exits 1.
+   */
+  async canI(verb: string, resource: string): Promise<boolean> {
+    const result = await this.run(['auth', 'can-i', verb, resource], {
+      step: `ask whether you may ${verb} ${resource}`,
+      allowFailure: true,
+    })
+    if (result.stdout.trim() === 'yes') return true
+    if (result.stdout.trim().startsWith('no')) return false
+    throw toolFailure('kubectl', result, {step: `ask whether you may ${verb} ${resource}`})
+  }
+
   /** One object by name, or undefined when there is none. */
   async get<T = KubeObject>(type: string, name: string, options: GetOptions = {}): Promise<T | undefined> {
     const {stdout} = await this.run(

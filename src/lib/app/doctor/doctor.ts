@@ -6,7 +6,7 @@ import {toolsBaseUrl} from '../../adapters/provision/catalog.js'
 import {provisionTools} from '../../pipeline/provision.js'
 import {configPath} from '../../domain/settings.js'
 import {checkConfig} from './checks/config.js'
-import {createContext, runChecks, type ContextOptions} from './run.js'
+import {createContext, doctorChecks, runChecks, type ContextOptions} from './run.js'
 import type {Check, DoctorReport} from './types.js'
 import type {VersionedTool} from '../../adapters/tools/versions.js'
 
@@ -23,7 +23,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const env = options.env ?? process.env
   const {check: configCheck, config} = await checkConfig(configPath(env))
   const ctx = createContext(config, options)
-  let checks = [configCheck, ...(await runChecks(ctx))]
+  let checks = [configCheck, ...(await runChecks(ctx, doctorChecks(config)))]
   const installed: string[] = []
 
   const toInstall = provisionable(checks)
@@ -38,7 +38,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     })
     installed.push(...done.map((tool) => `${tool.tool} ${tool.version}`))
     // Everything after the tools depends on them, so look again.
-    checks = [configCheck, ...(await runChecks(ctx))]
+    checks = [configCheck, ...(await runChecks(ctx, doctorChecks(config)))]
   }
   return {checks, ok: checks.every((check) => check.status !== 'fail'), installed}
 }

@@ -10,7 +10,7 @@ import {
 import {configPath} from '../../domain/settings.js'
 import {deskrunBinDir} from '../../adapters/tools/prerequisites.js'
 import {createTools} from '../../adapters/tools/index.js'
-import {checkCacheMount, checkCluster, checkController} from './checks/cluster.js'
+import {checkCacheMount, checkCluster, checkController, checkPermissions} from './checks/cluster.js'
 import {
   checkCacheLifetime,
   checkCacheRoot,
@@ -32,6 +32,7 @@ const CHECKS: [CheckId, CheckFn][] = [
   ['helm', (ctx) => checkTool(ctx, 'helm')],
   ['kubectl', (ctx) => checkTool(ctx, 'kubectl')],
   ['cluster', checkCluster],
+  ['permissions', checkPermissions],
   ['cache-mount', checkCacheMount],
   ['controller', checkController],
   ['cache-root', checkCacheRoot],
@@ -42,6 +43,23 @@ const CHECKS: [CheckId, CheckFn][] = [
 ]
 
 export const MACHINE_CHECKS: readonly CheckId[] = CHECKS.map(([id]) => id)
+
+/**
+ * For an existing cluster (deskrun cluster use) what matters is that helm and kubectl work and the
+ * cluster answers and lets deskrun do its work; Docker, kind and this machine's caches play no part.
+ */
+export const EXISTING_CLUSTER_CHECKS: readonly CheckId[] = [
+  'helm',
+  'kubectl',
+  'cluster',
+  'permissions',
+  'controller',
+]
+
+/** The checks `deskrun doctor` runs for this config. */
+export function doctorChecks(config: Pick<DeskrunConfig, 'kubeContext'>): readonly CheckId[] {
+  return config.kubeContext ? EXISTING_CLUSTER_CHECKS : MACHINE_CHECKS.filter((id) => id !== 'permissions')
+}
 
 /** Each call asks a local daemon or cluster; one that takes longer is hung, and doctor says so. */
 export const CHECK_TIMEOUT_MS = 30_000
@@ -91,6 +109,7 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
     env,
     binDir: deskrunBinDir(env),
     clusterName: config.clusterName,
+    ...(config.kubeContext ? {existingContext: config.kubeContext} : {}),
     cacheRoot: config.cacheRoot,
     chartVersion: config.chartVersion,
     configFile: configPath(env),
