@@ -102,7 +102,7 @@ function validate(installation: InstallationView): string[] {
 export const cachedPrivilegedMode = defineContainerMode({
   name: 'cached-privileged-kubernetes',
   summary:
-    "Privileged root jobs with the node's /proc, /sys, cgroups and /dev (systemd, nested Docker), and host-backed caches.",
+    "Privileged root jobs with the node's /proc, /sys, /dev and cgroups; jobs without container: run privileged in the runner.",
   description:
     "kubernetes-novolume mode with a hook extension: job pods run as root in the node's PID and IPC namespaces; " +
     'their job container is privileged with SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_CHROOT and more, sets ' +
