@@ -244,6 +244,12 @@ const cases: Case[] = [
     message: /BuildKit's data root/,
     exit: 2,
   },
+  {
+    name: "privileged cache in the node's /dev, which jobs get from the node",
+    args: withToken('r', '--mode', 'cached-privileged-kubernetes', '--cache', '/dev/shm'),
+    message: /--cache \/dev\/shm: this mode mounts the node's .*cache a path outside \/sys, \/proc and \/dev/,
+    exit: 2,
+  },
   // caches stay apart
   {
     name: "host folder inside another installation's cache folder",
