@@ -381,6 +381,12 @@ const cases: Case[] = [
     message: /--runner-group is empty/,
     exit: 2,
   },
+  {
+    name: 'a node name kubectl would never print',
+    args: withToken('r', '--node', 'Node_1'),
+    message: /--node "Node_1" is not a node name/,
+    exit: 2,
+  },
   // flags and arguments
   {name: 'unknown flag', args: withToken('r', '--frobnicate'), message: /frobnicate/, exit: 2},
   {

@@ -115,4 +115,48 @@ describe('an existing cluster (deskrun cluster use)', () => {
     expectOk(await s.deskrun(['remove', 'web']))
     expect((await s.fake.releases('homelab')).map((release) => release.name)).to.deep.equal(['arc'])
   })
+
+  describe('instances with caches on a cluster of several nodes', () => {
+    beforeEach(async () => {
+      await s.fake.addRemoteCluster({name: 'farm', context: 'farm', nodes: 3})
+      expectOk(await s.deskrun(['cluster', 'use', 'farm']))
+    })
+    const cache = ['--mode', 'cached-privileged-kubernetes', '--cache', '/home/runner/.cache']
+    const runnerNodes = async () =>
+      Object.fromEntries(
+        (await s.fake.objects('farm', {kind: 'Pod', namespace: 'arc-runners'}))
+          .filter((pod) => pod.metadata.labels?.['actions-ephemeral-runner'] === 'True')
+          .map((pod) => [
+            pod.metadata.labels?.['actions.github.com/scale-set-name'],
+            (pod.spec as {nodeName?: string}).nodeName,
+          ]),
+      )
+
+    it('pins each instance to a node once, keeps it there, and spreads the next over the least busy', async () => {
+      expectOk(await s.add('build', ...cache, '--instances', '2'))
+      const pins = {'build-1': 'farm-node-1', 'build-2': 'farm-node-2'}
+      expect((await s.config()).installations.build.Nodes).to.deep.equal(pins)
+      expect(await runnerNodes()).to.deep.include(pins)
+      const list = JSON.parse((await s.deskrun(['list', '--json'])).stdout)
+      expect(list.installations[0]).to.deep.include({name: 'build', nodes: pins})
+      expectOk(await s.add('test', ...cache))
+      expect((await s.config()).installations.test.Nodes).to.deep.equal({test: 'farm-node-3'})
+      const again = await s.deskrun(['up', '--json'])
+      expect(JSON.parse(again.stdout).changed).to.deep.equal([])
+      expect((await s.config()).installations.build.Nodes).to.deep.equal(pins)
+    })
+
+    it('leaves installations without caches free to run anywhere', async () => {
+      expectOk(await s.add('web'))
+      expect((await s.config()).installations.web).not.to.have.property('Nodes')
+    })
+
+    it('--node puts every instance on that node; a node the cluster lacks stops up with the nodes it has', async () => {
+      expectOk(await s.add('build', ...cache, '--instances', '2', '--node', 'farm-node-3'))
+      expect(await runnerNodes()).to.deep.include({'build-1': 'farm-node-3', 'build-2': 'farm-node-3'})
+      const result = await s.add('lost', '--node', 'farm-node-9')
+      expect(result.exitCode).to.equal(1)
+      expect(result.stderr).to.contain('farm-node-9').and.contain('farm-node-1, farm-node-2, farm-node-3')
+    })
+  })
 })

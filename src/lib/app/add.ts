@@ -15,6 +15,7 @@ import {
   installationProblemsIn,
   installationWarningsIn,
   readConfig,
+  recordNodePins,
   type ActionContext,
 } from './context.js'
 
@@ -28,6 +29,7 @@ export interface AddRequest {
   minRunners?: number
   maxRunners?: number
   runnerGroup?: string
+  node?: string
   label: string[]
   credentials: CredentialFlags
 }
@@ -74,6 +76,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
   // The cluster, the controller and this installation; the others are `up`'s business.
   const wanted: ReconcileRequest = {
     installations: [installation],
+    others: Object.values(saved.installations).filter((other) => other.name !== installation.name),
     kept: [],
     scope: [installation.name],
     ensure: true,
@@ -82,7 +85,9 @@ export async function addInstallation(context: ActionContext, request: AddReques
   let changed: string[] = []
   try {
     await withClusterLock(context, saved.clusterName, async () => {
-      const outcome = await applyPlan(deps, await observeAndPlan(deps, wanted, progress), wanted, progress)
+      const planned = await observeAndPlan(deps, wanted, progress)
+      await recordNodePins(context, planned.assigned)
+      const outcome = await applyPlan(deps, planned, progress)
       changed = outcome.changed
       await markDeployed([installation.name], true, {onNote: context.note})
     })
@@ -126,6 +131,7 @@ async function installationFrom(
     instances: request.instances,
     caches,
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
+    ...(request.node !== undefined ? {node: request.node} : {}),
     labels: request.label,
     auth: credentials.auth,
   }

@@ -1,4 +1,4 @@
-import {loadConfig, secureConfig} from '../adapters/config-store.js'
+import {loadConfig, secureConfig, updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {isKindCluster, type ClusterTarget} from '../domain/settings.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
@@ -71,6 +71,24 @@ export async function checkPrerequisites(
     timeoutMs: Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS),
     signal: context.signal,
   })
+}
+
+/** Keeps the nodes deskrun pinned instances to (see pinToNodes), so every later `up` uses the same. */
+export async function recordNodePins(
+  context: Pick<ActionContext, 'note'>,
+  assigned: Record<string, Record<string, string>>,
+): Promise<void> {
+  if (Object.keys(assigned).length === 0) return
+  await updateConfig(
+    (current) => {
+      const installations = {...current.installations}
+      for (const [name, pins] of Object.entries(assigned))
+        if (installations[name])
+          installations[name] = {...installations[name], nodes: {...installations[name].nodes, ...pins}}
+      return {...current, installations}
+    },
+    {onNote: context.note},
+  )
 }
 
 /**

@@ -66,7 +66,7 @@ export async function removeInstallation(
   await withClusterLock(context, config.clusterName, async () => {
     const progress = {json: context.json}
     const outcome = await observeAndPlan(deps, request, progress)
-      .then((planned) => applyPlan(deps, planned, request, progress))
+      .then((planned) => applyPlan(deps, planned, progress))
       .catch(async (error: unknown) => {
         throw await explainFailure(context, config, error)
       })

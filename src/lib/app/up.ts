@@ -16,6 +16,7 @@ import {
   installationProblemsIn,
   installationWarningsIn,
   readConfig,
+  recordNodePins,
   type ActionContext,
 } from './context.js'
 
@@ -167,6 +168,7 @@ async function converge(
   const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   const request: ReconcileRequest = {
     installations: plans.map((plan) => config.installations[plan.installation]),
+    others: skipped.map(({installation}) => config.installations[installation]),
     kept: skipped.map(({installation}) => ({
       installation,
       releases: instanceNames(installation, config.installations[installation].instances),
@@ -182,10 +184,10 @@ async function converge(
   let finished = false
   try {
     const {concurrency, force} = options
+    await recordNodePins(context, reconciliation.assigned)
     await applyPlan(
       deps,
       reconciliation,
-      request,
       {...progress, concurrency, force, waitMs: context.timeoutMs},
       outcome,
     )

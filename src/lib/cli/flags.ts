@@ -45,6 +45,12 @@ export const installationFlags = {
   'min-runners': Flags.integer({summary: 'Idle runners kept ready. [default: 1]', helpGroup: 'RUNNER'}),
   'max-runners': Flags.integer({summary: 'Most runners at once. [default: 5]', helpGroup: 'RUNNER'}),
   'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
+  node: Flags.string({
+    summary: 'Run every instance on this node of the cluster (kubernetes.io/hostname).',
+    description:
+      'For a cluster of several nodes (deskrun cluster use). Without it, deskrun pins each instance that has caches to the least busy node once and keeps it there, so its caches are always at hand; `deskrun list --json` shows where.',
+    helpGroup: 'RUNNER',
+  }),
   label: Flags.string({
     summary: 'Extra runs-on label for the scale set (repeatable).',
     multiple: true,

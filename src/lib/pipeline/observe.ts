@@ -10,6 +10,7 @@ import {MANAGED_BY_LABEL, type KubeObject} from '../domain/kube.js'
 import {
   emptyObservation,
   kubernetesVersionOfImage,
+  kubernetesVersionOfNodes,
   type Observation,
   type ObservedCluster,
 } from '../domain/reconcile/observation.js'
@@ -80,8 +81,10 @@ async function observeKindNode(deps: Deps): Promise<ObservedCluster> {
 async function observeExisting(deps: Deps): Promise<ObservedCluster> {
   const context = targetContext(deps.config)
   try {
-    const kubernetesVersion = await deps.tools.kubectl.serverVersion()
-    return {exists: true, running: true, kubernetesVersion}
+    const nodes = await deps.tools.kubectl.nodes()
+    const ready = nodes.filter((node) => node.ready)
+    const kubernetesVersion = kubernetesVersionOfNodes(nodes.flatMap((node) => node.kubeletVersion ?? []))
+    return {exists: true, running: true, kubernetesVersion, nodes: ready.map((node) => node.name)}
   } catch (error) {
     if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') throw error
     throw new DeskrunError(`The cluster of kube context "${context}" does not answer.\n${error.message}`, {

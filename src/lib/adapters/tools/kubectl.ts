@@ -14,6 +14,8 @@ export interface NodeReadiness {
   name: string
   /** The node's Ready condition is True. */
   ready: boolean
+  /** What its kubelet reports, e.g. `v1.31.4+k3s1`. */
+  kubeletVersion?: string
 }
 
 /** The field manager of everything deskrun applies: the owner of the fields it sets. */
@@ -75,7 +77,10 @@ export class Kubectl {
 
   /** The cluster's nodes and whether each is Ready. */
   async nodes(): Promise<NodeReadiness[]> {
-    type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
+    type Node = {
+      metadata: {name: string}
+      status?: {conditions?: {type: string; status: string}[]; nodeInfo?: {kubeletVersion?: string}}
+    }
     const nodes = await this.list<Node>('nodes', {}, 'list the cluster nodes')
     return nodes.map((node) => ({
       name: node.metadata.name,
@@ -84,6 +89,7 @@ export class Kubectl {
           (condition) => condition.type === 'Ready' && condition.status === 'True',
         ),
       ),
+      ...(node.status?.nodeInfo?.kubeletVersion ? {kubeletVersion: node.status.nodeInfo.kubeletVersion} : {}),
     }))
   }
 

@@ -37,6 +37,8 @@ const INSTALLATION_KEYS = new Set([
   'InstallationID',
   'AuthSource',
   'Deployed',
+  'Node',
+  'Nodes',
 ])
 
 function unknownKeys(record: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
@@ -84,6 +86,8 @@ function installationToDomain(
     deployed: file.Deployed ?? false,
   }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
+  if (file.Node !== undefined) installation.node = file.Node
+  if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
 
   if (file.Mounts && file.Mounts.length > 0) {
@@ -148,6 +152,8 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
   }
 
   if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
+  if (installation.node !== undefined) file.Node = installation.node
+  if (installation.nodes && Object.keys(installation.nodes).length > 0) file.Nodes = {...installation.nodes}
   if (installation.labels.length > 0) file.Labels = installation.labels
   if (auth.type === 'github-app') {
     file.AppID = auth.appId

@@ -84,6 +84,12 @@ function installationSchema(originalShape: boolean): Schema {
       ),
       Mounts: nullable({type: 'array', items: mount, expected: 'a list of mounts'}, originalShape),
       RunnerGroup: text,
+      Node: nonEmpty('a node name (kubectl get nodes)'),
+      Nodes: {
+        type: 'object',
+        additionalProperties: nonEmpty('a node name'),
+        expected: 'an object such as {"web-1": "node-a"}: the node of each instance',
+      },
       Labels: nullable(
         {type: 'array', items: nonEmpty('a label'), expected: 'a list of labels'},
         originalShape,

@@ -23,6 +23,10 @@ export interface FileMount {
 
 export interface FileInstallation {
   Name?: string
+  /** `--node`: the node every instance runs on. */
+  Node?: string
+  /** The node each instance was pinned to (instance name -> node), chosen by deskrun and then kept. */
+  Nodes?: Record<string, string>
   Repository: string
   ContainerMode: string
   MinRunners: number

@@ -19,6 +19,7 @@ export const FLAGS = {
   instances: '--instances',
   cache: '--cache',
   runnerGroup: '--runner-group',
+  node: '--node',
   label: '--label',
   authType: '--auth-type',
   authValueFile: '--auth-value-file',
@@ -332,6 +333,12 @@ function labelProblems(inst: Installation): string[] {
   const problems: string[] = []
   if (inst.runnerGroup !== undefined && inst.runnerGroup.trim() === '') {
     problems.push(`${FLAGS.runnerGroup} is empty; give the runner group's name or leave the flag out.`)
+  }
+  // A node's name is a DNS subdomain (what `kubectl get nodes` prints).
+  if (inst.node !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(inst.node)) {
+    problems.push(
+      `${FLAGS.node} "${inst.node}" is not a node name: lower-case letters, digits, '-' and '.' (see kubectl get nodes).`,
+    )
   }
 
   const seen = new Set<string>()
