@@ -7,6 +7,9 @@
  * get no listener and no runner pods, and the checks are about what deskrun owns: cluster, mounts,
  * controller, releases, objects, idempotency.
  */
+import {readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import {expect} from 'chai'
 
 import {ARC_CRDS, DEFAULT_CHART_VERSION, SCALE_SET_NAMESPACE} from '../../src/lib/domain/arc/charts.js'
@@ -201,6 +204,61 @@ describe('e2e: deskrun against real Docker, kind, helm and kubectl', function ()
         expect(set.metadata.labels['app.kubernetes.io/version']).to.equal(DEFAULT_CHART_VERSION)
       for (const crd of ARC_CRDS) await sandbox.kubectl('get', 'crd', crd)
       expect((await sandbox.deskrun(['up', '--dry-run'])).exitCode).to.equal(0)
+    })
+
+    it('pins cached instances to distinct nodes of an existing cluster with two workers (cluster use)', async () => {
+      const multi = `${CLUSTER}-multi`
+      const file = path.join(sandbox.home, 'multi.yaml')
+      await writeFile(
+        file,
+        'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n',
+      )
+      await sandbox.tool('kind', 'create', 'cluster', '--name', multi, '--config', file, '--wait', '5m')
+      try {
+        const used = await sandbox.deskrun(['cluster', 'use', `kind-${multi}`])
+        expect(used.exitCode, used.stderr).to.equal(0)
+        const added = await add(
+          'pinned',
+          '--mode',
+          'cached-privileged-kubernetes',
+          '--cache',
+          '/var/lib/docker',
+          '--instances',
+          '2',
+        )
+        expect(added.exitCode, added.stderr).to.equal(0)
+        const config = JSON.parse(await readFile(path.join(sandbox.home, 'config.json'), 'utf8'))
+        const pins = config.installations.pinned.Nodes as Record<string, string>
+        const nodes = JSON.parse(
+          await sandbox.tool('kubectl', '--context', `kind-${multi}`, 'get', 'nodes', '-o', 'json'),
+        ).items.map((node: {metadata: {name: string}}) => node.metadata.name)
+        expect(Object.keys(pins).sort()).to.deep.equal(['pinned-1', 'pinned-2'])
+        expect(new Set(Object.values(pins)).size).to.equal(2)
+        for (const node of Object.values(pins)) expect(nodes).to.include(node)
+        const sets = JSON.parse(
+          await sandbox.tool(
+            'kubectl',
+            '--context',
+            `kind-${multi}`,
+            'get',
+            'autoscalingrunnersets',
+            '-n',
+            SCALE_SET_NAMESPACE,
+            '-o',
+            'json',
+          ),
+        ).items as {
+          metadata: {name: string}
+          spec: {template: {spec: {nodeSelector?: Record<string, string>}}}
+        }[]
+        for (const set of sets)
+          expect(set.spec.template.spec.nodeSelector?.['kubernetes.io/hostname']).to.equal(
+            pins[set.metadata.name],
+          )
+      } finally {
+        await sandbox.deskrun(['cluster', 'use', '--kind'])
+        await sandbox.tool('kind', 'delete', 'cluster', '--name', multi).catch(() => '')
+      }
     })
   })
 })
