@@ -331,6 +331,12 @@ describe('an ARC upgrade', () => {
     expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.14.2')
   })
 
+  it('a failed runner that still names its job does not hold the upgrade', async () => {
+    await s.fake.assignJob(CLUSTER, await runner(), job, 'Failed')
+    expectOk(await s.deskrun(['up', '--timeout', '1s'], {env: {DESKRUN_POLL_MS: '20'}}))
+    expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.14.2')
+  })
+
   it('add leaves the upgrade to up', async () => {
     const result = await s.add('late')
     expect(result.exitCode).to.equal(1)

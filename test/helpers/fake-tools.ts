@@ -376,8 +376,13 @@ export class FakeTools {
   }
 
   /** GitHub assigns a job to this runner (an EphemeralRunner), or with `null` the job is done. */
-  async assignJob(cluster: string, runner: string, job: Parameters<typeof assignJob>[3]): Promise<void> {
-    assignJob(this.stateDir, cluster, runner, job)
+  async assignJob(
+    cluster: string,
+    runner: string,
+    job: Parameters<typeof assignJob>[3],
+    phase?: string,
+  ): Promise<void> {
+    assignJob(this.stateDir, cluster, runner, job, phase)
   }
 
   /** A cluster kind did not make (say a homelab k3s), reachable through kube context `context`. */

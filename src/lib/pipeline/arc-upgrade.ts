@@ -32,12 +32,13 @@ export function teardownSteps(
     {
       title: `${step}: waiting for running jobs`,
       task: async (_, task) => {
-        const busy = await waitForJobs(
+        const stopped = await waitForJobs(
           deps,
           options,
           (count) => (task.output = `${count} jobs still running`),
         )
-        task.title = busy > 0 ? `${step}: ${busy} running jobs stopped (--force)` : `${step}: no job running`
+        task.title =
+          stopped > 0 ? `${step}: ${stopped} running jobs stopped (--force)` : `${step}: no job running`
       },
     },
     {
@@ -65,8 +66,13 @@ export function teardownSteps(
 /** Runners with a job assigned (ARC's EphemeralRunner status names it). */
 interface EphemeralRunner {
   metadata: {name: string}
-  status?: {jobRequestId?: number; jobRepositoryName?: string}
+  status?: {phase?: string; jobRequestId?: number; jobRepositoryName?: string}
 }
+
+/** A runner with a job that it still runs (a failed or finished one keeps the job's fields until it goes). */
+const busy = (runner: EphemeralRunner) =>
+  Boolean(runner.status?.jobRequestId || runner.status?.jobRepositoryName) &&
+  !['Failed', 'Succeeded'].includes(runner.status?.phase ?? '')
 
 /** Waits until no runner has a job; returns how many still do when --force does not wait. */
 async function waitForJobs(
@@ -81,17 +87,17 @@ async function waitForJobs(
       {namespace: SCALE_SET_NAMESPACE},
       'list the runners and their jobs',
     )
-    const busy = runners.filter((runner) => runner.status?.jobRequestId || runner.status?.jobRepositoryName)
-    if (busy.length === 0 || options.force) return busy.length
+    const running = runners.filter(busy)
+    if (running.length === 0 || options.force) return running.length
     if (Date.now() >= deadline)
       throw new DeskrunError(
-        `${busy.length} job${busy.length === 1 ? ' is' : 's are'} still running on ${busy.map((runner) => runner.metadata.name).join(', ')}; the ARC upgrade would stop ${busy.length === 1 ? 'it' : 'them'}.`,
+        `${running.length} job${running.length === 1 ? ' is' : 's are'} still running on ${running.map((runner) => runner.metadata.name).join(', ')}; the ARC upgrade would stop ${running.length === 1 ? 'it' : 'them'}.`,
         {
           code: 'JOBS_RUNNING',
           hint: 'Run deskrun up again when they are done (deskrun status shows them), or upgrade now and let them fail: deskrun up --force',
         },
       )
-    report(busy.length)
+    report(running.length)
     await new Promise((resolve) => setTimeout(resolve, pollMs()))
   }
 }

@@ -16,6 +16,7 @@ export function assignJob(
   cluster: string,
   runner: string,
   job: {requestId: number; repository: string; workflowRef: string; runId: number; name: string} | null,
+  phase?: string,
 ): void
 export function addRemoteCluster(
   dir: string,

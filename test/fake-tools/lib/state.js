@@ -162,8 +162,9 @@ export function setReleaseStatus(dir, cluster, namespace, name, status) {
  * jobWorkflowRef, workflowRunId, jobDisplayName).
  * @param {string} dir @param {string} cluster @param {string} runner
  * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string} | null} job
+ * @param {string} [phase] the runner's phase meanwhile (a runner whose pod failed is `Failed`, job fields and all)
  */
-export function assignJob(dir, cluster, runner, job) {
+export function assignJob(dir, cluster, runner, job, phase) {
   withState(dir, (state) => {
     const found = state.clusters[cluster]?.objects.find(
       (/** @type {any} */ o) => o.kind === 'EphemeralRunner' && o.metadata.name === runner,
@@ -189,6 +190,7 @@ export function assignJob(dir, cluster, runner, job) {
           jobDisplayName: job.name,
         }
       : rest
+    if (phase) found.status.phase = phase
   })
 }
 
