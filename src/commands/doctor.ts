@@ -33,6 +33,7 @@ It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/
     const report = await runDoctor({
       fix: flags.fix,
       json: this.jsonEnabled(),
+      signal: this.interruptSignal,
       debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
     })
     if (!this.jsonEnabled()) {

@@ -144,6 +144,21 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
     expect(await readdir(path.join(home, 'bin'))).to.deep.equal([])
   })
 
+  it('stops a download at once on Ctrl-C (the signal), leaving nothing', async () => {
+    delete machine.programs.kind
+    server.routes['/official/kind-linux-amd64'] = {body: Buffer.alloc(1_000_000), stallAfter: 1000}
+    const controller = new AbortController()
+    const running = failure(
+      ensurePrerequisites(setup({yes: true, signal: controller.signal, stallTimeoutMs: 20_000})),
+    )
+    while (server.hits.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    controller.abort()
+    const error = await running
+    expect(error.code).to.equal('INTERRUPTED')
+    expect(error.exit).to.equal(130)
+    expect(await readdir(path.join(home, 'bin'))).to.deep.equal([])
+  })
+
   it('does not offer to install Docker, and says how to start it', async () => {
     const adapters = new FakeTools({
       ...healthyWorld(),

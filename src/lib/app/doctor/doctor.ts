@@ -34,6 +34,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       platform: options.platform,
       baseUrl: toolsBaseUrl(env, config.toolsBaseUrl),
       stallTimeoutMs: options.stallTimeoutMs,
+      signal: options.signal,
       json: options.json,
     })
     installed.push(...done.map((tool) => `${tool.tool} ${tool.version}`))

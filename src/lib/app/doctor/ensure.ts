@@ -63,7 +63,7 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
   if (toInstall.length > 0) {
     const offer = toInstall.map((tool) => `${tool} ${ctx.provisionable(tool)}`).join(', ')
     const question = `deskrun needs ${offer}. Install ${toInstall.length === 1 ? 'it' : 'them'} into ${tildify(ctx.binDir)}?`
-    const ask = options.confirm ?? askYesNo
+    const ask = options.confirm ?? ((text: string) => askYesNo(text, options.signal))
     const mayAsk = options.interactive && (options.confirm !== undefined || canPrompt(env))
     if (options.yes || (mayAsk && (await ask(question)))) {
       await provisionTools(toInstall, {
@@ -72,6 +72,7 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
         platform: options.platform,
         baseUrl: toolsBaseUrl(env, options.config.toolsBaseUrl),
         stallTimeoutMs: options.stallTimeoutMs,
+        signal: options.signal,
         json: options.json,
       })
       checks = await runChecks(ctx, ids)

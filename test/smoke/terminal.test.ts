@@ -1,0 +1,51 @@
+/**
+ * What a person at a terminal sees: deskrun in a real pseudo-terminal (tmux, test/helpers/terminal.ts)
+ * at the sizes people use, the keys they press, the screen they read. Runs the build (bin/run.js).
+ */
+import {existsSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {expect} from 'chai'
+
+import {REPO, sandbox, type Sandbox} from '../cli/support.js'
+import {hasTmux, Terminal} from '../helpers/terminal.js'
+
+describe('at a terminal', function () {
+  if (!hasTmux) return
+  this.timeout(120_000)
+  let s: Sandbox
+  let terminal: Terminal | undefined
+  beforeEach(async () => {
+    s = await sandbox({processes: true})
+  })
+  afterEach(async () => {
+    await terminal?.close()
+    terminal = undefined
+    await s.fake.cleanup()
+  })
+
+  /** The sandbox's environment as a person's shell has it: a terminal, no CI. */
+  const shellEnv = (omit: ('kind' | 'helm')[] = []) => s.fake.env({omit, extra: {CI: undefined}})
+
+  it('Ctrl-C at the install question prints "Cancelled" and exits 130, installing nothing', async () => {
+    const before = await readFile(s.configFile, 'utf8')
+    const tokenFile = path.join(s.fake.root, 'token')
+    terminal = await Terminal.deskrun(
+      ['add', 'my-runner', '--repository', REPO, '--auth-value-file', tokenFile],
+      {
+        columns: 100,
+        env: shellEnv(['kind']),
+      },
+    )
+    await terminal.waitFor(/deskrun needs kind v[\d.]+\. Install it into .*\? \[Y\/n\]/)
+    await terminal.keys('C-c')
+    expect(await terminal.exitCode()).to.equal(130)
+    const screen = await terminal.screen(true)
+    expect(screen).to.match(/\[Y\/n\] *\n+Cancelled\.$/)
+    expect(screen).not.to.match(/AbortError|ABORT_ERR|Error:/)
+    expect(existsSync(path.join(s.fake.deskrunHome, 'bin', 'kind'))).to.equal(false)
+    expect(await readFile(s.configFile, 'utf8')).to.equal(before)
+    expect(await s.fake.clusters()).to.deep.equal([])
+  })
+})
