@@ -5,7 +5,7 @@
  * its own folder), gone after `close()`.
  */
 import {existsSync} from 'node:fs'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -28,6 +28,7 @@ export class Terminal {
   private constructor(
     private readonly dir: string,
     private readonly socket: string,
+    private readonly statusFile: string,
   ) {}
 
   /** Starts `node bin/run.js ...args` (the build) in a new terminal. */
@@ -40,9 +41,21 @@ export class Terminal {
     const config = path.join(dir, 'tmux.conf')
     // The pane stays after the command ends, so its last screen and exit status can be read.
     await writeFile(config, 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 5000\n')
-    const terminal = new Terminal(dir, path.join(dir, 'tmux.sock'))
+    const terminal = new Terminal(dir, path.join(dir, 'tmux.sock'), path.join(dir, 'exit-status'))
     const env = {...options.env, TERM: 'xterm-256color'}
-    const run = ['env', '-i', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), ...command]
+    // A shell waits for the command and writes its exit status to a file: tmux's own record of it
+    // (pane_dead_status) sometimes never comes, its server not reaping the ended process.
+    const run = [
+      'sh',
+      '-c',
+      // A Ctrl-C reaches the shell too: it must outlive the command to write the status.
+      'trap : INT; "$@"; echo $? > "$0"',
+      terminal.statusFile,
+      'env',
+      '-i',
+      ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
+      ...command,
+    ]
     await terminal.tmux(
       '-f',
       config,
@@ -92,10 +105,8 @@ export class Terminal {
   async exitCode(timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const {stdout} = await this.tmux('display-message', '-p', '#{pane_dead} #{pane_dead_status}')
-      const [dead, status] = stdout.trim().split(' ')
-      // The status follows a moment after the pane is marked dead.
-      if (dead === '1' && /^\d+$/.test(status ?? '')) return Number(status)
+      const status = await readFile(this.statusFile, 'utf8').catch(() => '')
+      if (status.endsWith('\n')) return Number(status)
       if (Date.now() > deadline) throw new Error(`The command did not end:\n${await this.screen(true)}`)
       await sleep(100)
     }

@@ -17,13 +17,19 @@ export interface DoctorOptions extends ContextOptions {
   json?: boolean
   /** No bytes for this long aborts a download. */
   stallTimeoutMs?: number
+  /**
+   * Hears each check as soon as it and the ones before it are done (in the report's order); `again`
+   * for the checks run a second time after --fix installed tools.
+   */
+  onCheck?: (check: Check, again: boolean) => void
 }
 
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const env = options.env ?? process.env
   const {check: configCheck, config} = await checkConfig(configPath(env))
   const ctx = createContext(config, options)
-  let checks = [configCheck, ...(await runChecks(ctx))]
+  options.onCheck?.(configCheck, false)
+  let checks = [configCheck, ...(await runChecks(ctx, undefined, (check) => options.onCheck?.(check, false)))]
   const installed: string[] = []
 
   const toInstall = provisionable(checks)
@@ -39,7 +45,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     })
     installed.push(...done.map((tool) => `${tool.tool} ${tool.version}`))
     // Everything after the tools depends on them, so look again.
-    checks = [configCheck, ...(await runChecks(ctx))]
+    checks = [configCheck, ...(await runChecks(ctx, undefined, (check) => options.onCheck?.(check, true)))]
   }
   return {checks, ok: checks.every((check) => check.status !== 'fail'), installed}
 }
