@@ -93,13 +93,20 @@ export default tseslint.config(
     rules: {'@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off'},
   },
   {
-    files: ['test/fake-tools/**/*.js', 'bin/**/*.js', 'examples/**/*.js', 'bench/**/*.mjs'],
+    files: [
+      'test/fake-tools/**/*.js',
+      'test/fixtures/**/*.js',
+      'bin/**/*.js',
+      'examples/**/*.js',
+      'bench/**/*.mjs',
+    ],
     languageOptions: {
       globals: {
         process: 'readonly',
         console: 'readonly',
         Buffer: 'readonly',
         setTimeout: 'readonly',
+        setInterval: 'readonly',
         structuredClone: 'readonly',
       },
     },

@@ -1,34 +1,111 @@
 #!/usr/bin/env node
-// How long common commands take to start, in milliseconds (median of several runs). Start-up is
-// what a user feels on every command and what shell completion waits for. Run after `npm run build`:
-//   npm run bench
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+// Start-up of the quick commands beside a bare `node -e 0` on the same machine: CPU time (user + system)
+// and wall time, medians of RUNS runs (default 15), and the ratio to bare node. Start-up is felt on every
+// command and by shell completion. Run after `npm run build` (`npm run bench` does both).
+//
+// How the CPU time is measured: Node cannot read a child's resource usage (spawnSync returns none, and
+// process.resourceUsage() is the caller's own), /proc/<pid> of an ended child is racy (libuv reaps it
+// at once), and /usr/bin/time is not everywhere nor the same everywhere. So each measured process reports
+// its own: a preloaded file (--require, the same for bare node and for deskrun) writes
+// process.resourceUsage() (getrusage of the whole process: every thread, since the process started) to an
+// extra file descriptor at the process's 'exit' event. Left out is only what follows that event (V8
+// shutting down), the same small amount for every command. Wall time is taken around spawnSync, so it
+// includes starting the process.
+//
+// The commands run against a config of 50 installations in a temporary DESKRUN_HOME, with HOME moved
+// there too, so that no plugin the user installed changes the figures. They take turns run by run, so
+// that a busy moment of the machine falls on all of them alike.
+import {spawnSync} from 'node:child_process'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js')
-const home = mkdtempSync(path.join(os.tmpdir(), 'deskrun-bench-'))
-const runs = Number(process.env.RUNS ?? 9)
-const commands = [['--version'], ['--help'], ['list'], ['modes'], ['list', '--json']]
+const runs = Number(process.env.RUNS ?? 15)
+const INSTALLATIONS = 50
 
-const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]
-try {
-  for (const args of commands) {
-    const times = []
-    for (let i = 0; i < runs; i++) {
-      const start = process.hrtime.bigint()
-      execFileSync(process.execPath, [cli, ...args], {
-        env: {...process.env, DESKRUN_HOME: home},
-        stdio: 'ignore',
-      })
-      times.push(Number(process.hrtime.bigint() - start) / 1e6)
+const home = mkdtempSync(path.join(os.tmpdir(), 'deskrun-bench-'))
+const deskrunHome = path.join(home, '.deskrun')
+const report = path.join(home, 'report-usage.cjs')
+
+const cases = [
+  {name: 'node -e 0', args: ['-e', '0']},
+  {name: 'deskrun --version', args: [cli, '--version']},
+  {name: 'deskrun --help', args: [cli, '--help']},
+  {name: `deskrun list (${INSTALLATIONS})`, args: [cli, 'list']},
+  {name: 'deskrun modes', args: [cli, 'modes']},
+]
+
+/** A config as `deskrun add` writes it: every mode, some with caches and several instances. */
+function writeConfig() {
+  const modes = ['kubernetes', 'cached-privileged-kubernetes', 'dind']
+  const installations = {}
+  for (let i = 1; i <= INSTALLATIONS; i++) {
+    const name = `runner-${i}`
+    installations[name] = {
+      Name: name,
+      Repository: `https://github.com/owner/repo-${i}`,
+      ContainerMode: modes[i % modes.length],
+      MinRunners: 1,
+      MaxRunners: 5,
+      Instances: i % 5 === 0 ? 3 : 1,
+      CachePaths: i % 2 === 0 ? [{Target: '/var/lib/docker', Source: ''}] : [],
+      Labels: [],
+      AuthType: 'pat',
+      AuthValue: 'ghp_benchmarkTokenNotReal0000000000000000',
+      AuthSource: 'file',
+      Deployed: true,
     }
-    console.log(
-      `${`deskrun ${args.join(' ')}`.padEnd(24)} ${median(times).toFixed(0).padStart(5)} ms (median of ${runs})`,
-    )
   }
+  mkdirSync(deskrunHome, {mode: 0o700})
+  const config = {version: 1, cluster_name: 'deskrun', cache_root: path.join(home, 'cache'), installations}
+  writeFileSync(path.join(deskrunHome, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, {mode: 0o600})
+  chmodSync(deskrunHome, 0o700)
+}
+
+/** One run: CPU ms and max RSS (KiB) as the process reported them, wall ms as seen from here. */
+function measure(args) {
+  const start = process.hrtime.bigint()
+  const result = spawnSync(process.execPath, ['--require', report, ...args], {
+    env: {...process.env, HOME: home, DESKRUN_HOME: deskrunHome, NODE_OPTIONS: ''},
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  })
+  const wall = Number(process.hrtime.bigint() - start) / 1e6
+  const usage = result.output[3]?.toString().trim()
+  if (result.status !== 0 || !usage)
+    throw new Error(`node ${args.join(' ')} failed (exit ${result.status}): ${result.stderr}`)
+  const {userCPUTime, systemCPUTime, maxRSS} = JSON.parse(usage)
+  return {cpu: (userCPUTime + systemCPUTime) / 1000, wall, rss: maxRSS}
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+try {
+  writeConfig()
+  writeFileSync(
+    report,
+    "process.on('exit', () => require('node:fs').writeSync(3, JSON.stringify(process.resourceUsage())))\n",
+  )
+  for (const {args} of cases) measure(args) // once first, so that every run finds the files cached
+  const samples = cases.map(() => [])
+  for (let run = 0; run < runs; run++) cases.forEach(({args}, i) => samples[i].push(measure(args)))
+
+  const figures = samples.map((runs) => ({
+    cpu: median(runs.map((run) => run.cpu)),
+    wall: median(runs.map((run) => run.wall)),
+    rss: median(runs.map((run) => run.rss)) / 1024,
+  }))
+  const [node] = figures
+  console.log(`Start-up, median of ${runs} runs (${os.cpus().length} CPUs, Node ${process.version})\n`)
+  console.log('| command | CPU ms | CPU vs node | wall ms | wall vs node | max RSS MiB |')
+  console.log('|---|---:|---:|---:|---:|---:|')
+  cases.forEach(({name}, i) => {
+    const {cpu, wall, rss} = figures[i]
+    const cells = [cpu.toFixed(0), `${(cpu / node.cpu).toFixed(2)}×`, wall.toFixed(0)]
+    cells.push(`${(wall / node.wall).toFixed(2)}×`, rss.toFixed(0))
+    console.log(`| \`${name}\` | ${cells.join(' | ')} |`)
+  })
 } finally {
   rmSync(home, {recursive: true, force: true})
 }

@@ -1,4 +1,17 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// oclif's colour library colours whenever CI is set, even what goes to a file or a pipe (a completion
+// script, --json): decide before it loads that output which is no terminal gets no colour codes,
+// unless FORCE_COLOR asks for them.
+if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR ??= '1'
 
+// Only what starts oclif: the whole of @oclif/core is loaded by the commands that need it, and
+// `deskrun --version` and `--help` start quicker without it.
+const {execute} = await import('@oclif/core/execute')
 await execute({dir: import.meta.url})
+
+// The command is done (on errors oclif has exited already). Nothing it leaves behind may keep deskrun
+// running, such as a plugin hook that never answered and still holds a timer: once what was written
+// has gone out, exit with the code the command set.
+const drained = (stream) => new Promise((resolve) => stream.write('', resolve))
+await Promise.all([drained(process.stdout), drained(process.stderr)])
+process.exit()

@@ -1,4 +1,4 @@
-import {Help} from '@oclif/core'
+import {Help} from '@oclif/core/help'
 
 /**
  * oclif's root help lists topics but hides the commands inside them; deskrun has few enough

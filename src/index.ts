@@ -29,8 +29,11 @@ export {
   hookExtension,
   hookExtensionName,
   isDockerDataRoot,
+  isInNodeSystemPath,
   jobContainerPatch,
   nativeSidecars,
+  nodeSystemVolumeMounts,
+  nodeSystemVolumes,
   privilegedRootSecurityContext,
   runnerContainer,
   ALLOW_RUN_AS_ROOT_ENV,
@@ -45,6 +48,7 @@ export {
   JOB_CONTAINER_PATCH,
   KUBERNETES_HOOK,
   KUBERNETES_NOVOLUME_HOOK,
+  NODE_SYSTEM_PATHS,
   PRIVILEGED_CAPABILITIES,
   REQUIRE_JOB_CONTAINER_ENV,
   RUNNER_COMMAND,
@@ -53,7 +57,7 @@ export {
   RUNNER_WORK_DIR,
   SHARED_CACHE_MODE,
 } from './lib/domain/modes/helpers.js'
-export type {HookExtension, RunnerContainerOptions} from './lib/domain/modes/helpers.js'
+export type {HookExtension, NodeSystemPath, RunnerContainerOptions} from './lib/domain/modes/helpers.js'
 /** What deskrun checks before anything reaches helm or kubectl; plugin tests call it on their output. */
 export {checkRender} from './lib/domain/modes/check.js'
 export {MODES_HOOK, modeHelpers} from './lib/domain/modes/registry.js'

@@ -63,6 +63,7 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       minRunners: flags['min-runners'],
       maxRunners: flags['max-runners'],
       runnerGroup: flags['runner-group'],
+      node: flags.node,
       label: flags.label ?? [],
       credentials: {
         authType: flags['auth-type'] as AuthType,

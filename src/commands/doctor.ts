@@ -36,7 +36,7 @@ It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/
       fix: flags.fix,
       json: this.jsonEnabled(),
       signal: this.interruptSignal,
-      debug: this.debugEnabled ? (line) => this.logToStderr(redact(line)) : undefined,
+      debug: this.debugEnabled ? (line) => this.debugLine(redact(line)) : undefined,
       // On a terminal each check shows as soon as it is known, while slower ones still run.
       onCheck:
         this.jsonEnabled() || !columns

@@ -14,7 +14,7 @@ export default class List extends BaseCommand {
 
   async run() {
     await this.parse(List)
-    const result = await listInstallations({note: (message) => this.warn(message)})
+    const result = await listInstallations({note: (message) => this.note(message)})
     if (result.installations.length === 0) {
       this.log('No installations yet. Add one with: deskrun add NAME --repository URL ...')
       return result
@@ -28,7 +28,7 @@ export default class List extends BaseCommand {
       repository: installation.repository,
       deployed: installation.deployed ? 'yes' : 'no',
     }))
-    this.log(await table(rows, ['name', 'mode', 'runs-on', 'runners', 'caches', 'repository', 'deployed']))
+    this.log(table(rows, ['name', 'mode', 'runs-on', 'runners', 'caches', 'repository', 'deployed']))
     return result
   }
 }

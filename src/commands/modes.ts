@@ -42,7 +42,7 @@ ${CACHES}`
       source,
     }))
     this.log(
-      await table(
+      table(
         modes.map((mode) => ({
           mode: mode.name,
           caches: mode.takesCaches ? 'yes' : 'no',

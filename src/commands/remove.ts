@@ -7,7 +7,7 @@ export default class Remove extends BaseCommand {
   static override summary =
     'Remove a runner installation: its scale sets, their objects, and its config entry.'
   static override description =
-    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache, which deletes only the cache folders deskrun chose for this installation and no other installation uses; it says which folders it kept and why. If it fails part way, run it again.'
+    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache, which deletes only the cache folders deskrun chose for this installation and no other installation uses; it says which folders it kept and why. If the backup of a config written by the original deskrun still holds a token or private key that no installation uses any more, it names the backup and the command that deletes it. If it fails part way, run it again.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> my-runner',
     {
@@ -28,9 +28,13 @@ export default class Remove extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Remove)
-    const result = await removeInstallation(await this.actionContext(flags), args.name, {
-      purgeCache: flags['purge-cache'],
-    })
+    const result = await removeInstallation(
+      await this.actionContext(flags, {pluginModes: false}),
+      args.name,
+      {
+        purgeCache: flags['purge-cache'],
+      },
+    )
     this.log(`Removed ${result.installation}.`)
     if (result.caches.length > 0)
       this.log(
@@ -42,6 +46,11 @@ export default class Remove extends BaseCommand {
       this.log(`${result.cachesPurged ? 'Kept' : '--purge-cache keeps'} these folders:`)
       for (const kept of result.cachesKept) this.log(`  ${kept.folder}: ${kept.reason}`)
     }
+    for (const backup of result.credentialBackups)
+      this.log(
+        `${backup}, the config as the original deskrun wrote it, still holds a token or private key that no ` +
+          `installation uses any more. Delete it unless you want to go back to the original deskrun:\n  rm ${backup}`,
+      )
     return result
   }
 }

@@ -20,7 +20,7 @@ export default class Status extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Status)
-    const report = await status(await this.actionContext(flags), args.name)
+    const report = await status(await this.actionContext(flags, {pluginModes: false}), args.name)
     const {cluster, controller} = report
     if (!cluster.exists) {
       this.log(`Cluster ${cluster.name}: not found. Bring everything up with: deskrun up`)

@@ -14,6 +14,8 @@ export default class Up extends BaseCommand {
 
 Use it after a reboot, after \`deskrun cluster delete\`, or after editing the config.
 
+When the controller's chart version changes (a new deskrun, or \`chart_version\` in the config), \`up\` upgrades ARC as ARC requires: it waits until no job runs (or --force), uninstalls every scale set, the controller and ARC's CRDs (helm does not upgrade CRDs), and installs it all again at the new version, so no scale set ever runs against a controller of another version.
+
 It reads the cluster once (the kind node, Helm's release records and deskrun's objects), plans what would make it match the config, and does only that: cluster and controller first, then the scale sets, several at once (--concurrency). A scale set that fails does not stop the others. \`--dry-run\` prints the plan, each action with its reason, and changes nothing. Its exit code is 0 when everything is up to date, 3 when there are changes to make, 1 when something stops \`up\` (e.g. the cluster lacks the cache mount).
 
 Each installation is checked as \`deskrun add\` checks a new one. One that cannot be deployed as it is (say, edited by hand into something invalid, or using a mode whose plugin is gone) is skipped and reported with how to fix it, and its scale sets in the cluster are left as they are; the others are brought up, and the exit code is 1. Their entries in the config are never changed by this.`
@@ -38,6 +40,11 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
       description:
         'Exit code: 0 when everything is up to date, 3 when there are changes to make, 1 when something stops `up`.',
     }),
+    force: Flags.boolean({
+      summary: 'Upgrade ARC now, without waiting for running jobs (they fail).',
+      description:
+        "When the controller's chart version changes (a new deskrun, or chart_version in the config), up first waits until no runner has a job (at most --timeout), as every scale set is uninstalled around the upgrade.",
+    }),
     refresh: Flags.boolean({
       summary: "Also check the scale sets' objects in the cluster, not only Helm's records of them.",
       description:
@@ -58,6 +65,7 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
       dryRun: flags['dry-run'],
       concurrency: flags.concurrency,
       refresh: flags.refresh,
+      force: flags.force,
     })
     const {skipped} = result
     if (result.plan) this.showPlan(result.plan)
@@ -98,6 +106,10 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
       this.log(`Everything is up to date (${plan.unchanged.length} checked); up would change nothing.`)
       return
     }
+    if (plan.arcUpgrade)
+      this.log(
+        `ARC ${plan.arcUpgrade.from} → ${plan.arcUpgrade.to}: every scale set is uninstalled, then the controller and ARC's CRDs, and all is installed again at ${plan.arcUpgrade.to}, once no job runs (--force: at once).`,
+      )
     this.log(`deskrun up would:`)
     for (const action of plan.actions) this.log(`  ${action.description}`)
     process.exitCode ??= ExitCode.changesPending

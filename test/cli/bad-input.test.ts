@@ -167,6 +167,19 @@ const cases: Case[] = [
   },
   {name: 'zero instances', args: withToken('r', '--instances', '0'), message: /--instances/, exit: 2},
   {
+    name: 'more instances than a kind node has pods for',
+    args: withToken('r', '--instances', '1000'),
+    message: /--instances 1000 is more than deskrun runs: at most 32\..*110 pods.*--max-runners/s,
+    exit: 2,
+  },
+  {
+    name: 'up with 1000 instances written by hand',
+    args: ['up'],
+    config: handEdited({Instances: 1000, MinRunners: 1, MaxRunners: 1}),
+    message: /--instances 1000 is more than deskrun runs: at most 32.*Instances/s,
+    exit: 1,
+  },
+  {
     name: 'instances with min/max',
     args: withToken('r', '--instances', '2', '--max-runners', '3'),
     message: /--instances/,
@@ -229,6 +242,12 @@ const cases: Case[] = [
     name: 'BuildKit data root',
     args: withToken('r', '--mode', 'dind', '--cache', '/var/lib/buildkit', '--max-runners', '2'),
     message: /BuildKit's data root/,
+    exit: 2,
+  },
+  {
+    name: "privileged cache in the node's /dev, which jobs get from the node",
+    args: withToken('r', '--mode', 'cached-privileged-kubernetes', '--cache', '/dev/shm'),
+    message: /--cache \/dev\/shm: this mode mounts the node's .*cache a path outside \/sys, \/proc and \/dev/,
     exit: 2,
   },
   // caches stay apart
@@ -360,6 +379,12 @@ const cases: Case[] = [
     name: 'empty runner group (an unset variable, say)',
     args: withToken('r', '--runner-group', ''),
     message: /--runner-group is empty/,
+    exit: 2,
+  },
+  {
+    name: 'a node name kubectl would never print',
+    args: withToken('r', '--node', 'Node_1'),
+    message: /--node "Node_1" is not a node name/,
     exit: 2,
   },
   // flags and arguments

@@ -61,24 +61,6 @@ describe('failures and recovery', () => {
     expect(release.status).to.equal('deployed')
   })
 
-  it('refuses to mix ARC minor versions and explains the upgrade path', async () => {
-    expectOk(await s.add('my-runner'))
-    const config = await s.config()
-    config.chart_version = '0.15.0'
-    await writeFile(s.configFile, JSON.stringify(config))
-    const before = (await s.fake.calls('helm')).length
-    const result = await s.deskrun(['up'])
-    expect(result.exitCode).to.equal(1)
-    const text = result.stderr.replaceAll(/\s*›\s*/g, ' ')
-    expect(text).to.contain('0.14.2')
-    expect(text).to.contain('0.15.0')
-    expect(text).to.contain('deskrun cluster delete && deskrun up')
-    const mutations = (await s.fake.calls('helm'))
-      .slice(before)
-      .filter((call) => ['upgrade', 'uninstall'].includes(call.argv[0]))
-    expect(mutations).to.deep.equal([])
-  })
-
   it('an existing cluster without the cache mount is reported, never used for caches', async () => {
     const created = await s.fake.tool('kind', ['create', 'cluster', '--name', CLUSTER])
     expect(created.exitCode).to.equal(0)

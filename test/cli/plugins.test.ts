@@ -227,4 +227,51 @@ describe('container modes from plugins', function () {
       expectOk(await s.add('fine-box', '--mode', 'faulty-ok'))
     })
   })
+
+  describe('a plugin whose hook never answers', () => {
+    const NEVER_ANSWERS = path.join(FIXTURES, 'deskrun-plugin-never-answers')
+    beforeEach(() => link(s, NEVER_ANSWERS))
+
+    it('modes goes on after the timeout, with one warning naming the plugin', async () => {
+      // The timeout is 10 s; tests shorten it. test/smoke/plugins.test.ts shows that the process ends.
+      const result = await s.deskrun(['modes'], {env: {DESKRUN_PLUGIN_TIMEOUT_MS: '200'}})
+      expectOk(result)
+      expect(result.stdout).to.match(/^\s*kubernetes\s+yes\s+built-in\s+/m)
+      const warnings = warningsOf(result.stderr).filter((warning) => warning.startsWith('Warning: Plugin'))
+      expect(warnings).to.have.length(1)
+      expect(warnings[0]).to.contain(
+        'Plugin deskrun-plugin-never-answers@1.0.0 could not provide container modes, so they are left out',
+      )
+    })
+
+    it('status, remove and cluster status never run plugin hooks: they render no mode', async () => {
+      await s.writeInstallations({box: {}})
+      // With the default timeout: a command that ran the hook would wait 10 s and warn.
+      for (const args of [['status'], ['cluster', 'status'], ['remove', 'box']]) {
+        const result = await s.deskrun(args)
+        expectOk(result)
+        expect(result.stderr, args.join(' ')).not.to.contain('deskrun-plugin-never-answers')
+      }
+      expect((await s.config()).installations).to.deep.equal({})
+    })
+  })
+
+  describe('a plugin that prints to stdout', () => {
+    beforeEach(() => link(s, path.join(FIXTURES, 'deskrun-plugin-noisy')))
+
+    it('under --json stdout holds the JSON document only; what the plugin printed goes to stderr', async () => {
+      const modes = await s.deskrun(['modes', '--json'])
+      expectOk(modes)
+      expect(JSON.parse(modes.stdout).modes.map((mode: {name: string}) => mode.name)).to.include('noisy')
+      expect(modes.stderr).to.contain('noisy: looking for GPUs').and.to.contain('noisy: found none')
+
+      const added = await s.add('box', '--mode', 'noisy', '--json')
+      expectOk(added)
+      expect(JSON.parse(added.stdout)).to.deep.include({installation: 'box', mode: 'noisy'})
+      for (const result of [modes, added]) expect(result.stdout).not.to.contain('noisy:')
+
+      // Without --json, stdout is the user's to read: the plugin's lines stay where it wrote them.
+      expect((await s.deskrun(['modes'])).stdout).to.contain('noisy: looking for GPUs')
+    })
+  })
 })

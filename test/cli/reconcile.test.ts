@@ -223,3 +223,124 @@ describe('up as a reconciler', () => {
     expectOk(await running.result)
   })
 })
+
+describe('an ARC upgrade', () => {
+  let s: Sandbox
+  beforeEach(async () => {
+    s = await sandbox()
+  })
+  afterEach(async () => {
+    await s.expectNoLeaks()
+    await s.fake.cleanup()
+  })
+
+  const setChartVersion = async (version: string) => {
+    const config = await s.config()
+    config.chart_version = version
+    await writeFile(s.configFile, JSON.stringify(config, null, 2))
+  }
+  const charts = async () =>
+    Object.fromEntries((await s.fake.releases(CLUSTER)).map((release) => [release.name, release.chart]))
+  const crdIds = async () =>
+    (await s.fake.objects(CLUSTER, {kind: 'CustomResourceDefinition'})).map((crd) => crd.metadata.uid)
+  const runner = async () => (await s.fake.objects(CLUSTER, {kind: 'EphemeralRunner'}))[0].metadata.name
+  const job = {
+    requestId: 7,
+    repository: 'owner/repo',
+    workflowRef: 'owner/repo/.github/workflows/ci.yml@refs/heads/main',
+    runId: 42,
+    name: 'build',
+  }
+
+  beforeEach(async () => {
+    await setChartVersion('0.13.1')
+    await s.writeInstallations({web: {Name: 'web'}, multi: {Name: 'multi', Instances: 2, MaxRunners: 1}})
+    expectOk(await s.deskrun(['up']))
+    expect(await charts()).to.deep.include({arc: 'gha-runner-scale-set-controller-0.13.1'})
+    await setChartVersion('0.14.2')
+  })
+
+  it('uninstalls every scale set, then the controller and the CRDs, and installs all again at the new version', async () => {
+    const crdsBefore = await crdIds()
+    const plan = await s.deskrun(['up', '--dry-run'])
+    expect(plan.exitCode).to.equal(3)
+    expect(plan.stdout).to.contain('ARC 0.13.1 → 0.14.2: every scale set is uninstalled')
+    const before = (await s.fake.calls()).length
+    const result = await s.deskrun(['up', '--json'])
+    expectOk(result)
+    const writes = (await s.fake.calls())
+      .slice(before)
+      .filter(isWrite)
+      .map((call) =>
+        call.tool === 'helm'
+          ? `helm ${call.argv.slice(0, call.argv[0] === 'upgrade' ? 3 : 2).join(' ')}`
+          : `kubectl ${call.argv.slice(2, 4).join(' ')}`,
+      )
+    const sets = ['web', 'multi-1', 'multi-2']
+    // Scale sets first (their finalizers need the controller), then the controller and the CRDs; the
+    // controller before the scale sets again.
+    expect(writes.slice(0, 3)).to.have.members(sets.map((name) => `helm uninstall ${name}`))
+    expect(writes.slice(3, 6)).to.deep.equal([
+      'helm uninstall arc',
+      'kubectl delete customresourcedefinitions',
+      'helm upgrade --install arc',
+    ])
+    expect(writes.slice(6)).to.have.members(sets.map((name) => `helm upgrade --install ${name}`))
+    expect(Object.values(await charts())).to.satisfy((all: string[]) =>
+      all.every((chart) => chart.endsWith('-0.14.2')),
+    )
+    expect(await crdIds())
+      .to.have.length(4)
+      .and.not.to.include.members(crdsBefore)
+    const runnerSets = await s.fake.objects(CLUSTER, {kind: 'AutoscalingRunnerSet'})
+    expect(runnerSets.map((set) => set.metadata.labels?.['app.kubernetes.io/version'])).to.deep.equal([
+      '0.14.2',
+      '0.14.2',
+      '0.14.2',
+    ])
+    const again = await s.deskrun(['up', '--json'])
+    expect(JSON.parse(again.stdout).changed).to.deep.equal([])
+  })
+
+  it('waits for a running job to finish before it takes anything down', async () => {
+    const busy = await runner()
+    await s.fake.assignJob(CLUSTER, busy, job)
+    const before = (await s.fake.calls()).length
+    const running = s.fake.start(['up'], {extra: {DESKRUN_POLL_MS: '20'}})
+    while (
+      !(await s.fake.calls())
+        .slice(before)
+        .some((call) => call.argv.includes('ephemeralrunners.actions.github.com'))
+    )
+      await sleep(10)
+    await sleep(60)
+    expect((await s.fake.calls()).slice(before).filter(isWrite)).to.deep.equal([])
+    await s.fake.assignJob(CLUSTER, busy, null)
+    expectOk(await running.result)
+    expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.14.2')
+  })
+
+  it('gives up at --timeout, naming the busy runner and --force; --force upgrades at once', async () => {
+    const busy = await runner()
+    await s.fake.assignJob(CLUSTER, busy, job)
+    const waited = await s.deskrun(['up', '--timeout', '1s'], {env: {DESKRUN_POLL_MS: '20'}})
+    expect(waited.exitCode).to.equal(1)
+    expect(waited.stderr).to.contain(busy).and.to.contain('deskrun up --force')
+    expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.13.1')
+    expectOk(await s.deskrun(['up', '--force']))
+    expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.14.2')
+  })
+
+  it('a failed runner that still names its job does not hold the upgrade', async () => {
+    await s.fake.assignJob(CLUSTER, await runner(), job, 'Failed')
+    expectOk(await s.deskrun(['up', '--timeout', '1s'], {env: {DESKRUN_POLL_MS: '20'}}))
+    expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.14.2')
+  })
+
+  it('add leaves the upgrade to up', async () => {
+    const result = await s.add('late')
+    expect(result.exitCode).to.equal(1)
+    expect(result.stderr).to.contain('deskrun up')
+    expect((await charts()).arc).to.equal('gha-runner-scale-set-controller-0.13.1')
+  })
+})

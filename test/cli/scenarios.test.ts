@@ -91,8 +91,32 @@ describe('README scenarios against the fake tools', () => {
     const volume = template.spec.volumes.find((v: {hostPath?: {path: string}}) => v.hostPath)
     expect(volume.hostPath.path).to.equal('/var/lib/deskrun/cache/docker-runner/cache-0')
 
+    // The node's processes, devices, sysfs and cgroups, as the original deskrun gave privileged jobs.
+    const nodePaths = ['/sys', '/sys/fs/cgroup', '/proc', '/dev', '/dev/pts', '/dev/shm']
+    const fromNode = template.spec.volumes.filter(
+      (v: {hostPath?: {type?: string}}) => v.hostPath?.type === 'Directory',
+    )
+    expect(fromNode.map((v: {hostPath: {path: string}}) => v.hostPath.path)).to.deep.equal(nodePaths)
+    const mounts = Object.fromEntries(
+      job.volumeMounts.map((m: {name: string; mountPath: string; mountPropagation?: string}) => [
+        m.mountPath,
+        m,
+      ]),
+    )
+    for (const v of fromNode) expect(mounts[v.hostPath.path]?.name, v.hostPath.path).to.equal(v.name)
+    expect(mounts['/sys/fs/cgroup'].mountPropagation).to.equal('Bidirectional')
+    expect(nodePaths.filter((p) => mounts[p].mountPropagation)).to.deep.equal(['/sys/fs/cgroup'])
+    expect(template.spec.securityContext).to.deep.equal({runAsUser: 0, runAsGroup: 0, fsGroup: 0})
+    expect(template.spec).to.include({hostPID: true, hostIPC: true})
+    expect(template.spec).to.not.have.property('initContainers')
+
     const [release] = (await s.fake.releases(CLUSTER)).filter((r) => r.name === 'docker-runner')
     expect(release.values?.containerMode).to.deep.include({type: 'kubernetes-novolume'})
+    // The runner container (container-less jobs) keeps its own /proc, /sys and /dev.
+    const runnerPod = release.podTemplate!.spec as {volumes: {hostPath?: {path: string}}[]}
+    expect(runnerPod.volumes.flatMap((v) => (v.hostPath ? [v.hostPath.path] : []))).to.deep.equal([
+      '/var/lib/deskrun/cache/docker-runner/cache-0',
+    ])
   })
 
   it('three instances: three scale sets with min=max=1 and their own cache partitions', async () => {

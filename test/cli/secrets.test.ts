@@ -100,6 +100,19 @@ describe('credentials', () => {
     expect((await stat(s.configFile)).mode & 0o777).to.equal(0o600)
   })
 
+  it('the repair of the file and of its folder is said under --json too (on stderr)', async () => {
+    expectOk(await s.add('my-runner'))
+    await chmod(s.configFile, 0o644)
+    await chmod(path.dirname(s.configFile), 0o755)
+    const list = await s.deskrun(['list', '--json'])
+    expectOk(list)
+    expect(JSON.parse(list.stdout).installations).to.have.length(1)
+    const said = unwrap(list.stderr)
+    expect(said).to.contain(`Tightened ${path.dirname(s.configFile)} from 0755 to 0700`)
+    expect(said).to.contain(`Tightened ${s.configFile} from 0644 to 0600`)
+    expect((await stat(path.dirname(s.configFile))).mode & 0o777).to.equal(0o700)
+  })
+
   it('a failing step names the step and the command, and says how to finish', async () => {
     s.fake.setFaults([{tool: 'helm', match: 'upgrade --install my-runner', action: 'fail'}])
     const result = await s.add('my-runner')

@@ -7,9 +7,12 @@
  * get no listener and no runner pods, and the checks are about what deskrun owns: cluster, mounts,
  * controller, releases, objects, idempotency.
  */
+import {readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import {expect} from 'chai'
 
-import {ARC_CRDS, SCALE_SET_NAMESPACE} from '../../src/lib/domain/arc/charts.js'
+import {ARC_CRDS, DEFAULT_CHART_VERSION, SCALE_SET_NAMESPACE} from '../../src/lib/domain/arc/charts.js'
 import {hasCacheMount} from '../../src/lib/domain/kind-config.js'
 import {authSecretName, hookExtensionName} from '../../src/lib/domain/installation/naming.js'
 import {NODE_CACHE_ROOT} from '../../src/lib/domain/settings.js'
@@ -20,6 +23,8 @@ import {CLUSTER, DUMMY_TOKEN, E2E_ENABLED, E2E_SKIPPED, KUBE_CONTEXT, Sandbox} f
 /** Never reached: the dummy token cannot register anything with it. */
 const REPOSITORY = 'https://github.com/deskrun/e2e'
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+/** The chart version an older deskrun pinned: the upgrade test starts from it. */
+const PREVIOUS_CHART_VERSION = '0.14.1'
 
 describe('e2e: deskrun against real Docker, kind, helm and kubectl', function () {
   this.timeout(30 * 60 * 1000)
@@ -164,6 +169,96 @@ describe('e2e: deskrun against real Docker, kind, helm and kubectl', function ()
       expect(up.exitCode, up.stderr).to.equal(0)
       expect(await scaleSetsInCluster()).to.include('e2e-priv')
       expect((await credentials('e2e-priv')).metadata.name).to.equal(authSecretName('e2e-priv'))
+    })
+
+    it('upgrades ARC from the previous pinned version: scale sets, controller and CRDs, all at one version', async () => {
+      const charts = async () =>
+        (
+          JSON.parse(
+            await sandbox.tool(
+              'helm',
+              'list',
+              '--all-namespaces',
+              '--kube-context',
+              KUBE_CONTEXT,
+              '-o',
+              'json',
+            ),
+          ) as {chart: string}[]
+        ).map((release) => release.chart.replace(/^.*-(\d+\.\d+\.\d+)$/, '$1'))
+      await sandbox.setChartVersion(PREVIOUS_CHART_VERSION)
+      expect((await sandbox.deskrun(['cluster', 'delete'])).exitCode).to.equal(0)
+      const old = await sandbox.deskrun(['up'])
+      expect(old.exitCode, old.stderr).to.equal(0)
+      expect(new Set(await charts())).to.deep.equal(new Set([PREVIOUS_CHART_VERSION]))
+      await sandbox.setChartVersion(undefined)
+      const plan = await sandbox.deskrun(['up', '--dry-run'])
+      expect(plan.exitCode, plan.stderr).to.equal(3)
+      const upgraded = await sandbox.deskrun(['up', '--force'])
+      expect(upgraded.exitCode, upgraded.stderr).to.equal(0)
+      expect(new Set(await charts())).to.deep.equal(new Set([DEFAULT_CHART_VERSION]))
+      const sets = JSON.parse(
+        await sandbox.kubectl('get', 'autoscalingrunnersets', '-n', SCALE_SET_NAMESPACE, '-o', 'json'),
+      )
+      for (const set of sets.items)
+        expect(set.metadata.labels['app.kubernetes.io/version']).to.equal(DEFAULT_CHART_VERSION)
+      for (const crd of ARC_CRDS) await sandbox.kubectl('get', 'crd', crd)
+      expect((await sandbox.deskrun(['up', '--dry-run'])).exitCode).to.equal(0)
+    })
+
+    it('pins cached instances to distinct nodes of an existing cluster with two workers (cluster use)', async () => {
+      const multi = `${CLUSTER}-multi`
+      const file = path.join(sandbox.home, 'multi.yaml')
+      await writeFile(
+        file,
+        'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n',
+      )
+      await sandbox.tool('kind', 'create', 'cluster', '--name', multi, '--config', file, '--wait', '5m')
+      try {
+        const used = await sandbox.deskrun(['cluster', 'use', `kind-${multi}`])
+        expect(used.exitCode, used.stderr).to.equal(0)
+        const added = await add(
+          'pinned',
+          '--mode',
+          'cached-privileged-kubernetes',
+          '--cache',
+          '/var/lib/docker',
+          '--instances',
+          '2',
+        )
+        expect(added.exitCode, added.stderr).to.equal(0)
+        const config = JSON.parse(await readFile(path.join(sandbox.home, 'config.json'), 'utf8'))
+        const pins = config.installations.pinned.Nodes as Record<string, string>
+        const nodes = JSON.parse(
+          await sandbox.tool('kubectl', '--context', `kind-${multi}`, 'get', 'nodes', '-o', 'json'),
+        ).items.map((node: {metadata: {name: string}}) => node.metadata.name)
+        expect(Object.keys(pins).sort()).to.deep.equal(['pinned-1', 'pinned-2'])
+        expect(new Set(Object.values(pins)).size).to.equal(2)
+        for (const node of Object.values(pins)) expect(nodes).to.include(node)
+        const sets = JSON.parse(
+          await sandbox.tool(
+            'kubectl',
+            '--context',
+            `kind-${multi}`,
+            'get',
+            'autoscalingrunnersets',
+            '-n',
+            SCALE_SET_NAMESPACE,
+            '-o',
+            'json',
+          ),
+        ).items as {
+          metadata: {name: string}
+          spec: {template: {spec: {nodeSelector?: Record<string, string>}}}
+        }[]
+        for (const set of sets)
+          expect(set.spec.template.spec.nodeSelector?.['kubernetes.io/hostname']).to.equal(
+            pins[set.metadata.name],
+          )
+      } finally {
+        await sandbox.deskrun(['cluster', 'use', '--kind'])
+        await sandbox.tool('kind', 'delete', 'cluster', '--name', multi).catch(() => '')
+      }
     })
   })
 })

@@ -2,7 +2,7 @@
  * What the end-to-end suite shares: a private DESKRUN_HOME and kubeconfig, one way to run deskrun and
  * the real tools, and cleanup that leaves the machine as it was. See docs/e2e.md.
  */
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -78,6 +78,15 @@ export class Sandbox {
     )
     // A cluster left by an earlier run (DESKRUN_E2E_KEEP=1, or a killed run) would skew every test.
     await this.tool('kind', 'delete', 'cluster', '--name', CLUSTER)
+  }
+
+  /** Sets `chart_version` in the config (undefined: back to deskrun's pinned version). */
+  async setChartVersion(version: string | undefined): Promise<void> {
+    const file = path.join(this.home, 'config.json')
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    if (version === undefined) delete config.chart_version
+    else config.chart_version = version
+    await writeFile(file, JSON.stringify(config, null, 2), {mode: 0o600})
   }
 
   /** The built CLI, as a user runs it; `input` goes to its stdin (e.g. for --auth-value -). */

@@ -15,7 +15,7 @@ import {fileURLToPath} from 'node:url'
 
 import {execa, type Result} from 'execa'
 
-import {setReleaseStatus} from '../fake-tools/lib/state.js'
+import {addRemoteCluster, assignJob, denyInCluster, setReleaseStatus} from '../fake-tools/lib/state.js'
 import {callFake, FAKES_BIN, type FakeToolName} from './fake-exec.js'
 import {runInProcess} from './in-process.js'
 
@@ -183,15 +183,22 @@ export interface SandboxOptions {
   processes?: boolean
 }
 
-interface RawState {
-  clusters: Record<
-    string,
-    FakeCluster & {
-      objects: KubeObject[]
-      releases: {name: string; namespace: string; revisions: FakeRevision[]}[]
-    }
-  >
+type RawCluster = FakeCluster & {
+  objects: KubeObject[]
+  releases: {name: string; namespace: string; revisions: FakeRevision[]}[]
 }
+
+interface RawState {
+  clusters: Record<string, RawCluster>
+  /** Clusters kind did not make (addRemoteCluster). */
+  remote?: Record<string, RawCluster>
+}
+
+/** Every cluster the fakes know: kind's and the remote ones. */
+const allClusters = (state: RawState) => [
+  ...Object.values(state.clusters),
+  ...Object.values(state.remote ?? {}),
+]
 
 export class FakeTools {
   readonly homeDir: string
@@ -338,7 +345,7 @@ export class FakeTools {
 
   async releases(cluster?: string): Promise<FakeRelease[]> {
     const state = await this.state()
-    return Object.values(state.clusters)
+    return allClusters(state)
       .filter((c) => cluster === undefined || c.name === cluster)
       .flatMap((c) =>
         c.releases.map((release) => {
@@ -362,7 +369,7 @@ export class FakeTools {
 
   async objects(cluster: string, filter: {kind?: string; namespace?: string} = {}): Promise<KubeObject[]> {
     const state = await this.state()
-    return (state.clusters[cluster]?.objects ?? []).filter(
+    return (allClusters(state).find((c) => c.name === cluster)?.objects ?? []).filter(
       (o) =>
         (!filter.kind || o.kind === filter.kind) &&
         (filter.namespace === undefined || o.metadata.namespace === filter.namespace),
@@ -372,6 +379,26 @@ export class FakeTools {
   /** Leaves a release the way an interrupted helm would (pending-install, pending-upgrade, failed, ...). */
   async setReleaseStatus(cluster: string, namespace: string, release: string, status: string): Promise<void> {
     setReleaseStatus(this.stateDir, cluster, namespace, release, status)
+  }
+
+  /** GitHub assigns a job to this runner (an EphemeralRunner), or with `null` the job is done. */
+  async assignJob(
+    cluster: string,
+    runner: string,
+    job: Parameters<typeof assignJob>[3],
+    phase?: string,
+  ): Promise<void> {
+    assignJob(this.stateDir, cluster, runner, job, phase)
+  }
+
+  /** A cluster kind did not make (say a homelab k3s), reachable through kube context `context`. */
+  async addRemoteCluster(spec: Parameters<typeof addRemoteCluster>[1]): Promise<void> {
+    addRemoteCluster(this.stateDir, spec)
+  }
+
+  /** What `kubectl auth can-i` answers "no" to in this cluster (`create namespaces`, ...). */
+  async deny(cluster: string, denied: string[]): Promise<void> {
+    denyInCluster(this.stateDir, cluster, denied)
   }
 
   async cleanup(): Promise<void> {

@@ -160,7 +160,7 @@ describe('shell completion', function () {
     it('bash completes commands, flags, modes, installations, auth types and files, without any tool', async () => {
       const calls = (await s.fake.calls()).length
       expect(await bash('deskrun mo')).to.deep.equal(['modes'])
-      expect(await bash('deskrun cluster ')).to.deep.equal(['create', 'delete', 'status'])
+      expect(await bash('deskrun cluster ')).to.deep.equal(['create', 'delete', 'status', 'use'])
       expect(await bash('deskrun remove --pur')).to.deep.equal(['--purge-cache'])
       // Flag names after an argument, and after a flag's value: the usual order.
       expect(await bash('deskrun add my-runner --re')).to.deep.equal(['--repository'])

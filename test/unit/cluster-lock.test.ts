@@ -1,6 +1,6 @@
 /** The cluster lock: one deskrun at a time per cluster, a second one waits, and what it says when it cannot. */
 import {existsSync} from 'node:fs'
-import {mkdir, mkdtemp, rm, utimes} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -56,6 +56,20 @@ describe('withClusterLock', () => {
     expect(notes).to.deep.equal([
       'Another deskrun process is working on cluster "desk"; waiting for it to finish (up to 10m).',
     ])
+  })
+
+  it('a file where the lock folder goes is named at once, not taken for a lock', async () => {
+    await mkdir(path.dirname(clusterLockPath('desk')), {recursive: true})
+    await writeFile(clusterLockPath('desk'), '')
+    const error = await withClusterLock(context(), 'desk', async () => 'ran').catch(
+      (thrown: unknown) => thrown,
+    )
+    expect(error).to.be.instanceOf(DeskrunError)
+    expect((error as DeskrunError).message).to.equal(
+      `${clusterLockPath('desk')} is a file, where deskrun makes a lock folder while a command changes the cluster or the config.`,
+    )
+    expect((error as DeskrunError).hint).to.contain(`mv ${clusterLockPath('desk')}`)
+    expect(notes).to.deep.equal([])
   })
 
   it('other clusters do not wait', async () => {

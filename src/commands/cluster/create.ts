@@ -15,7 +15,7 @@ export default class ClusterCreate extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ClusterCreate)
-    const result = await createCluster(await this.actionContext(flags))
+    const result = await createCluster(await this.actionContext(flags, {pluginModes: false}))
     this.log(
       result.changed.length > 0
         ? `Cluster ${result.cluster} created.`

@@ -13,7 +13,7 @@ export default class ClusterDelete extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ClusterDelete)
-    const result = await removeCluster(await this.actionContext(flags))
+    const result = await removeCluster(await this.actionContext(flags, {pluginModes: false}))
     this.log(
       result.changed.length > 0
         ? `Cluster ${result.cluster} deleted. Your config and caches are kept; bring it back with: deskrun up`

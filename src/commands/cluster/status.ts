@@ -11,7 +11,7 @@ export default class ClusterStatus extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ClusterStatus)
-    const status = await clusterStatus(await this.actionContext(flags))
+    const status = await clusterStatus(await this.actionContext(flags, {pluginModes: false}))
     if (!status.exists) {
       this.log(`Cluster ${status.name}: not found. Create it with: deskrun cluster create (or deskrun up)`)
       return status

@@ -10,8 +10,7 @@ import path from 'node:path'
 import {formatDuration} from '../domain/duration.js'
 import {DeskrunError, ExitCode} from '../domain/errors.js'
 import {acquireLock, LockBusy, STALE_LOCK_MS} from './lock.js'
-import {deskrunHome} from '../domain/settings.js'
-import {DEFAULT_TIMEOUT_MS} from './tools/runner.js'
+import {DEFAULT_TIMEOUT_MS, deskrunHome} from '../domain/settings.js'
 
 export interface ClusterLockContext {
   note: (message: string) => void

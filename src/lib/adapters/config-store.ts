@@ -2,26 +2,29 @@
  * Reading and changing the config file. Reads need no lock (writes are atomic renames); every change
  * is a locked read-modify-write, so concurrent deskrun processes queue instead of losing each other's
  * changes. A file deskrun cannot read is reported and never overwritten.
+ *
+ * Every command reads the config; few change it. What only a change needs (the atomic writer, the
+ * lock) is loaded when a change is made, so that reading stays quick.
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import writeFileAtomic from 'write-file-atomic'
-
 import {DeskrunError} from '../domain/errors.js'
-import {acquireLock, LockBusy, STALE_LOCK_MS} from './lock.js'
 import {configPath} from '../domain/settings.js'
 import {emptyConfig, toDomain, toFile} from '../domain/config/convert.js'
 import {parseJson} from '../domain/config/json-syntax.js'
-import {backupPath, migrate} from '../domain/config/migrate.js'
+import {backupPath, isBackupOf, migrate, storedCredentials} from '../domain/config/migrate.js'
 import {configProblems} from '../domain/config/schema.js'
 import {CONFIG_VERSION, type DeskrunConfig} from '../domain/config/types.js'
 
 export interface ConfigOptions {
   /** The config file; default `configPath()` (`~/.deskrun/config.json`, moved by DESKRUN_HOME). */
   file?: string
-  /** Hears one-line notes for the user: permissions repaired, settings kept but ignored, migration. */
-  onNote?: (note: string) => void
+  /**
+   * Hears one-line notes for the user: permissions repaired, settings kept but ignored, migration; `fix`
+   * is a command line to act on.
+   */
+  onNote?: (note: string, fix?: string) => void
 }
 
 /** Both `(file, options)` and `(options)` are accepted. */
@@ -149,8 +152,9 @@ async function backUp(
   file: string,
   raw: string,
   fromVersion: number,
-  note: (line: string) => void,
+  note: (line: string, fix?: string) => void,
 ): Promise<void> {
+  const {default: writeFileAtomic} = await import('write-file-atomic')
   for (let attempt = 0; ; attempt++) {
     const candidate = backupPath(file, fromVersion, attempt)
     try {
@@ -158,8 +162,13 @@ async function backUp(
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error
       await writeFileAtomic(candidate, raw, {mode: FILE_MODE, fsync: true})
+      const parsed = parseJson(raw.replace(/^\uFEFF/, ''))
+      const secrets = parsed.ok && storedCredentials(parsed.value).length > 0
       note(
-        `Rewrote ${file} in the format of this deskrun (version ${CONFIG_VERSION}); the previous file is kept as ${candidate}.`,
+        `Rewrote ${file} in the format of this deskrun (version ${CONFIG_VERSION}); the previous file is kept ` +
+          `as ${candidate} (mode 0600)${secrets ? ', with its tokens and private keys' : ''}. Delete it once ` +
+          'you no longer need to go back to the original deskrun:',
+        `rm ${candidate}`,
       )
       return
     }
@@ -180,6 +189,7 @@ async function syncFolder(folder: string): Promise<void> {
 }
 
 async function lockConfig(file: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+  const {acquireLock, LockBusy, STALE_LOCK_MS} = await import('./lock.js')
   try {
     return await acquireLock(`${file}.lock`, {waitMs: LOCK_WAIT_MS, onCompromised})
   } catch (error) {
@@ -237,6 +247,7 @@ export async function updateConfig(
         await backUp(file, state.raw, state.fromVersion, note)
       }
 
+      const {default: writeFileAtomic} = await import('write-file-atomic')
       await writeFileAtomic(file, text, {mode: FILE_MODE, fsync: true})
       await syncFolder(path.dirname(file))
     }
@@ -245,6 +256,30 @@ export async function updateConfig(
   } finally {
     await release().catch(() => {})
   }
+}
+
+/**
+ * The backups of an older config beside `file` (`config.json.v0.bak`, ...) that hold a token or private
+ * key no installation of `config` uses: once its installations are removed, the only copy left on disk.
+ */
+export async function backupsWithUnusedCredentials(
+  config: DeskrunConfig,
+  file: string = configPath(),
+): Promise<string[]> {
+  const inUse = new Set(
+    Object.values(config.installations).map(({auth}) =>
+      (auth.type === 'pat' ? auth.token : auth.privateKey).trim(),
+    ),
+  )
+  const folder = path.dirname(file)
+  const names = await fs.readdir(folder).catch(() => [])
+  const found: string[] = []
+  for (const name of names.filter((candidate) => isBackupOf(file, candidate)).sort()) {
+    const parsed = parseJson(await fs.readFile(path.join(folder, name), 'utf8').catch(() => ''))
+    if (parsed.ok && storedCredentials(parsed.value).some((credential) => !inUse.has(credential)))
+      found.push(path.join(folder, name))
+  }
+  return found
 }
 
 /** Records whether installations are deployed (what `deskrun list` shows), as one locked change. */

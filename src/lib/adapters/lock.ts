@@ -2,9 +2,12 @@
  * Locks between deskrun processes: a folder beside what it guards (proper-lockfile), refreshed while
  * held, and taken over once a process that died has left it unrefreshed for STALE_LOCK_MS.
  */
+import {lstat} from 'node:fs/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import lockfile from 'proper-lockfile'
+
+import {DeskrunError} from '../domain/errors.js'
 
 /** A lock not refreshed for this long belongs to a process that died; it is taken over. */
 export const STALE_LOCK_MS = 10_000
@@ -30,10 +33,34 @@ export class LockBusy extends Error {
   }
 }
 
+/**
+ * Something else (a file, a link) where the lock folder goes. proper-lockfile would take it for a lock,
+ * wait until it looks stale and then fail to remove it (ENOTDIR): say at once what is there instead.
+ */
+async function checkNothingInTheWay(lockPath: string): Promise<void> {
+  const found = await lstat(lockPath).catch(() => undefined)
+  if (!found || found.isDirectory()) return
+  throw inTheWay(
+    lockPath,
+    found.isSymbolicLink() ? 'a symbolic link' : found.isFile() ? 'a file' : 'not a folder',
+  )
+}
+
+function inTheWay(lockPath: string, what: string): DeskrunError {
+  return new DeskrunError(
+    `${lockPath} is ${what}, where deskrun makes a lock folder while a command changes the cluster or the config.`,
+    {
+      code: 'LOCK_PATH_TAKEN',
+      hint: `deskrun did not make it. Move it away (mv ${lockPath} ${lockPath}.old) or delete it, then run the command again.`,
+    },
+  )
+}
+
 /** Takes the lock folder `lockPath` (its parent must exist); resolves to the function that releases it. */
 export async function acquireLock(lockPath: string, options: LockOptions): Promise<() => Promise<void>> {
   const deadline = Date.now() + options.waitMs
   let delay = FIRST_DELAY_MS
+  await checkNothingInTheWay(lockPath)
   for (let waiting = false; ; waiting = true) {
     try {
       return await lockfile.lock(lockPath, {
@@ -44,7 +71,10 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
         onCompromised: options.onCompromised,
       })
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
+      const code = (error as NodeJS.ErrnoException).code
+      // Put there while this one waited.
+      if (code === 'ENOTDIR') throw inTheWay(lockPath, 'not a folder')
+      if (code !== 'ELOCKED') throw error
     }
     const left = deadline - Date.now()
     if (left <= 0) throw new LockBusy(lockPath)

@@ -21,13 +21,29 @@ import {
   type ModeSource,
 } from '../domain/modes/registry.js'
 
-/** A plugin whose hook hangs must not hang deskrun (shell completion included). */
+/**
+ * A plugin whose hook hangs must not hang deskrun (shell completion included): its modes are left out
+ * after this long. DESKRUN_PLUGIN_TIMEOUT_MS changes it, for tests and for debugging a slow plugin.
+ */
 const HOOK_TIMEOUT_MS = 10_000
 const logger = getLogger('deskrun:modes')
 
+export function hookTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.DESKRUN_PLUGIN_TIMEOUT_MS)
+  return Number.isInteger(value) && value > 0 ? value : HOOK_TIMEOUT_MS
+}
+
 export async function loadModes(config: Config): Promise<ModeRegistry> {
   const options: ContainerModesHookOptions = {helpers: modeHelpers}
-  const result = await config.runHook(MODES_HOOK, options, HOOK_TIMEOUT_MS, true)
+  // oclif runs the hooks of all plugins at once, each raced against the timeout, so a slow plugin costs
+  // the timeout once. A hook that never answers goes on in the background: bin/run.js exits when the
+  // command is done. oclif's timer does not keep the process alive (it is unref'd): with a hook that
+  // holds nothing either, node would end deskrun at once (exit 13, "unsettled top-level await").
+  const timeoutMs = hookTimeoutMs()
+  const keepAlive = setTimeout(() => {}, timeoutMs + 1000)
+  const result = await config
+    .runHook(MODES_HOOK, options, timeoutMs, true)
+    .finally(() => clearTimeout(keepAlive))
   const registry: ModeRegistry = {modes: [], warnings: [], details: [], failedPlugins: []}
   for (const {plugin, error} of result.failures) {
     registry.failedPlugins!.push(plugin.name)

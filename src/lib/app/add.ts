@@ -10,7 +10,14 @@ import {parseGitHubUrl} from '../domain/installation/validate.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
 import {planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
+import {
+  checkPrerequisites,
+  installationProblemsIn,
+  installationWarningsIn,
+  readConfig,
+  recordNodePins,
+  type ActionContext,
+} from './context.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -22,6 +29,7 @@ export interface AddRequest {
   minRunners?: number
   maxRunners?: number
   runnerGroup?: string
+  node?: string
   label: string[]
   credentials: CredentialFlags
 }
@@ -44,6 +52,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const config = await readConfig(context)
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
+  for (const warning of installationWarningsIn(config, installation)) context.note(warning)
   const plan = planFor(config, installation, context.modes)
   const withNew = (current: DeskrunConfig): DeskrunConfig => ({
     ...current,
@@ -63,10 +72,11 @@ export async function addInstallation(context: ActionContext, request: AddReques
     {onNote: context.note},
   )
 
-  const deps: Deps = {config: saved, tools: context.tools(saved.clusterName), modes: context.modes}
+  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
   // The cluster, the controller and this installation; the others are `up`'s business.
   const wanted: ReconcileRequest = {
     installations: [installation],
+    others: Object.values(saved.installations).filter((other) => other.name !== installation.name),
     kept: [],
     scope: [installation.name],
     ensure: true,
@@ -75,7 +85,9 @@ export async function addInstallation(context: ActionContext, request: AddReques
   let changed: string[] = []
   try {
     await withClusterLock(context, saved.clusterName, async () => {
-      const outcome = await applyPlan(deps, await observeAndPlan(deps, wanted, progress), wanted, progress)
+      const planned = await observeAndPlan(deps, wanted, progress)
+      await recordNodePins(context, planned.assigned)
+      const outcome = await applyPlan(deps, planned, progress)
       changed = outcome.changed
       await markDeployed([installation.name], true, {onNote: context.note})
     })
@@ -119,6 +131,7 @@ async function installationFrom(
     instances: request.instances,
     caches,
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
+    ...(request.node !== undefined ? {node: request.node} : {}),
     labels: request.label,
     auth: credentials.auth,
   }

@@ -14,6 +14,9 @@ export interface ListedInstallation {
   caches: {target: string; source?: string}[]
   runnerGroup?: string
   labels: string[]
+  /** `--node`, or the node each instance was pinned to (clusters of several nodes). */
+  node?: string
+  nodes?: Record<string, string>
   /**
    * Never the credential itself: whether one is set, and where `deskrun add` read it from
    * (`config` when the file does not say, e.g. written by hand or by the original deskrun).
@@ -39,6 +42,8 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     maxRunners: installation.maxRunners,
     caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
+    ...(installation.node ? {node: installation.node} : {}),
+    ...(installation.nodes ? {nodes: installation.nodes} : {}),
     labels: installation.labels,
     auth: {
       type: installation.auth.type,

@@ -2,16 +2,18 @@ import {existsSync} from 'node:fs'
 import {rm} from 'node:fs/promises'
 
 import {withClusterLock} from '../adapters/cluster-lock.js'
-import {updateConfig} from '../adapters/config-store.js'
+import {backupsWithUnusedCredentials, updateConfig} from '../adapters/config-store.js'
+import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {purgePlan} from '../domain/installation/sharing.js'
 import {realFolder} from '../adapters/real-path.js'
+import {isKindCluster} from '../domain/settings.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
-import {readConfig, type ActionContext} from './context.js'
+import {explainFailure, readConfig, type ActionContext} from './context.js'
 
 export interface RemoveResult {
   installation: string
@@ -21,6 +23,11 @@ export interface RemoveResult {
   cachesPurged: boolean
   /** Folders of its caches that --purge-cache leaves alone, and why. */
   cachesKept: {folder: string; reason: string}[]
+  /**
+   * Backups of the original deskrun's config that still hold a token or private key no installation
+   * uses any more (this one's, for instance): for the user to delete.
+   */
+  credentialBackups: string[]
 }
 
 /**
@@ -43,8 +50,9 @@ export async function removeInstallation(
           : 'There are none yet; add one with deskrun add.',
     })
   }
-  await requireTools(ALL_TOOLS)
-  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
+  await ensureWritableHome()
+  await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
+  const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   let changed: string[] = []
   let remaining: DeskrunConfig | undefined
   // Its scale sets (by label, and by name for those an older deskrun did not label), then its objects.
@@ -57,7 +65,11 @@ export async function removeInstallation(
   }
   await withClusterLock(context, config.clusterName, async () => {
     const progress = {json: context.json}
-    const outcome = await applyPlan(deps, await observeAndPlan(deps, request, progress), request, progress)
+    const outcome = await observeAndPlan(deps, request, progress)
+      .then((planned) => applyPlan(deps, planned, progress))
+      .catch(async (error: unknown) => {
+        throw await explainFailure(context, config, error)
+      })
     changed = outcome.changed
     remaining = await updateConfig(
       (current) => {
@@ -80,6 +92,7 @@ export async function removeInstallation(
     caches: caches.remove,
     cachesPurged: options.purgeCache,
     cachesKept: caches.keep,
+    credentialBackups: await backupsWithUnusedCredentials(remaining ?? config),
   }
 }
 

@@ -1,3 +1,4 @@
+import {isKindCluster} from '../domain/settings.js'
 import {
   CONTROLLER_CHART_NAME,
   CONTROLLER_NAMESPACE,
@@ -12,7 +13,7 @@ import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
 import {readClusterStatus, type ClusterStatus} from '../pipeline/cluster.js'
-import {readConfig, type ActionContext} from './context.js'
+import {explainFailure, readConfig, type ActionContext} from './context.js'
 
 const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
 
@@ -72,9 +73,11 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     throw new UsageError(`No installation named "${name}".`, {
       hint: 'See the installations with: deskrun list',
     })
-  await requireTools(ALL_TOOLS)
-  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
-  const cluster = await readClusterStatus(deps)
+  await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
+  const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
+  const cluster = await readClusterStatus(deps).catch(async (error: unknown) => {
+    throw await explainFailure(context, config, error)
+  })
   const selected = Object.values(config.installations).filter(
     (installation) => !name || installation.name === name,
   )

@@ -11,7 +11,14 @@ import {configPath} from '../domain/settings.js'
 import {deployedBy, newApplyOutcome} from '../pipeline/apply.js'
 import {newOutcome, planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {checkPrerequisites, installationProblemsIn, readConfig, type ActionContext} from './context.js'
+import {
+  checkPrerequisites,
+  installationProblemsIn,
+  installationWarningsIn,
+  readConfig,
+  recordNodePins,
+  type ActionContext,
+} from './context.js'
 
 /** An installation of the config that `up` left alone because its entry cannot be deployed as it is. */
 export interface SkippedInstallation {
@@ -28,6 +35,8 @@ export interface UpOptions {
   concurrency?: number
   /** Also check the live scale set objects, not only Helm's records. */
   refresh?: boolean
+  /** An ARC upgrade does not wait for running jobs. */
+  force?: boolean
 }
 
 /** The plan as `up --dry-run --json` prints it. */
@@ -38,6 +47,8 @@ export interface PlanView {
   /** What stops `up`, with the fix. */
   blockers: Blocker[]
   unchanged: string[]
+  /** The controller's chart version changes: ARC is taken down and installed again. */
+  arcUpgrade?: Plan['arcUpgrade']
 }
 
 export interface UpResult {
@@ -63,6 +74,9 @@ export async function up(context: ActionContext, options: UpOptions = {}): Promi
   const checked = planConfig(config, context)
   if (checked.plans.length === 0 && checked.skipped.length > 0)
     return {installations: [], ...newOutcome(), skipped: checked.skipped}
+  for (const plan of checked.plans)
+    for (const warning of installationWarningsIn(config, config.installations[plan.installation]))
+      context.note(`${plan.installation}: ${warning}`)
   // A dry run only reads: it never installs a tool, and needs no lock.
   await checkPrerequisites(context, config, undefined, {readOnly: options.dryRun})
   if (options.dryRun) return converge(context, config, options)
@@ -77,6 +91,7 @@ function planView(plan: Plan): PlanView {
     actions: plan.actions.map((action) => ({...action, description: describeAction(action)})),
     blockers: plan.blockers,
     unchanged: plan.unchanged,
+    ...(plan.arcUpgrade ? {arcUpgrade: plan.arcUpgrade} : {}),
   }
 }
 
@@ -150,9 +165,10 @@ async function converge(
   options: UpOptions,
 ): Promise<UpResult> {
   const {plans, skipped} = planConfig(config, context)
-  const deps: Deps = {config, tools: context.tools(config.clusterName), modes: context.modes}
+  const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   const request: ReconcileRequest = {
     installations: plans.map((plan) => config.installations[plan.installation]),
+    others: skipped.map(({installation}) => config.installations[installation]),
     kept: skipped.map(({installation}) => ({
       installation,
       releases: instanceNames(installation, config.installations[installation].instances),
@@ -167,7 +183,14 @@ async function converge(
   const outcome = newApplyOutcome()
   let finished = false
   try {
-    await applyPlan(deps, reconciliation, request, {...progress, concurrency: options.concurrency}, outcome)
+    const {concurrency, force} = options
+    await recordNodePins(context, reconciliation.assigned)
+    await applyPlan(
+      deps,
+      reconciliation,
+      {...progress, concurrency, force, waitMs: context.timeoutMs},
+      outcome,
+    )
     finished = true
   } finally {
     // What did succeed is deployed, whatever else failed.

@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
+import {MAX_INSTANCES} from '../domain/installation/instances.js'
 import {DATA_ROOT_RULE} from '../domain/installation/sharing.js'
 
 export const jsonExample = (command: string) => `<%= config.bin %> ${command} --json`
@@ -37,13 +38,19 @@ export const installationFlags = {
     helpGroup: 'RUNNER',
   }),
   instances: Flags.integer({
-    summary: 'Number of scale sets NAME-1..NAME-N, each with one runner and its own caches.',
+    summary: `Number of scale sets NAME-1..NAME-N (at most ${MAX_INSTANCES}), each with one runner and its own caches.`,
     default: 1,
     helpGroup: 'RUNNER',
   }),
   'min-runners': Flags.integer({summary: 'Idle runners kept ready. [default: 1]', helpGroup: 'RUNNER'}),
   'max-runners': Flags.integer({summary: 'Most runners at once. [default: 5]', helpGroup: 'RUNNER'}),
   'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
+  node: Flags.string({
+    summary: 'Run every instance on this node of the cluster (kubernetes.io/hostname).',
+    description:
+      'For a cluster of several nodes (deskrun cluster use). Without it, deskrun pins each instance that has caches to the least busy node once and keeps it there, so its caches are always at hand; `deskrun list --json` shows where.',
+    helpGroup: 'RUNNER',
+  }),
   label: Flags.string({
     summary: 'Extra runs-on label for the scale set (repeatable).',
     multiple: true,

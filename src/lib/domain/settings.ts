@@ -14,6 +14,9 @@ export const ORIGINAL_CACHE_ROOT = '/tmp/github-runner-cache'
  */
 export const NODE_CACHE_ROOT = '/var/lib/deskrun/cache'
 
+/** How long one kind, helm or kubectl call may take (`--timeout`). */
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+
 export function deskrunHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.DESKRUN_HOME ? path.resolve(env.DESKRUN_HOME) : path.join(os.homedir(), '.deskrun')
 }
@@ -31,4 +34,21 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 
 export function kubeContext(clusterName: string): string {
   return `kind-${clusterName}`
+}
+
+/** Which cluster deskrun drives: its kind cluster, or an existing one named by kube context. */
+export interface ClusterTarget {
+  clusterName: string
+  kubeContext?: string
+  kubeconfig?: string
+}
+
+/** The kube context deskrun's kubectl and helm calls use. */
+export function targetContext(target: ClusterTarget): string {
+  return target.kubeContext ?? kubeContext(target.clusterName)
+}
+
+/** deskrun made this cluster with kind (and may create, delete and inspect its node). */
+export function isKindCluster(target: ClusterTarget): boolean {
+  return target.kubeContext === undefined
 }

@@ -24,6 +24,7 @@ import {describeAction, objectName, type Action, type Plan} from '../domain/reco
 import {createKindCluster} from './cluster.js'
 import {planFor, type Deps, type Outcome} from './deps.js'
 import {kubernetesVersionOf} from './observe.js'
+import {teardownSteps} from './arc-upgrade.js'
 import {toolOutput} from './run.js'
 
 export const DEFAULT_CONCURRENCY = 4
@@ -33,6 +34,10 @@ export interface ApplyOptions {
   /** The installations the plan was made for (rendered again once a new cluster's version is known). */
   installations: Installation[]
   concurrency?: number
+  /** An ARC upgrade does not wait for running jobs (they fail). */
+  force?: boolean
+  /** How long an ARC upgrade waits for running jobs. */
+  waitMs?: number
 }
 
 export interface ApplyOutcome extends Outcome {
@@ -54,12 +59,15 @@ export function deployedBy(outcome: ApplyOutcome, installations: string[], finis
 }
 
 export function applySteps(deps: Deps, plan: Plan, options: ApplyOptions): ListrTask<ApplyOutcome>[] {
-  const of = (subject: Action['subject']) => plan.actions.filter((action) => action.subject === subject)
+  const teardown = plan.actions.filter((action) => action.stage === 'teardown')
+  const of = (subject: Action['subject']) =>
+    plan.actions.filter((action) => action.subject === subject && action.stage === undefined)
   const rendered = renderer(deps, options.installations)
   const scaleSets = of('scale set')
   const objects = of('object')
   const steps: ListrTask<ApplyOutcome>[] = []
   for (const action of of('cluster')) steps.push(clusterStep(deps, action))
+  if (plan.arcUpgrade) steps.push(...teardownSteps(deps, plan.arcUpgrade, teardown, options))
   for (const action of of('controller')) steps.push(controllerStep(deps, action))
   const applied = objects.filter((action) => action.verb === 'apply')
   if (applied.length > 0) steps.push(applyObjectsStep(deps, applied, rendered))

@@ -3,7 +3,7 @@ import type {ListrTask} from 'listr2'
 import {createCacheRoot} from '../adapters/cache-root.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../domain/kind-config.js'
 import {DeskrunError} from '../domain/errors.js'
-import {NODE_CACHE_ROOT, kubeContext} from '../domain/settings.js'
+import {NODE_CACHE_ROOT, isKindCluster, targetContext} from '../domain/settings.js'
 import {unlessFailed, type NodeReadiness} from '../adapters/tools/index.js'
 import type {Deps, Outcome} from './deps.js'
 import {toolOutput} from './run.js'
@@ -101,14 +101,23 @@ export interface ClusterStatus {
   /** Whether the node mounts the cache root from this machine (undefined: could not tell). */
   cacheMount?: boolean
   cacheRoot: string
+  /** An existing cluster named by kube context (not deskrun's kind cluster): caches live on its nodes. */
+  existing?: boolean
 }
 
 /** What `cluster status` and `status` show of the cluster: there, its nodes, its cache mount. */
 export async function readClusterStatus(deps: Deps): Promise<ClusterStatus> {
   const {clusterName, cacheRoot} = deps.config
+  const context = targetContext(deps.config)
+  if (!isKindCluster(deps.config)) {
+    // There by definition; "exists" says whether it answers.
+    const reachable = (await unlessFailed(deps.tools.kubectl.serverVersion())) !== undefined
+    const nodes = reachable ? await deps.tools.kubectl.nodes() : []
+    return {name: context, context, exists: reachable, nodes, cacheRoot, existing: true}
+  }
   const status: ClusterStatus = {
     name: clusterName,
-    context: kubeContext(clusterName),
+    context,
     exists: await deps.tools.kind.exists(clusterName),
     nodes: [],
     cacheRoot,

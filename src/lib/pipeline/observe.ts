@@ -10,10 +10,13 @@ import {MANAGED_BY_LABEL, type KubeObject} from '../domain/kube.js'
 import {
   emptyObservation,
   kubernetesVersionOfImage,
+  kubernetesVersionOfNodes,
   type Observation,
+  type ObservedCluster,
 } from '../domain/reconcile/observation.js'
 import {registerSecret} from '../domain/redact.js'
-import {NODE_CACHE_ROOT} from '../domain/settings.js'
+import {DeskrunError} from '../domain/errors.js'
+import {NODE_CACHE_ROOT, isKindCluster, targetContext} from '../domain/settings.js'
 import {RELEASE_SECRET_TYPE, latestReleases} from '../adapters/tools/helm-records.js'
 import {nodeContainer} from './cluster.js'
 import type {Deps} from './deps.js'
@@ -24,17 +27,9 @@ const RUNNER_SETS = 'autoscalingrunnersets.actions.github.com'
 
 /** `refresh`: also list the AutoscalingRunnerSets, to find those deleted behind Helm's back. */
 export async function observe(deps: Deps, options: {refresh?: boolean} = {}): Promise<Observation> {
-  const {clusterName, cacheRoot} = deps.config
-  const {docker, kubectl} = deps.tools
-  const node = await docker.inspect(nodeContainer(clusterName))
-  if (!node) return emptyObservation()
-  const cluster = {
-    exists: true,
-    running: node.running,
-    cacheMount: hasCacheMount(node.mounts, cacheRoot, NODE_CACHE_ROOT),
-    kubernetesVersion: kubernetesVersionOfImage(node.image),
-  }
-  if (!node.running) return {...emptyObservation(), cluster}
+  const cluster = isKindCluster(deps.config) ? await observeKindNode(deps) : await observeExisting(deps)
+  if (!cluster.exists || !cluster.running) return {...emptyObservation(), cluster}
+  const {kubectl} = deps.tools
   const [runners, controller, runnerSets] = await Promise.all([
     kubectl.list(
       'secrets,configmaps',
@@ -63,6 +58,39 @@ export async function observe(deps: Deps, options: {refresh?: boolean} = {}): Pr
     releases: latestReleases([...runners, ...controller]),
     objects,
     ...(runnerSets ? {runnerSets: runnerSets.map((set) => set.metadata.name)} : {}),
+  }
+}
+
+/** The kind node: there, running, its mounts, and its Kubernetes version from the node image's tag. */
+async function observeKindNode(deps: Deps): Promise<ObservedCluster> {
+  const {clusterName, cacheRoot} = deps.config
+  const node = await deps.tools.docker.inspect(nodeContainer(clusterName))
+  if (!node) return emptyObservation().cluster
+  return {
+    exists: true,
+    running: node.running,
+    cacheMount: hasCacheMount(node.mounts, cacheRoot, NODE_CACHE_ROOT),
+    kubernetesVersion: kubernetesVersionOfImage(node.image),
+  }
+}
+
+/**
+ * A cluster deskrun did not create: it is there by definition, so one it cannot reach is an error that
+ * says which context and what to check. Caches live on its nodes (no mount from this machine).
+ */
+async function observeExisting(deps: Deps): Promise<ObservedCluster> {
+  const context = targetContext(deps.config)
+  try {
+    const nodes = await deps.tools.kubectl.nodes()
+    const ready = nodes.filter((node) => node.ready)
+    const kubernetesVersion = kubernetesVersionOfNodes(nodes.flatMap((node) => node.kubeletVersion ?? []))
+    return {exists: true, running: true, kubernetesVersion, nodes: ready.map((node) => node.name)}
+  } catch (error) {
+    if (!(error instanceof DeskrunError) || error.code !== 'TOOL_FAILED') throw error
+    throw new DeskrunError(`The cluster of kube context "${context}" does not answer.\n${error.message}`, {
+      code: 'CLUSTER_UNREACHABLE',
+      hint: `Check it with: kubectl --context ${context} get nodes\nOr go back to deskrun's own kind cluster: deskrun cluster use --kind`,
+    })
   }
 }
 

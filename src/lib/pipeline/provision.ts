@@ -14,6 +14,7 @@ import type {VersionedTool} from '../adapters/tools/versions.js'
 import {DeskrunError} from '../domain/errors.js'
 import {runTasks, useFancyRenderer} from './run.js'
 import {installHint} from '../adapters/tools/prerequisites.js'
+import {HOME_MODE} from '../adapters/deskrun-home.js'
 import {
   MIRROR_LAYOUT,
   PINNED_TOOLS,
@@ -77,6 +78,9 @@ export async function installTool(
   const temp = path.join(options.binDir, `.${tool}-${version}-${randomBytes(4).toString('hex')}`)
   const download = `${temp}.download`
   const extracted = `${temp}.extracted`
+  // The folder above is deskrun's own (~/.deskrun), which holds the config's credentials: when this makes
+  // it, it is 0700 like every other path that does (a recursive mkdir would give it the bin's 0755).
+  await mkdir(path.dirname(options.binDir), {recursive: true, mode: HOME_MODE})
   await mkdir(options.binDir, {recursive: true, mode: 0o755})
   try {
     await downloadVerified(url, download, {

@@ -4,11 +4,12 @@
  * runs only the actions the plan lists.
  */
 import {DeskrunError} from '../domain/errors.js'
+import {missingNodes, pinToNodes, type Pinning} from '../domain/installation/nodes.js'
 import type {Installation} from '../domain/installation/types.js'
 import type {KubernetesVersion} from '../domain/kube.js'
 import type {Observation} from '../domain/reconcile/observation.js'
 import {planChanges, type Desired, type Plan} from '../domain/reconcile/plan.js'
-import {applySteps, newApplyOutcome, type ApplyOutcome} from './apply.js'
+import {applySteps, newApplyOutcome, type ApplyOptions, type ApplyOutcome} from './apply.js'
 import {planFor, type Deps} from './deps.js'
 import {observe} from './observe.js'
 import {runTasks, type ProgressOptions} from './run.js'
@@ -16,6 +17,8 @@ import {runTasks, type ProgressOptions} from './run.js'
 export interface ReconcileRequest {
   /** The installations to deploy. */
   installations: Installation[]
+  /** The config's other installations, left as they are: where they run counts when pinning to nodes. */
+  others?: Installation[]
   kept: Desired['kept']
   removed?: Desired['removed']
   scope?: string[]
@@ -27,6 +30,10 @@ export interface ReconcileRequest {
 export interface Reconciliation {
   observation: Observation
   plan: Plan
+  /** The installations the plan deploys, pinned to nodes where the cluster has several. */
+  installations: Installation[]
+  /** Pins chosen now (installation -> instance -> node), for the config to keep. */
+  assigned: Pinning['assigned']
 }
 
 /** Reads the cluster (shown as a step) and plans what would make it match the request. */
@@ -50,8 +57,18 @@ export async function observeAndPlan(
     progress,
   )
   const observation = read.observation as Observation
-  const plan = planChanges(desired(deps, request, observation.cluster.kubernetesVersion), observation)
-  return {observation, plan}
+  const nodes = observation.cluster.nodes ?? []
+  const {installations, assigned} = pinToNodes(request.installations, nodes, request.others)
+  const wanted = {...request, installations}
+  const plan = planChanges(desired(deps, wanted, observation.cluster.kubernetesVersion), observation)
+  if (nodes.length > 0)
+    for (const {installation, node} of missingNodes(installations, nodes))
+      plan.blockers.push({
+        code: 'NODE_MISSING',
+        message: `${installation} is pinned to the node "${node}", which the cluster does not have (Ready nodes: ${nodes.join(', ')}).`,
+        hint: `Pick one of them: deskrun remove ${installation}, then deskrun add ${installation} ... --node NODE`,
+      })
+  return {observation, plan, installations, assigned}
 }
 
 function summary({cluster, releases}: Observation): string {
@@ -92,16 +109,15 @@ export function blockersError(plan: Plan): DeskrunError | undefined {
 export async function applyPlan(
   deps: Deps,
   reconciliation: Reconciliation,
-  request: ReconcileRequest,
-  options: ProgressOptions & {concurrency?: number},
+  options: ProgressOptions & Pick<ApplyOptions, 'concurrency' | 'force' | 'waitMs'>,
   outcome: ApplyOutcome = newApplyOutcome(),
 ): Promise<ApplyOutcome> {
   const blocked = blockersError(reconciliation.plan)
   if (blocked) throw blocked
   outcome.unchanged.push(...reconciliation.plan.unchanged)
   const steps = applySteps(deps, reconciliation.plan, {
-    installations: request.installations,
-    concurrency: options.concurrency,
+    ...options,
+    installations: reconciliation.installations,
   })
   return runTasks(steps, outcome, options)
 }

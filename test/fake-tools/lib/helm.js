@@ -263,8 +263,8 @@ function cluster(/** @type {any} */ ctx, /** @type {any} */ flags) {
     )
   const target = ctx.state.contexts[name]
   if (!target) throw new ToolError(`Kubernetes cluster unreachable: context "${name}" does not exist`)
-  const c = ctx.state.clusters[target.cluster]
-  if (ctx.env.FAKE_DOCKER_DOWN === '1' || !c)
+  const c = target.remote ? ctx.state.remote?.[target.cluster] : ctx.state.clusters[target.cluster]
+  if ((ctx.env.FAKE_DOCKER_DOWN === '1' && !target.remote) || !c)
     throw new ToolError(
       `Kubernetes cluster unreachable: Get "https://127.0.0.1:${target.port}/version": dial tcp 127.0.0.1:${target.port}: connect: connection refused`,
     )

@@ -212,7 +212,12 @@ export function namespaceDefaults(/** @type {any} */ cluster, /** @type {string}
 
 const FAKE_CA = '-----BEGIN CERTIFICATE-----\nMIIFAKEFAKEFAKE\n-----END CERTIFICATE-----\n'
 
-/** A Running pod on the cluster's first node. */
+/**
+ * A Running pod, on the node its `nodeSelector` names by `kubernetes.io/hostname` (the scheduler's
+ * NodeAffinity filter) or else on the first node. A selector no node matches leaves it Pending and
+ * unscheduled, as the scheduler does ("0/N nodes are available: N node(s) didn't match Pod's node
+ * affinity/selector").
+ */
 export function runningPod(
   /** @type {any} */ cluster,
   /** @type {string} */ name,
@@ -223,9 +228,29 @@ export function runningPod(
 ) {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   const containers = spec.containers ?? []
+  const wanted = spec.nodeSelector?.['kubernetes.io/hostname']
+  const node =
+    wanted === undefined ? cluster.nodes[0] : cluster.nodes.find((/** @type {any} */ n) => n.name === wanted)
+  if (!node)
+    return newObject('Pod', name, namespace, {
+      metadata: {labels, ...more},
+      spec,
+      status: {
+        phase: 'Pending',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            lastTransitionTime: now,
+            message: `0/${cluster.nodes.length} nodes are available: ${cluster.nodes.length} node(s) didn't match Pod's node affinity/selector.`,
+          },
+        ],
+      },
+    })
   return newObject('Pod', name, namespace, {
     metadata: {labels, ...more},
-    spec: {nodeName: cluster.nodes[0].name, ...spec},
+    spec: {nodeName: node.name, ...spec},
     status: {
       phase: 'Running',
       conditions: [{type: 'Ready', status: 'True', lastTransitionTime: now}],

@@ -121,6 +121,21 @@ const COMMANDS = {
       ctx.out(`Switched to context "${args[0]}".\n`)
     },
   },
+  // `kubectl auth can-i VERB RESOURCE`: "yes" (exit 0) or "no" (exit 1), as the API server's
+  // SelfSubjectAccessReview answers; the fake denies what `cluster.denied` lists (`create namespaces`).
+  'auth can-i': {
+    spec: {},
+    run: (ctx, flags, args) => {
+      if (args.length < 2)
+        throw new ToolError('you must specify two arguments: verb resource or verb resource/resourceName.')
+      const {cluster} = connect(ctx, flags)
+      if ((cluster.denied ?? []).includes(`${args[0]} ${args[1]}`)) {
+        ctx.out('no\n')
+        return 1
+      }
+      ctx.out('yes\n')
+    },
+  },
   'cluster-info': {
     spec: {},
     run: (ctx, flags) => {
@@ -133,7 +148,7 @@ const COMMANDS = {
   },
 }
 
-const NOT_EMULATED = ['describe', 'logs', 'exec', 'wait', 'patch', 'label', 'annotate', 'rollout', 'scale', 'edit', 'port-forward', 'top', 'api-resources', 'explain', 'run', 'expose', 'set', 'diff', 'replace', 'auth', 'cp', 'proxy', 'attach', 'debug', 'events', 'cordon', 'drain', 'taint', 'kustomize', 'plugin', 'completion', 'create', 'config'] // prettier-ignore
+const NOT_EMULATED = ['describe', 'logs', 'exec', 'wait', 'patch', 'label', 'annotate', 'rollout', 'scale', 'edit', 'port-forward', 'top', 'api-resources', 'explain', 'run', 'expose', 'set', 'diff', 'replace', 'cp', 'proxy', 'attach', 'debug', 'events', 'cordon', 'drain', 'taint', 'kustomize', 'plugin', 'completion', 'create', 'config'] // prettier-ignore
 
 /** One call of the fake kubectl, in process (see invoke.js). @type {import('./invoke.js').Tool} */
 export const run = (argv, io) =>
@@ -188,8 +203,9 @@ function connect(/** @type {any} */ ctx, /** @type {any} */ flags) {
     if (flags.namespace !== undefined) throw new ToolError(`context "${name}" does not exist`)
     throw new ToolError(`Error in configuration: context was not found for specified context: ${name}`)
   }
-  const cluster = ctx.state.clusters[target.cluster]
-  if (ctx.env.FAKE_DOCKER_DOWN === '1' || !cluster)
+  // A cluster kind did not make (state.remote) answers whether or not this machine's Docker does.
+  const cluster = target.remote ? ctx.state.remote?.[target.cluster] : ctx.state.clusters[target.cluster]
+  if ((ctx.env.FAKE_DOCKER_DOWN === '1' && !target.remote) || !cluster)
     throw new ToolError(
       `The connection to the server 127.0.0.1:${target.port} was refused - did you specify the right host or port?`,
     )

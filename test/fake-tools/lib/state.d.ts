@@ -11,3 +11,15 @@ export function setReleaseStatus(
   name: string,
   status: string,
 ): void
+export function assignJob(
+  dir: string,
+  cluster: string,
+  runner: string,
+  job: {requestId: number; repository: string; workflowRef: string; runId: number; name: string} | null,
+  phase?: string,
+): void
+export function addRemoteCluster(
+  dir: string,
+  spec: {name: string; context: string; version?: string; nodes?: number},
+): void
+export function denyInCluster(dir: string, name: string, denied: string[]): void

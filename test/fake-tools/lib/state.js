@@ -3,6 +3,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+import {seedCluster} from './kube.js'
+
 const LOCK_TIMEOUT_MS = 30_000
 
 /** @returns {any} an empty world: no clusters, no contexts, no calls counted yet. */
@@ -151,5 +153,85 @@ export function setReleaseStatus(dir, cluster, namespace, name, status) {
     )
     if (!release) throw new Error(`fake tools: no release ${namespace}/${name} in cluster ${cluster}`)
     release.revisions[release.revisions.length - 1].status = status
+  })
+}
+
+/**
+ * GitHub assigns a job to a runner (or, with `job` null, the job is done): the EphemeralRunner's status
+ * fields as ARC's controller sets them (ephemeralrunner_types.go: jobRequestId, jobRepositoryName,
+ * jobWorkflowRef, workflowRunId, jobDisplayName).
+ * @param {string} dir @param {string} cluster @param {string} runner
+ * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string} | null} job
+ * @param {string} [phase] the runner's phase meanwhile (a runner whose pod failed is `Failed`, job fields and all)
+ */
+export function assignJob(dir, cluster, runner, job, phase) {
+  withState(dir, (state) => {
+    const found = state.clusters[cluster]?.objects.find(
+      (/** @type {any} */ o) => o.kind === 'EphemeralRunner' && o.metadata.name === runner,
+    )
+    if (!found) throw new Error(`fake tools: no EphemeralRunner ${runner} in cluster ${cluster}`)
+    const JOB_FIELDS = [
+      'jobRequestId',
+      'jobRepositoryName',
+      'jobWorkflowRef',
+      'workflowRunId',
+      'jobDisplayName',
+    ]
+    const rest = Object.fromEntries(
+      Object.entries(found.status ?? {}).filter(([key]) => !JOB_FIELDS.includes(key)),
+    )
+    found.status = job
+      ? {
+          ...rest,
+          jobRequestId: job.requestId,
+          jobRepositoryName: job.repository,
+          jobWorkflowRef: job.workflowRef,
+          workflowRunId: job.runId,
+          jobDisplayName: job.name,
+        }
+      : rest
+    if (phase) found.status.phase = phase
+  })
+}
+
+/** What the user may not do in a cluster (`kubectl auth can-i` says "no"), e.g. `create namespaces`. @param {string} dir @param {string} name @param {string[]} denied */
+export function denyInCluster(dir, name, denied) {
+  withState(dir, (state) => {
+    const cluster = state.remote?.[name] ?? state.clusters[name]
+    if (!cluster) throw new Error(`fake tools: no cluster ${name}`)
+    cluster.denied = denied
+  })
+}
+
+/**
+ * A Kubernetes cluster that kind did not make (a homelab k3s, a team's cluster), reachable through kube
+ * context `context`: kind and docker do not see it, kubectl and helm do. Its nodes are named
+ * `<name>-node-<n>`.
+ * @param {string} dir @param {{name: string, context: string, version?: string, nodes?: number}} spec
+ */
+export function addRemoteCluster(dir, spec) {
+  withState(dir, (state) => {
+    const version = spec.version ?? 'v1.31.4'
+    const nodes = Array.from({length: spec.nodes ?? 1}, (_, i) => ({
+      name: `${spec.name}-node-${i + 1}`,
+      role: i === 0 ? 'control-plane' : 'worker',
+      image: `rancher/k3s:${version}-k3s1`,
+      extraMounts: [],
+    }))
+    const port = 6443
+    const image = `rancher/k3s:${version}-k3s1`
+    const cluster = {
+      name: spec.name,
+      created: new Date().toISOString(),
+      image,
+      nodes,
+      port,
+      rv: 1000,
+      objects: [],
+      releases: [],
+    }
+    seedCluster(cluster)
+    state.remote = {...state.remote, [spec.name]: cluster}
+    state.contexts[spec.context] = {cluster: spec.name, port, remote: true}
   })
 }

@@ -5,9 +5,13 @@ import path from 'node:path'
 import {expect} from 'chai'
 
 import {toDomain, toFile} from '../../../src/lib/domain/config/convert.js'
-import {migrate} from '../../../src/lib/domain/config/migrate.js'
+import {isBackupOf, migrate, storedCredentials} from '../../../src/lib/domain/config/migrate.js'
 import {configProblems} from '../../../src/lib/domain/config/schema.js'
-import {loadConfig, updateConfig} from '../../../src/lib/adapters/config-store.js'
+import {
+  backupsWithUnusedCredentials,
+  loadConfig,
+  updateConfig,
+} from '../../../src/lib/adapters/config-store.js'
 
 const ORIGINAL = {
   cluster_name: 'deskrun',
@@ -92,6 +96,26 @@ describe('config migration', () => {
       {Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', Type: 'Socket'},
     ])
     expect(written.installations['docker-runner'].AuthValue).to.equal('ghp_original')
+  })
+
+  it('finds the backups that hold a credential no installation uses any more', async () => {
+    await updateConfig((config) => config, file)
+    const backup = path.join(dir, 'config.json.v0.bak')
+    await fs.writeFile(path.join(dir, 'config.json.v0.1.bak'), 'not JSON')
+    await fs.writeFile(path.join(dir, 'other.json.v0.bak'), ORIGINAL_TEXT)
+    expect(await backupsWithUnusedCredentials(await loadConfig(file), file)).to.deep.equal([])
+    const removed = await updateConfig((config) => ({...config, installations: {}}), file)
+    expect(await backupsWithUnusedCredentials(removed, file)).to.deep.equal([backup])
+  })
+
+  it('tells backups by name and reads credentials of either shape', () => {
+    expect(isBackupOf('/h/config.json', 'config.json.v0.bak')).to.equal(true)
+    expect(isBackupOf('/h/config.json', 'config.json.v0.2.bak')).to.equal(true)
+    expect(isBackupOf('/h/config.json', 'config.json.bak')).to.equal(false)
+    expect(isBackupOf('/h/config.json', 'config.json.v0.bak.tmp')).to.equal(false)
+    expect(storedCredentials(ORIGINAL)).to.deep.equal(['ghp_original'])
+    expect(storedCredentials({installations: {a: {AuthValue: ' '}, b: null}})).to.deep.equal([])
+    expect(storedCredentials('nothing')).to.deep.equal([])
   })
 
   it('backs up only once, and never over a different older backup', async () => {

@@ -79,4 +79,15 @@ describe('doctor: config check', () => {
     expect((await stat(file)).mode & 0o777).to.equal(0o644)
     expect(await readFile(file, 'utf8')).to.equal(text)
   })
+
+  it('warns about a folder others can look into, as about the file (the repair covers both)', async function () {
+    if (process.platform === 'win32') this.skip()
+    await writeFile(file, JSON.stringify({version: 1, installations: {r: installation}}), {mode: 0o600})
+    await chmod(home, 0o755)
+    const {check} = await checkConfig(file)
+    expect(check.status).to.equal('warn')
+    expect(check.found).to.contain('its folder is open to others (0755)')
+    expect(check.fix).to.contain(`chmod 700 ${home}`).and.not.contain('chmod 600')
+    expect((await stat(home)).mode & 0o777).to.equal(0o755)
+  })
 })

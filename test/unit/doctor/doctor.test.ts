@@ -8,7 +8,7 @@ import {realFacts} from '../../../src/lib/adapters/host-facts.js'
 import {runDoctor, type DoctorOptions} from '../../../src/lib/app/doctor/doctor.js'
 import {KIND_BINARY, OFFICIAL, testCatalog} from '../provision/fixtures.js'
 import {startServer, type TestServer} from '../provision/server.js'
-import {FakeTools, fakeFacts, healthyMachine, healthyWorld, type Machine} from './fakes.js'
+import {FakeTools, failed, fakeFacts, healthyMachine, healthyWorld, type Machine} from './fakes.js'
 
 describe('deskrun doctor (the report)', function () {
   if (process.platform === 'win32') return
@@ -64,6 +64,54 @@ describe('deskrun doctor (the report)', function () {
       'inotify:ok',
       'cgroup:ok',
     ])
+  })
+
+  describe('for an existing cluster (deskrun cluster use)', () => {
+    beforeEach(() =>
+      writeFile(
+        path.join(home, 'config.json'),
+        JSON.stringify({version: 1, cluster_name: 'deskrun', kube_context: 'homelab', installations: {}}),
+        {mode: 0o600},
+      ),
+    )
+
+    it('checks helm, kubectl, the cluster, your rights there and the controller; not Docker, kind or host caches', async () => {
+      const report = await runDoctor(options())
+      expect(report.checks.map((check) => `${check.id}:${check.status}`)).to.deep.equal([
+        'config:ok',
+        'helm:ok',
+        'kubectl:ok',
+        'cluster:ok',
+        'permissions:ok',
+        'controller:ok',
+      ])
+      expect(report.checks.find((check) => check.id === 'cluster')?.found).to.contain('context homelab')
+    })
+
+    it('names each right you lack there', async () => {
+      const world = healthyWorld()
+      world.denied = [
+        'create customresourcedefinitions.apiextensions.k8s.io',
+        'create clusterroles.rbac.authorization.k8s.io',
+      ]
+      const report = await runDoctor(options({adapters: new FakeTools(world)}))
+      const permissions = report.checks.find((check) => check.id === 'permissions')
+      expect(report.ok).to.equal(false)
+      expect(permissions?.status).to.equal('fail')
+      expect(permissions?.found)
+        .to.contain('create customresourcedefinitions.apiextensions.k8s.io')
+        .and.contain('create clusterroles.rbac.authorization.k8s.io')
+      expect(permissions?.found).not.to.contain('namespaces')
+    })
+
+    it('a context that does not answer fails the cluster check and says how to go back to kind', async () => {
+      const world = healthyWorld()
+      world.nodes = failed('The connection to the server 10.0.0.5:6443 was refused')
+      const report = await runDoctor(options({adapters: new FakeTools(world)}))
+      const cluster = report.checks.find((check) => check.id === 'cluster')
+      expect(cluster?.status).to.equal('fail')
+      expect(cluster?.fix).to.contain('deskrun cluster use --kind')
+    })
   })
 
   it('is not ok when a check fails, and changes nothing without --fix', async () => {

@@ -34,6 +34,8 @@ export interface World {
   releases: Or<Partial<HelmRelease>[]>
   /** The CRDs of cluster "deskrun". */
   crds: string[]
+  /** `verb resource` pairs kubectl auth can-i answers "no" to (all others: "yes"). */
+  denied?: string[]
 }
 
 /** A tool that ran and failed, saying `said` (as the runner reports it). */
@@ -81,6 +83,11 @@ export class FakeTools implements CheckTools {
       const found = type === 'crd' && this.world.crds.includes(name)
       return this.answer(`kubectl get ${type} ${name}`, found ? ({metadata: {name}} as T) : undefined)
     },
+    canI: (verb: string, resource: string) =>
+      this.answer(
+        `kubectl auth can-i ${verb} ${resource}`,
+        !this.world.denied?.includes(`${verb} ${resource}`),
+      ),
   }
 }
 

@@ -3,7 +3,11 @@ import {generateKeyPairSync} from 'node:crypto'
 import {expect} from 'chai'
 
 import type {Installation} from '../../../src/lib/domain/installation/types.js'
-import {type ModeInfo, installationProblems} from '../../../src/lib/domain/installation/validate.js'
+import {
+  type ModeInfo,
+  installationProblems,
+  installationWarnings,
+} from '../../../src/lib/domain/installation/validate.js'
 
 const MODES: ModeInfo[] = [
   {name: 'kubernetes', takesCaches: false},
@@ -123,6 +127,11 @@ describe('installationProblems', () => {
       what: 'zero instances',
       overrides: {instances: 0},
       expected: ['--instances must be a whole number ≥ 1 (got 0)'],
+    },
+    {
+      what: 'more instances than a desk machine runs',
+      overrides: {instances: 33, minRunners: 1, maxRunners: 1},
+      expected: ['--instances 33 is more than deskrun runs: at most 32.', '110 pods', '--max-runners'],
     },
     {
       what: 'min/max with several instances',
@@ -305,5 +314,37 @@ describe('installationProblems', () => {
     expect(installationProblems(installation(), {modes: []})[0]).to.include(
       'no container modes are registered',
     )
+  })
+})
+
+describe('installationWarnings', () => {
+  it('has nothing to say about a plain installation, nor about 32 instances', () => {
+    expect(installationWarnings(installation())).to.deep.equal([])
+    const many = installation({instances: 32, minRunners: 1, maxRunners: 1})
+    expect(installationWarnings(many)).to.deep.equal([])
+    expect(installationProblems(many, {modes: MODES})).to.deep.equal([])
+  })
+
+  it('warns that max 0 never runs a job (min 0 too; a parked scale set is allowed)', () => {
+    const warnings = installationWarnings(installation({minRunners: 0, maxRunners: 0}))
+    expect(warnings).to.have.length(1)
+    expect(warnings[0]).to.contain('my-runner has --max-runners 0, so it never starts a runner')
+    expect(warnings[0]).to.contain('--max-runners 1 or more')
+    expect(installationWarnings(installation({minRunners: 0, maxRunners: 1}))).to.deep.equal([])
+  })
+
+  it("warns when a --label is another installation's runs-on name, instances included, and the other way round", () => {
+    const others = [
+      installation({name: 'build', instances: 3, minRunners: 1, maxRunners: 1}),
+      installation({name: 'gpu', labels: ['my-runner', 'shared']}),
+    ]
+    const warnings = installationWarnings(installation({labels: ['build-2', 'shared', 'build']}), others)
+    expect(warnings).to.have.length(2)
+    expect(warnings[0]).to.contain('--label build-2 of my-runner is the runs-on name of installation build')
+    expect(warnings[1]).to.contain(
+      'my-runner, a runs-on name of my-runner, is also a --label of installation gpu',
+    )
+    // A label that several installations share is a pool, on purpose.
+    expect(installationWarnings(installation({labels: ['shared']}), [others[0]])).to.deep.equal([])
   })
 })

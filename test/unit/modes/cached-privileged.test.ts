@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {PodTemplate} from 'kubernetes-models/v1/PodTemplate'
 
 import {cachedPrivilegedMode} from '../../../src/lib/domain/modes/cached-privileged.js'
 import {checkRender} from '../../../src/lib/domain/modes/check.js'
@@ -9,6 +10,7 @@ import {
   docker,
   envOf,
   hookTemplateOf,
+  installation,
   mountsOf,
   renderAll,
   renderOne,
@@ -29,6 +31,20 @@ const CAPABILITIES = [
   'AUDIT_WRITE',
 ]
 
+/** What the original deskrun mounted into privileged job containers, from the node. */
+const NODE_MOUNTS = [
+  {name: 'node-sys', mountPath: '/sys'},
+  {name: 'node-sys-fs-cgroup', mountPath: '/sys/fs/cgroup', mountPropagation: 'Bidirectional'},
+  {name: 'node-proc', mountPath: '/proc'},
+  {name: 'node-dev', mountPath: '/dev'},
+  {name: 'node-dev-pts', mountPath: '/dev/pts'},
+  {name: 'node-dev-shm', mountPath: '/dev/shm'},
+]
+const NODE_VOLUMES = NODE_MOUNTS.map(({name, mountPath}) => ({
+  name,
+  hostPath: {path: mountPath, type: 'Directory'},
+}))
+
 function expectPrivilegedRoot(container: Container): void {
   expect(container.securityContext).to.include({privileged: true, runAsUser: 0})
   expect(container.securityContext?.capabilities?.add).to.include.members(CAPABILITIES)
@@ -46,13 +62,17 @@ describe('cached-privileged-kubernetes mode', () => {
     )
   })
 
-  it('makes the $job container privileged root with the caps, SYSTEMD_IGNORE_CHROOT and the cache mounts', () => {
+  it("makes the $job container privileged root with the caps, SYSTEMD_IGNORE_CHROOT, the caches and the node's system folders", () => {
     const {result} = renderOne(cachedPrivilegedMode, {caches})
     const hook = hookTemplateOf(result)
     const job = containerOf(hook.spec, '$job')
     expectPrivilegedRoot(job)
     expect(job).to.not.have.property('image')
-    expect(mountsOf(job)).to.deep.equal({'/var/lib/docker': 'cache-0', '/home/runner/.cache': 'cache-1'})
+    expect(job.volumeMounts).to.deep.equal([
+      {name: 'cache-0', mountPath: '/var/lib/docker'},
+      {name: 'cache-1', mountPath: '/home/runner/.cache'},
+      ...NODE_MOUNTS,
+    ])
     expect(hook.spec.volumes).to.deep.equal([
       {
         name: 'cache-0',
@@ -62,12 +82,26 @@ describe('cached-privileged-kubernetes mode', () => {
         name: 'cache-1',
         hostPath: {path: '/var/lib/deskrun/cache/my-runner/cache-1', type: 'DirectoryOrCreate'},
       },
+      ...NODE_VOLUMES,
     ])
   })
 
-  it("leaves the hook's own init container and pod securityContext alone", () => {
+  it("runs the job pod as root (fsGroup 0 in place of the hook's 1001) in the node's PID and IPC namespaces", () => {
     const hook = hookTemplateOf(renderOne(cachedPrivilegedMode, {caches}).result)
-    expect(hook.spec).to.not.have.any.keys('initContainers', 'securityContext')
+    // A pod securityContext replaces the hook's whole {fsGroup: 1001}: fsGroup must be there again.
+    expect(hook.spec.securityContext).to.deep.equal({runAsUser: 0, runAsGroup: 0, fsGroup: 0})
+    expect(hook.spec).to.include({hostPID: true, hostIPC: true})
+  })
+
+  it('renders a hook template that kubernetes-models accepts as a PodTemplate', () => {
+    const template = hookTemplateOf(renderOne(cachedPrivilegedMode, {caches}).result)
+    const podTemplate = new PodTemplate({metadata: {name: 'hook-extension'}, template} as never)
+    expect(() => podTemplate.validate()).to.not.throw()
+  })
+
+  it("leaves the hook's own init container alone", () => {
+    const hook = hookTemplateOf(renderOne(cachedPrivilegedMode, {caches}).result)
+    expect(hook.spec).to.not.have.property('initContainers')
     expect(Object.keys(hook)).to.deep.equal(['spec'])
   })
 
@@ -88,7 +122,8 @@ describe('cached-privileged-kubernetes mode', () => {
       '/home/runner/hook-extension': 'hook-extension',
     })
     expect(spec.volumes?.map((volume) => volume.name)).to.deep.equal(['cache-0', 'cache-1', 'hook-extension'])
-    expect(spec).to.not.have.property('securityContext')
+    // The runner keeps its own /proc, /sys, /dev and namespaces, and the chart's pod securityContext.
+    expect(spec).to.not.have.any.keys('securityContext', 'hostPID', 'hostIPC')
   })
 
   it('needs no init container for its caches: every container that mounts them runs as root', () => {
@@ -105,8 +140,10 @@ describe('cached-privileged-kubernetes mode', () => {
   it('is privileged even without caches', () => {
     const {result, context} = renderOne(cachedPrivilegedMode)
     const hook = hookTemplateOf(result)
-    expectPrivilegedRoot(containerOf(hook.spec, '$job'))
-    expect(hook.spec).to.not.have.property('volumes')
+    const job = containerOf(hook.spec, '$job')
+    expectPrivilegedRoot(job)
+    expect(job.volumeMounts).to.deep.equal(NODE_MOUNTS)
+    expect(hook.spec.volumes).to.deep.equal(NODE_VOLUMES)
     expectPrivilegedRoot(containerOf(specOf(result), 'runner'))
     expect(checkRender(cachedPrivilegedMode, context, result)).to.deep.equal([])
   })
@@ -130,5 +167,24 @@ describe('cached-privileged-kubernetes mode', () => {
       expect(mountsOf(runner)['/var/lib/docker']).to.equal('cache-0')
       expect(checkRender(cachedPrivilegedMode, context, result)).to.deep.equal([])
     }
+  })
+
+  describe('validate', () => {
+    const problemsFor = (...targets: string[]) =>
+      cachedPrivilegedMode.validate!({...view, caches: targets.map((target) => ({target}))})
+    const {auth, ...rest} = installation({mode: cachedPrivilegedMode.name})
+    const view = {...rest, authType: auth.type}
+
+    it("refuses a cache in the node's /sys, /proc or /dev, which jobs get from the node", () => {
+      expect(problemsFor('/dev/shm', '/proc/x', '/sys/fs/cgroup/mine/', '/dev')).to.have.length(4)
+      expect(problemsFor('/dev/shm')[0]).to.equal(
+        "--cache /dev/shm: this mode mounts the node's /sys, /sys/fs/cgroup, /proc, /dev, /dev/pts, /dev/shm " +
+          'into jobs; cache a path outside /sys, /proc and /dev.',
+      )
+    })
+
+    it('accepts paths elsewhere, also those that only start like one', () => {
+      expect(problemsFor('/var/lib/docker', '/devices', '/system', '/home/runner/.cache')).to.deep.equal([])
+    })
   })
 })

@@ -209,6 +209,31 @@ describe('checkRender', () => {
       expect(problems[1]).to.match(/pod securityContext without fsGroup/)
     })
 
+    it('refuses Bidirectional mount propagation in a container that is not privileged', () => {
+      const cgroup = {name: 'cg', hostPath: {path: '/sys/fs/cgroup', type: 'Directory'}}
+      const mount = {name: 'cg', mountPath: '/sys/fs/cgroup', mountPropagation: 'Bidirectional' as const}
+      const hook = (securityContext: object) =>
+        withHook({
+          spec: {
+            containers: [jobContainerPatch({securityContext, volumeMounts: [mount]})],
+            volumes: [cgroup],
+          },
+        })
+      expect(problemsOf(hook({privileged: true}))).to.deep.equal([])
+      expect(problemsOf(hook({runAsUser: 0, capabilities: {add: ['SYS_ADMIN']}}))).to.deep.equal([
+        'hook extension ConfigMap "my-runner-hook-extension": container "$job" mounts /sys/fs/cgroup with ' +
+          'mountPropagation Bidirectional, which Kubernetes allows only in privileged containers ' +
+          '(securityContext.privileged: true).',
+      ])
+      const runner = runnerContainer({volumeMounts: [mount]})
+      expect(
+        problemsOf({values: {template: {spec: {containers: [runner], volumes: [cgroup]}}}}),
+      ).to.deep.equal([
+        'template.spec: container "runner" mounts /sys/fs/cgroup with mountPropagation Bidirectional, which ' +
+          'Kubernetes allows only in privileged containers (securityContext.privileged: true).',
+      ])
+    })
+
     it('validates the embedded PodTemplateSpec', () => {
       const problems = problemsOf(
         withHook({spec: {containers: [{name: '$job', securityContext: {privileged: 'yes'}}]}}),

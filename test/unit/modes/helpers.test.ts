@@ -7,7 +7,10 @@ import {
   cacheVolumeMounts,
   cacheVolumes,
   hookExtension,
+  isInNodeSystemPath,
   jobContainerPatch,
+  nodeSystemVolumeMounts,
+  nodeSystemVolumes,
   privilegedRootSecurityContext,
   runnerContainer,
 } from '../../../src/lib/domain/modes/helpers.js'
@@ -79,6 +82,32 @@ describe('mode helpers', () => {
       name: '$job',
       env: [{name: 'A', value: '1'}],
     })
+  })
+
+  it("mounts the node's system folders it is asked for, Bidirectional only for the cgroup tree", () => {
+    expect(nodeSystemVolumes(['/sys/fs/cgroup', '/dev/shm'])).to.deep.equal([
+      {name: 'node-sys-fs-cgroup', hostPath: {path: '/sys/fs/cgroup', type: 'Directory'}},
+      {name: 'node-dev-shm', hostPath: {path: '/dev/shm', type: 'Directory'}},
+    ])
+    expect(nodeSystemVolumeMounts(['/sys/fs/cgroup', '/dev/shm'])).to.deep.equal([
+      {name: 'node-sys-fs-cgroup', mountPath: '/sys/fs/cgroup', mountPropagation: 'Bidirectional'},
+      {name: 'node-dev-shm', mountPath: '/dev/shm'},
+    ])
+    expect(nodeSystemVolumes().map((volume) => volume.hostPath?.path)).to.deep.equal([
+      '/sys',
+      '/sys/fs/cgroup',
+      '/proc',
+      '/dev',
+      '/dev/pts',
+      '/dev/shm',
+    ])
+  })
+
+  it("tells paths in the node's system folders from the rest", () => {
+    for (const inside of ['/sys', '/proc/', '/dev//shm/x', '/sys/fs/cgroup/a'])
+      expect(isInNodeSystemPath(inside), inside).to.equal(true)
+    for (const outside of ['/system', '/devices', '/var/lib/docker', '/home/runner/proc'])
+      expect(isInNodeSystemPath(outside), outside).to.equal(false)
   })
 
   it('grants privileged root with the capabilities of the original deskrun', () => {

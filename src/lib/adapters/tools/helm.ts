@@ -31,10 +31,12 @@ export class Helm {
   constructor(
     private readonly runner: ToolRunner,
     private readonly kubeContext: string,
+    private readonly kubeconfig?: string,
   ) {}
 
   private run(args: string[], options: RunOptions) {
-    return this.runner.run('helm', [...args, '--kube-context', this.kubeContext], options)
+    const kubeconfig = this.kubeconfig ? ['--kubeconfig', this.kubeconfig] : []
+    return this.runner.run('helm', [...args, '--kube-context', this.kubeContext, ...kubeconfig], options)
   }
 
   /** The client's version: it needs no cluster, so no kube context either. */

@@ -1,5 +1,5 @@
 /** The external tools, bound to one cluster's kube context. */
-import {kubeContext} from '../../domain/settings.js'
+import {targetContext, type ClusterTarget} from '../../domain/settings.js'
 import {Docker} from './docker.js'
 import {Helm} from './helm.js'
 import {Kind} from './kind.js'
@@ -13,14 +13,14 @@ export interface Tools {
   kubectl: Kubectl
 }
 
-export function createTools(clusterName: string, options: RunnerOptions = {}): Tools {
+export function createTools(target: ClusterTarget, options: RunnerOptions = {}): Tools {
   const runner = new ToolRunner(options)
-  const context = kubeContext(clusterName)
+  const context = targetContext(target)
   return {
     kind: new Kind(runner),
     docker: new Docker(runner),
-    helm: new Helm(runner, context),
-    kubectl: new Kubectl(runner, context),
+    helm: new Helm(runner, context, target.kubeconfig),
+    kubectl: new Kubectl(runner, context, target.kubeconfig),
   }
 }
 

@@ -14,6 +14,8 @@ export interface NodeReadiness {
   name: string
   /** The node's Ready condition is True. */
   ready: boolean
+  /** What its kubelet reports, e.g. `v1.31.4+k3s1`. */
+  kubeletVersion?: string
 }
 
 /** The field manager of everything deskrun applies: the owner of the fields it sets. */
@@ -26,10 +28,12 @@ export class Kubectl {
   constructor(
     private readonly runner: ToolRunner,
     private readonly kubeContext: string,
+    private readonly kubeconfig?: string,
   ) {}
 
   private run(args: string[], options: RunOptions) {
-    return this.runner.run('kubectl', ['--context', this.kubeContext, ...args], options)
+    const kubeconfig = this.kubeconfig ? ['--kubeconfig', this.kubeconfig] : []
+    return this.runner.run('kubectl', ['--context', this.kubeContext, ...kubeconfig, ...args], options)
   }
 
   /**
@@ -73,7 +77,10 @@ export class Kubectl {
 
   /** The cluster's nodes and whether each is Ready. */
   async nodes(): Promise<NodeReadiness[]> {
-    type Node = {metadata: {name: string}; status?: {conditions?: {type: string; status: string}[]}}
+    type Node = {
+      metadata: {name: string}
+      status?: {conditions?: {type: string; status: string}[]; nodeInfo?: {kubeletVersion?: string}}
+    }
     const nodes = await this.list<Node>('nodes', {}, 'list the cluster nodes')
     return nodes.map((node) => ({
       name: node.metadata.name,
@@ -82,7 +89,22 @@ export class Kubectl {
           (condition) => condition.type === 'Ready' && condition.status === 'True',
         ),
       ),
+      ...(node.status?.nodeInfo?.kubeletVersion ? {kubeletVersion: node.status.nodeInfo.kubeletVersion} : {}),
     }))
+  }
+
+  /**
+   * Whether the user may `verb` `resource` (`kubectl auth can-i`): it prints "yes" and exits 0, or
+   * prints "no" and exits 1.
+   */
+  async canI(verb: string, resource: string): Promise<boolean> {
+    const result = await this.run(['auth', 'can-i', verb, resource], {
+      step: `ask whether you may ${verb} ${resource}`,
+      allowFailure: true,
+    })
+    if (result.stdout.trim() === 'yes') return true
+    if (result.stdout.trim().startsWith('no')) return false
+    throw toolFailure('kubectl', result, {step: `ask whether you may ${verb} ${resource}`})
   }
 
   /** One object by name, or undefined when there is none. */

@@ -7,6 +7,7 @@
 import {DeskrunError} from '../../domain/errors.js'
 import {formatDuration, goDuration} from '../../domain/duration.js'
 import {redact} from '../../domain/redact.js'
+import {DEFAULT_TIMEOUT_MS} from '../../domain/settings.js'
 import {defaultExecutor, type Executor} from './exec.js'
 import {installHint, toolEnv, type ToolName} from './prerequisites.js'
 import {ToolFailure} from './probe.js'
@@ -51,8 +52,6 @@ export interface RunnerOptions {
   exec?: Executor
 }
 
-export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
-
 /**
  * When deskrun kills a call: at the limit, or, for a tool that enforces the limit itself, a quarter
  * later (at most a minute): time to give up, record it, and pull a chart or image outside its timeout.
@@ -80,6 +79,7 @@ export class ToolRunner {
     const timeout =
       options.timeoutMs ?? killAfterMs(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.ownTimeout)
     this.options.debug?.(`$ ${command}`)
+    const started = performance.now()
     const exec = this.options.exec ?? defaultExecutor()
     const result = await exec(tool, args, {
       input: options.input,
@@ -101,7 +101,14 @@ export class ToolRunner {
       stderr: result.stderr,
       ...(result.signal ? {signal: result.signal} : {}),
     }
-    this.options.debug?.(`  exit ${outcome.exitCode}${result.timedOut ? ' (timed out)' : ''}`)
+    if (this.options.debug) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(2)
+      this.options.debug(
+        `  exit ${outcome.exitCode}${result.timedOut ? ' (timed out)' : ''} after ${seconds}s`,
+      )
+      // What the tool said besides its answer (warnings, errors), masked: the part that helps a report.
+      for (const line of stderrTail(result.stderr)) this.options.debug(`  stderr: ${line}`)
+    }
     if (result.missing) {
       throw new DeskrunError(`${tool} is not installed (or not on PATH).`, {
         code: 'TOOL_MISSING',
@@ -131,6 +138,14 @@ export class ToolRunner {
     if (outcome.exitCode !== 0 && !options.allowFailure) throw toolFailure(tool, outcome, options)
     return outcome
   }
+}
+
+/** The last lines a tool wrote to stderr, redacted. */
+function stderrTail(stderr: string): string[] {
+  return redact(stderr)
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(-STDERR_TAIL_LINES)
 }
 
 export function toolFailure(

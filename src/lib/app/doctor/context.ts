@@ -12,7 +12,7 @@ export interface CheckTools {
   docker: Pick<Tools['docker'], 'version' | 'mounts'>
   kind: Pick<Tools['kind'], 'version' | 'clusters'>
   helm: Pick<Tools['helm'], 'version' | 'release'>
-  kubectl: Pick<Tools['kubectl'], 'version' | 'nodes' | 'get'>
+  kubectl: Pick<Tools['kubectl'], 'version' | 'nodes' | 'get' | 'canI'>
 }
 
 export interface DoctorContext {
@@ -23,6 +23,8 @@ export interface DoctorContext {
   /** deskrun's own tool folder (deskrunBinDir()). */
   binDir: string
   clusterName: string
+  /** An existing cluster's kube context (`deskrun cluster use`); undefined for deskrun's kind cluster. */
+  existingContext?: string
   cacheRoot: string
   chartVersion: string
   configFile: string

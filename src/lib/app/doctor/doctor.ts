@@ -6,7 +6,7 @@ import {toolsBaseUrl} from '../../adapters/provision/catalog.js'
 import {provisionTools} from '../../pipeline/provision.js'
 import {configPath} from '../../domain/settings.js'
 import {checkConfig} from './checks/config.js'
-import {createContext, runChecks, type ContextOptions} from './run.js'
+import {createContext, doctorChecks, runChecks, type ContextOptions} from './run.js'
 import type {Check, DoctorReport} from './types.js'
 import type {VersionedTool} from '../../adapters/tools/versions.js'
 
@@ -29,7 +29,10 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const {check: configCheck, config} = await checkConfig(configPath(env))
   const ctx = createContext(config, options)
   options.onCheck?.(configCheck, false)
-  let checks = [configCheck, ...(await runChecks(ctx, undefined, (check) => options.onCheck?.(check, false)))]
+  let checks = [
+    configCheck,
+    ...(await runChecks(ctx, doctorChecks(config), (check) => options.onCheck?.(check, false))),
+  ]
   const installed: string[] = []
 
   const toInstall = provisionable(checks)
@@ -45,7 +48,10 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     })
     installed.push(...done.map((tool) => `${tool.tool} ${tool.version}`))
     // Everything after the tools depends on them, so look again.
-    checks = [configCheck, ...(await runChecks(ctx, undefined, (check) => options.onCheck?.(check, true)))]
+    checks = [
+      configCheck,
+      ...(await runChecks(ctx, doctorChecks(config), (check) => options.onCheck?.(check, true))),
+    ]
   }
   return {checks, ok: checks.every((check) => check.status !== 'fail'), installed}
 }

@@ -13,7 +13,7 @@ import {
 import {configPath} from '../../domain/settings.js'
 import {deskrunBinDir} from '../../adapters/tools/prerequisites.js'
 import {createTools} from '../../adapters/tools/index.js'
-import {checkCacheMount, checkCluster, checkController} from './checks/cluster.js'
+import {checkCacheMount, checkCluster, checkController, checkPermissions} from './checks/cluster.js'
 import {
   checkCacheLifetime,
   checkCacheRoot,
@@ -38,6 +38,7 @@ const CHECKS: [CheckId, CheckFn, CheckId[]?][] = [
   ['helm', (ctx) => checkTool(ctx, 'helm')],
   ['kubectl', (ctx) => checkTool(ctx, 'kubectl')],
   ['cluster', checkCluster, ['docker', 'kind', 'kubectl']],
+  ['permissions', checkPermissions, ['cluster']],
   ['cache-mount', checkCacheMount, ['cluster']],
   ['controller', checkController, ['cluster', 'helm', 'kubectl']],
   ['cache-root', checkCacheRoot],
@@ -48,6 +49,23 @@ const CHECKS: [CheckId, CheckFn, CheckId[]?][] = [
 ]
 
 export const MACHINE_CHECKS: readonly CheckId[] = CHECKS.map(([id]) => id)
+
+/**
+ * For an existing cluster (deskrun cluster use) what matters is that helm and kubectl work and the
+ * cluster answers and lets deskrun do its work; Docker, kind and this machine's caches play no part.
+ */
+export const EXISTING_CLUSTER_CHECKS: readonly CheckId[] = [
+  'helm',
+  'kubectl',
+  'cluster',
+  'permissions',
+  'controller',
+]
+
+/** The checks `deskrun doctor` runs for this config. */
+export function doctorChecks(config: Pick<DeskrunConfig, 'kubeContext'>): readonly CheckId[] {
+  return config.kubeContext ? EXISTING_CLUSTER_CHECKS : MACHINE_CHECKS.filter((id) => id !== 'permissions')
+}
 
 /** Each call asks a local daemon or cluster; one that takes longer is hung, and doctor says so. */
 export const CHECK_TIMEOUT_MS = 30_000
@@ -111,7 +129,7 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
   return {
     tools:
       options.adapters ??
-      createTools(config.clusterName, {
+      createTools(config, {
         env,
         timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS,
         signal: options.signal,
@@ -121,6 +139,7 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
     env,
     binDir: deskrunBinDir(env),
     clusterName: config.clusterName,
+    ...(config.kubeContext ? {existingContext: config.kubeContext} : {}),
     cacheRoot: config.cacheRoot,
     chartVersion: config.chartVersion,
     configFile: configPath(env),

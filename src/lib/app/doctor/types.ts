@@ -10,6 +10,7 @@ export type CheckId =
   | 'helm'
   | 'kubectl'
   | 'cluster'
+  | 'permissions'
   | 'cache-mount'
   | 'controller'
   | 'cache-root'

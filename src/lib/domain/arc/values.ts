@@ -39,6 +39,16 @@ export interface ScaleSetValuesInput {
   mode: RenderResult
 }
 
+/** The pod template with a nodeSelector for `kubernetes.io/hostname`, whatever else the mode put there. */
+function pinned(template: unknown, node: string): Record<string, unknown> {
+  const base = (template ?? {}) as {spec?: {nodeSelector?: Record<string, string>}}
+  const spec = base.spec ?? {}
+  return {...base, spec: {...spec, nodeSelector: {...spec.nodeSelector, [NODE_LABEL]: node}}}
+}
+
+/** The label every node carries with its name; what pins a pod to one node. */
+export const NODE_LABEL = 'kubernetes.io/hostname'
+
 export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unknown> {
   const {installation, instance, secretName, chartVersion, mode} = input
   const owned = DESKRUN_VALUE_KEYS.filter((key) => Object.hasOwn(mode.values, key))
@@ -52,7 +62,8 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
     )
   }
 
-  const values = {
+  const node = installation.node ?? installation.nodes?.[instance.name]
+  const values: Record<string, unknown> = {
     githubConfigUrl: installation.repository.replace(/\/+$/, ''),
     githubConfigSecret: secretName,
     runnerScaleSetName: instance.name,
@@ -65,6 +76,9 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
     controllerServiceAccount: {name: CONTROLLER_SERVICE_ACCOUNT, namespace: CONTROLLER_NAMESPACE},
     ...mode.values,
   }
+  // Pinned: its runner (and in the kubernetes modes its job pods, which follow the runner) use that
+  // node's cache folders only.
+  if (node) values.template = pinned(values.template, node)
   const problems = checkScaleSetValues(values, {chartVersion})
   if (problems.length > 0) {
     throw new DeskrunError(

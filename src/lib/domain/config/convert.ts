@@ -16,6 +16,8 @@ const FILE_KEYS = new Set([
   'cache_root',
   'chart_version',
   'tools_base_url',
+  'kube_context',
+  'kubeconfig',
   'installations',
 ])
 const INSTALLATION_KEYS = new Set([
@@ -35,6 +37,8 @@ const INSTALLATION_KEYS = new Set([
   'InstallationID',
   'AuthSource',
   'Deployed',
+  'Node',
+  'Nodes',
 ])
 
 function unknownKeys(record: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
@@ -82,6 +86,8 @@ function installationToDomain(
     deployed: file.Deployed ?? false,
   }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
+  if (file.Node !== undefined) installation.node = file.Node
+  if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
 
   if (file.Mounts && file.Mounts.length > 0) {
@@ -118,6 +124,8 @@ export function toDomain(file: ConfigFile, note: (line: string) => void = () => 
     cacheRoot: file.cache_root ?? ORIGINAL_CACHE_ROOT,
     chartVersion: file.chart_version ?? DEFAULT_CHART_VERSION,
     ...(file.tools_base_url ? {toolsBaseUrl: file.tools_base_url} : {}),
+    ...(file.kube_context ? {kubeContext: file.kube_context} : {}),
+    ...(file.kube_context && file.kubeconfig ? {kubeconfig: file.kubeconfig} : {}),
     installations,
     extra: structuredClone(unknownKeys(file, FILE_KEYS)),
   }
@@ -144,6 +152,8 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
   }
 
   if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
+  if (installation.node !== undefined) file.Node = installation.node
+  if (installation.nodes && Object.keys(installation.nodes).length > 0) file.Nodes = {...installation.nodes}
   if (installation.labels.length > 0) file.Labels = installation.labels
   if (auth.type === 'github-app') {
     file.AppID = auth.appId
@@ -172,6 +182,8 @@ export function toFile(config: DeskrunConfig): ConfigFile {
     ...(config.cacheRoot === ORIGINAL_CACHE_ROOT ? {} : {cache_root: config.cacheRoot}),
     ...(config.chartVersion === DEFAULT_CHART_VERSION ? {} : {chart_version: config.chartVersion}),
     ...(config.toolsBaseUrl ? {tools_base_url: config.toolsBaseUrl} : {}),
+    ...(config.kubeContext ? {kube_context: config.kubeContext} : {}),
+    ...(config.kubeContext && config.kubeconfig ? {kubeconfig: config.kubeconfig} : {}),
     installations,
     ...unknownKeys(config.extra, FILE_KEYS),
   }

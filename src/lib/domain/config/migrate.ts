@@ -30,6 +30,22 @@ export function backupPath(file: string, fromVersion: number, attempt = 0): stri
   return path.join(path.dirname(file), `${path.basename(file)}${suffix}`)
 }
 
+/** Whether the file `name` (beside `file`) is one of the backups `backupPath` names. */
+export function isBackupOf(file: string, name: string): boolean {
+  const base = path.basename(file)
+  return name.startsWith(base) && /^\.v[0-9]+(?:\.[0-9]+)?\.bak$/.test(name.slice(base.length))
+}
+
+/** The credentials (tokens, private keys: `AuthValue`) that config data of either shape holds. */
+export function storedCredentials(data: unknown): string[] {
+  const installations = (data as {installations?: unknown} | null)?.installations
+  if (!installations || typeof installations !== 'object') return []
+  return Object.values(installations as Record<string, unknown>)
+    .map((installation) => (installation as {AuthValue?: unknown} | null)?.AuthValue)
+    .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
+    .map((value) => value.trim())
+}
+
 /** The original's caches: plain paths, then {MountPath, HostPath}, then {Target, Source}. */
 function cachePathOf(entry: unknown): FileCachePath {
   if (typeof entry === 'string') return {Target: entry}

@@ -1,26 +1,47 @@
 /**
  * JSON schema of the config file, in two shapes: version 1 (what deskrun writes) and the original Go
- * deskrun's (no `version`). Ajv's errors become lines such as
+ * deskrun's (no `version`). What is wrong becomes lines such as
  * `installations.my-runner.MaxRunners must be an integer ≥ 0`. Messages never repeat a value.
+ *
+ * Every command reads the config, so it is checked here by a few lines over the handful of keywords
+ * the schema uses, in ajv's order and with its `allErrors` results: compiling the schema with ajv took
+ * longer than the rest of `deskrun list`.
  */
-import {Ajv, type ErrorObject, type SchemaObject} from 'ajv'
 
 import {CREDENTIAL_SOURCES} from '../installation/types.js'
 import {CONFIG_VERSION} from './types.js'
 
-/** Each schema node says in `expected` what a person should write there. */
-const integerFrom = (min: number): SchemaObject => ({
+type JsonType = 'string' | 'integer' | 'object' | 'array' | 'boolean' | 'null'
+
+/** The JSON schema keywords the config's schema uses; each node says in `expected` what to write there. */
+interface Schema {
+  type?: JsonType | JsonType[]
+  expected?: string
+  const?: unknown
+  enum?: readonly unknown[]
+  anyOf?: Schema[]
+  minimum?: number
+  minLength?: number
+  maxLength?: number
+  pattern?: string
+  items?: Schema
+  required?: string[]
+  properties?: Record<string, Schema>
+  additionalProperties?: Schema
+}
+
+const integerFrom = (min: number): Schema => ({
   type: 'integer',
   minimum: min,
   expected: `an integer ≥ ${min}`,
 })
-const text: SchemaObject = {type: 'string', expected: 'a string'}
-const nonEmpty = (what: string): SchemaObject => ({type: 'string', minLength: 1, expected: what})
-const idSchema: SchemaObject = {type: ['string', 'integer'], expected: 'a number or a string'}
-const nullable = (schema: SchemaObject, originalShape: boolean): SchemaObject =>
-  originalShape ? {...schema, type: [schema.type, 'null']} : schema
+const text: Schema = {type: 'string', expected: 'a string'}
+const nonEmpty = (what: string): Schema => ({type: 'string', minLength: 1, expected: what})
+const idSchema: Schema = {type: ['string', 'integer'], expected: 'a number or a string'}
+const nullable = (schema: Schema, originalShape: boolean): Schema =>
+  originalShape ? {...schema, type: [schema.type as JsonType, 'null']} : schema
 
-const cachePath: SchemaObject = {
+const cachePath: Schema = {
   type: 'object',
   required: ['Target'],
   properties: {Target: nonEmpty('an absolute path inside the job'), Source: text},
@@ -28,7 +49,7 @@ const cachePath: SchemaObject = {
 }
 
 /** The original stored caches as plain paths, then {MountPath, HostPath}, then {Target, Source}. */
-const originalCachePath: SchemaObject = {
+const originalCachePath: Schema = {
   anyOf: [
     nonEmpty('a path'),
     cachePath,
@@ -37,14 +58,14 @@ const originalCachePath: SchemaObject = {
   expected: 'a path or an object {"Target": "/path/in/job", "Source": ""}',
 }
 
-const mount: SchemaObject = {
+const mount: Schema = {
   type: 'object',
   required: ['Target'],
   properties: {Source: text, Target: nonEmpty('an absolute path inside the job'), Type: text},
   expected: 'an object {"Source": "...", "Target": "...", "Type": "DirectoryOrCreate"}',
 }
 
-function installationSchema(originalShape: boolean): SchemaObject {
+function installationSchema(originalShape: boolean): Schema {
   return {
     type: 'object',
     expected: 'an object describing one installation',
@@ -63,6 +84,12 @@ function installationSchema(originalShape: boolean): SchemaObject {
       ),
       Mounts: nullable({type: 'array', items: mount, expected: 'a list of mounts'}, originalShape),
       RunnerGroup: text,
+      Node: nonEmpty('a node name (kubectl get nodes)'),
+      Nodes: {
+        type: 'object',
+        additionalProperties: nonEmpty('a node name'),
+        expected: 'an object such as {"web-1": "node-a"}: the node of each instance',
+      },
       Labels: nullable(
         {type: 'array', items: nonEmpty('a label'), expected: 'a list of labels'},
         originalShape,
@@ -80,7 +107,7 @@ function installationSchema(originalShape: boolean): SchemaObject {
   }
 }
 
-function fileSchema(originalShape: boolean): SchemaObject {
+function fileSchema(originalShape: boolean): Schema {
   return {
     type: 'object',
     expected: 'a JSON object such as {"cluster_name": "deskrun", "installations": {}}',
@@ -109,6 +136,16 @@ function fileSchema(originalShape: boolean): SchemaObject {
         expected:
           'the base URL of a mirror of the tool downloads, such as https://mirror.example.com/deskrun',
       },
+      kube_context: {
+        type: 'string',
+        pattern: '^\\S+$',
+        expected: 'the name of a kube context (kubectl config get-contexts)',
+      },
+      kubeconfig: {
+        type: 'string',
+        pattern: '^/',
+        expected: 'the absolute path of a kubeconfig file',
+      },
       installations: nullable(
         {
           type: 'object',
@@ -121,18 +158,11 @@ function fileSchema(originalShape: boolean): SchemaObject {
   }
 }
 
-const ajv = new Ajv({allErrors: true, verbose: true, allowUnionTypes: true})
-ajv.addKeyword({keyword: 'expected', schemaType: 'string'})
-const validateCurrent = ajv.compile(fileSchema(false))
-const validateOriginal = ajv.compile(fileSchema(true))
+const currentSchema = fileSchema(false)
+const originalSchema = fileSchema(true)
 
-/** `/installations/my-runner/CachePaths/0` -> `installations.my-runner.CachePaths[0]`. */
-function fieldName(pointer: string, child?: string): string {
-  const segments = pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-  if (child !== undefined) segments.push(child)
+/** `['installations', 'my-runner', 'CachePaths', '0']` -> `installations.my-runner.CachePaths[0]`. */
+function fieldName(segments: readonly string[]): string {
   let name = ''
   for (const segment of segments) {
     if (/^[0-9]+$/.test(segment)) name += `[${segment}]`
@@ -143,30 +173,60 @@ function fieldName(pointer: string, child?: string): string {
   return name
 }
 
-function describe(error: ErrorObject): string {
-  const field = fieldName(error.instancePath)
-  const subject = field === '' ? 'The file' : field
-  switch (error.keyword) {
-    case 'required':
-      return `${fieldName(error.instancePath, String(error.params.missingProperty))} is required`
-    case 'additionalProperties':
-      return `${fieldName(error.instancePath, String(error.params.additionalProperty))} is not a known setting`
-    default: {
-      const expected = (error.parentSchema as {expected?: string} | undefined)?.expected
-      return expected ? `${subject} must be ${expected}` : `${subject} ${error.message ?? 'is not valid'}`
-    }
+function typeOf(data: unknown): JsonType | 'number' {
+  if (data === null) return 'null'
+  if (Array.isArray(data)) return 'array'
+  if (typeof data === 'number') return Number.isInteger(data) ? 'integer' : 'number'
+  return typeof data as JsonType
+}
+
+const isObject = (data: unknown): data is Record<string, unknown> => typeOf(data) === 'object'
+const has = (data: Record<string, unknown>, key: string) =>
+  Object.hasOwn(data, key) && data[key] !== undefined
+
+/**
+ * The problems of `data` at `at`, one line per failing node (what ajv with allErrors reports, in its
+ * order: const, enum and anyOf, then the type, then the keywords of that type); an anyOf that fails is
+ * one line of its own, not those of its branches.
+ */
+function check(schema: Schema, data: unknown, at: string[], problems: string[]): void {
+  const fail = () =>
+    problems.push(`${at.length === 0 ? 'The file' : fieldName(at)} must be ${schema.expected}`)
+  if ('const' in schema && data !== schema.const) fail()
+  if (schema.enum && !schema.enum.includes(data)) fail()
+  if (schema.anyOf && !schema.anyOf.some((branch) => valid(branch, data))) fail()
+  const types = schema.type === undefined ? [] : [schema.type].flat()
+  const type = typeOf(data)
+  if (types.length > 0 && !types.includes(type as JsonType)) {
+    fail()
+    return
+  }
+
+  if (typeof data === 'string') {
+    const length = [...data].length
+    if (schema.maxLength !== undefined && length > schema.maxLength) fail()
+    if (schema.minLength !== undefined && length < schema.minLength) fail()
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(data)) fail()
+  }
+  if (typeof data === 'number' && schema.minimum !== undefined && data < schema.minimum) fail()
+  if (Array.isArray(data) && schema.items)
+    data.forEach((item, index) => check(schema.items!, item, [...at, String(index)], problems))
+  if (isObject(data)) {
+    for (const key of schema.required ?? [])
+      if (!has(data, key)) problems.push(`${fieldName([...at, key])} is required`)
+    if (schema.additionalProperties)
+      for (const [key, value] of Object.entries(data))
+        if (!Object.hasOwn(schema.properties ?? {}, key))
+          check(schema.additionalProperties, value, [...at, key], problems)
+    for (const [key, property] of Object.entries(schema.properties ?? {}))
+      if (has(data, key)) check(property, data[key], [...at, key], problems)
   }
 }
 
-/** Lines a person can act on; the errors inside an anyOf's branches are folded into the anyOf's line. */
-function messages(errors: ErrorObject[] | null | undefined): string[] {
-  const all = errors ?? []
-  const alternatives = all.filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf')
-  const kept = all.filter(
-    (error) =>
-      !alternatives.some((alt) => alt !== error && error.schemaPath.startsWith(`${alt.schemaPath}/`)),
-  )
-  return [...new Set(kept.map(describe))]
+function valid(schema: Schema, data: unknown): boolean {
+  const problems: string[] = []
+  check(schema, data, [], problems)
+  return problems.length === 0
 }
 
 /** True when the data has the original deskrun's shape (no `version`). */
@@ -176,11 +236,12 @@ export function isOriginalShape(data: unknown): boolean {
 
 /** What is wrong with parsed config data, one line per field; empty when it is usable. */
 export function configProblems(data: unknown): string[] {
-  const validate = isOriginalShape(data) ? validateOriginal : validateCurrent
-  if (!validate(data)) return messages(validate.errors)
+  const problems: string[] = []
+  check(isOriginalShape(data) ? originalSchema : currentSchema, data, [], problems)
+  if (problems.length > 0) return [...new Set(problems)]
   const installations = (data as {installations?: Record<string, {Name?: string}> | null}).installations ?? {}
   const mismatched = Object.entries(installations).filter(
     ([key, entry]) => entry.Name !== undefined && entry.Name !== key,
   )
-  return mismatched.map(([key]) => `${fieldName('/installations', key)}.Name must be the same as its key`)
+  return mismatched.map(([key]) => `${fieldName(['installations', key])}.Name must be the same as its key`)
 }

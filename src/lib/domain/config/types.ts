@@ -23,6 +23,10 @@ export interface FileMount {
 
 export interface FileInstallation {
   Name?: string
+  /** `--node`: the node every instance runs on. */
+  Node?: string
+  /** The node each instance was pinned to (instance name -> node), chosen by deskrun and then kept. */
+  Nodes?: Record<string, string>
   Repository: string
   ContainerMode: string
   MinRunners: number
@@ -53,6 +57,10 @@ export interface ConfigFile {
   chart_version?: string
   /** A mirror of the kind, helm and kubectl downloads (`deskrun doctor --fix`); DESKRUN_TOOLS_BASE_URL wins. */
   tools_base_url?: string
+  /** An existing cluster to use instead of a kind cluster (`deskrun cluster use CONTEXT`). */
+  kube_context?: string
+  /** The kubeconfig that holds kube_context (default: KUBECONFIG or ~/.kube/config). */
+  kubeconfig?: string
   installations: Record<string, FileInstallation>
   [unknownKey: string]: unknown
 }
@@ -76,6 +84,9 @@ export interface DeskrunConfig {
   chartVersion: string
   /** Where `deskrun doctor --fix` downloads kind, helm and kubectl from instead of their official hosts. */
   toolsBaseUrl?: string
+  /** An existing cluster, by kube context: deskrun then never creates or deletes a cluster. */
+  kubeContext?: string
+  kubeconfig?: string
   installations: Record<string, StoredInstallation>
   /** Top-level keys deskrun does not know (e.g. the original's cluster_hosts), kept as they were. */
   extra: Record<string, unknown>

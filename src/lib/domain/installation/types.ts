@@ -35,6 +35,10 @@ export interface Installation {
   /** Extra runs-on labels (ARC scaleSetLabels). */
   labels: string[]
   auth: Auth
+  /** `--node`: every instance runs on this node (`kubernetes.io/hostname`). */
+  node?: string
+  /** The node each instance was pinned to on a cluster of several nodes (chosen once, then kept). */
+  nodes?: Record<string, string>
 }
 
 /** A cache as a pod sees it: the host folder, the same folder inside the kind node, the mount point. */

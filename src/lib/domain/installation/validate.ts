@@ -5,6 +5,7 @@
 import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
+import {MAX_INSTANCES} from './instances.js'
 import {instanceNames, nameProblems} from './naming.js'
 import {sharingProblems} from './sharing.js'
 import type {Installation} from './types.js'
@@ -18,6 +19,7 @@ export const FLAGS = {
   instances: '--instances',
   cache: '--cache',
   runnerGroup: '--runner-group',
+  node: '--node',
   label: '--label',
   authType: '--auth-type',
   authValueFile: '--auth-value-file',
@@ -152,6 +154,12 @@ function scalingProblems(inst: Installation): string[] {
   if (!maxOk) problems.push(`${FLAGS.maxRunners} must be a whole number ≥ 0 (got ${inst.maxRunners}).`)
   if (!instancesOk) problems.push(`${FLAGS.instances} must be a whole number ≥ 1 (got ${inst.instances}).`)
   if (!minOk || !maxOk || !instancesOk) return problems
+  if (inst.instances > MAX_INSTANCES)
+    problems.push(
+      `${FLAGS.instances} ${inst.instances} is more than deskrun runs: at most ${MAX_INSTANCES}. Each instance is a ` +
+        `scale set with its own listener and runner pods, and the kind node runs at most 110 pods. For more runners ` +
+        `without a cache each, use one scale set with ${FLAGS.maxRunners}.`,
+    )
 
   if (inst.instances > 1 && (inst.minRunners !== 1 || inst.maxRunners !== 1)) {
     problems.push(
@@ -326,6 +334,12 @@ function labelProblems(inst: Installation): string[] {
   if (inst.runnerGroup !== undefined && inst.runnerGroup.trim() === '') {
     problems.push(`${FLAGS.runnerGroup} is empty; give the runner group's name or leave the flag out.`)
   }
+  // A node's name is a DNS subdomain (what `kubectl get nodes` prints).
+  if (inst.node !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(inst.node)) {
+    problems.push(
+      `${FLAGS.node} "${inst.node}" is not a node name: lower-case letters, digits, '-' and '.' (see kubectl get nodes).`,
+    )
+  }
 
   const seen = new Set<string>()
   for (const label of inst.labels) {
@@ -346,6 +360,36 @@ function cacheFolderProblems(inst: Installation, opts: ValidationOptions, cacheR
   const mode = opts.modes.find((candidate) => candidate.name === inst.mode)
   if (inst.caches.length === 0 || (mode && !mode.takesCaches)) return []
   return sharingProblems(inst, opts.otherInstallations ?? [], {cacheRoot, realPath: opts.realPath})
+}
+
+/**
+ * What deskrun deploys as asked but the user most likely did not mean, one message per finding: a scale
+ * set that can never run a job, or a runs-on name that two installations answer to (GitHub then gives
+ * a job to either). For an installation without problems.
+ */
+export function installationWarnings(inst: Installation, others: readonly Installation[] = []): string[] {
+  const warnings: string[] = []
+  if (inst.instances === 1 && inst.maxRunners === 0)
+    warnings.push(
+      `${inst.name} has ${FLAGS.maxRunners} 0, so it never starts a runner: jobs with runs-on: ${inst.name} wait ` +
+        `until it may. Give it ${FLAGS.maxRunners} 1 or more (deskrun remove ${inst.name}, then add it again).`,
+    )
+  const mine = instanceNames(inst.name, inst.instances)
+  for (const other of others) {
+    if (other.name === inst.name) continue
+    const theirs = instanceNames(other.name, other.instances)
+    for (const label of inst.labels.filter((label) => theirs.includes(label)))
+      warnings.push(
+        `${FLAGS.label} ${label} of ${inst.name} is the runs-on name of installation ${other.name}: jobs meant ` +
+          `for ${other.name} may run on ${inst.name} too. Use a label of its own unless that is what you want.`,
+      )
+    for (const label of other.labels.filter((label) => mine.includes(label)))
+      warnings.push(
+        `${label}, a runs-on name of ${inst.name}, is also a ${FLAGS.label} of installation ${other.name}: jobs ` +
+          `for runs-on: ${label} may run on ${other.name} too.`,
+      )
+  }
+  return warnings
 }
 
 /** Everything wrong with an installation, one message per problem; empty when it can be deployed. */

@@ -1,9 +1,12 @@
 /**
  * `cached-privileged-kubernetes`: jobs that need systemd, cgroups, nested containers or raw network
  * access, with host-backed caches (typically /var/lib/docker). ARC's kubernetes-novolume mode plus a
- * hook extension that makes every job container privileged and root and mounts the caches.
+ * hook extension that makes every job pod root, shares the node's processes, devices, sysfs and cgroup
+ * tree with its job container, makes that container privileged and mounts the caches.
  */
-import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
+import type {IPodSecurityContext} from 'kubernetes-models/v1'
+
+import {defineContainerMode, type InstallationView, type RenderContext, type RenderResult} from './api.js'
 import {
   ALLOW_RUN_AS_ROOT_ENV,
   cacheVolumeMounts,
@@ -11,8 +14,12 @@ import {
   CONTAINER_HOOKS_ENV,
   envVars,
   hookExtension,
+  isInNodeSystemPath,
   jobContainerPatch,
   KUBERNETES_NOVOLUME_HOOK,
+  NODE_SYSTEM_PATHS,
+  nodeSystemVolumeMounts,
+  nodeSystemVolumes,
   privilegedRootSecurityContext,
   REQUIRE_JOB_CONTAINER_ENV,
   runnerContainer,
@@ -21,23 +28,41 @@ import {
 /** Lets systemctl talk to systemd although it detects a chroot-like container. */
 const SYSTEMD_ENV = {SYSTEMD_IGNORE_CHROOT: '1'}
 
+/**
+ * The job pod's securityContext. It REPLACES the hook's own ({fsGroup: 1001}, there so that job images
+ * running as 1001 can write the pod's volumes), so fsGroup is set again: 0, as every container of the
+ * pod now runs as root. The hook's init container keeps its own uid (it sets one per container); the
+ * workflow's service containers run as root too, whatever USER their image names.
+ */
+function jobPodSecurityContext(): IPodSecurityContext {
+  return {runAsUser: 0, runAsGroup: 0, fsGroup: 0}
+}
+
 function render(context: RenderContext): RenderResult {
   const {caches} = context
   const extension = hookExtension(context, {
     spec: {
+      // The node's /proc names processes by their pid on the node: a job in a PID namespace of its own
+      // would find other processes at /proc/<its pids>, which breaks runtimes and systemd in it.
+      // hostIPC goes with the node's /dev/shm. The hook sets neither, so nothing of its own is lost.
+      hostPID: true,
+      hostIPC: true,
+      securityContext: jobPodSecurityContext(),
       containers: [
         jobContainerPatch({
           securityContext: privilegedRootSecurityContext(),
           env: envVars(SYSTEMD_ENV),
-          volumeMounts: cacheVolumeMounts(caches),
+          volumeMounts: [...cacheVolumeMounts(caches), ...nodeSystemVolumeMounts()],
         }),
       ],
-      ...(caches.length > 0 ? {volumes: cacheVolumes(caches)} : {}),
+      volumes: [...cacheVolumes(caches), ...nodeSystemVolumes()],
     },
   })
 
   // Jobs without `container:` are allowed and run inside the runner container itself, so it gets the
   // same privileges, environment and caches; otherwise such jobs would silently not be privileged.
+  // It does not get the node's system folders: the runner keeps its own PID namespace and manages its
+  // step processes by pid, which the node's /proc would answer for other processes (docs/privileged.md).
   // Every container that mounts the caches runs as root, so the root-owned folders the kubelet makes
   // need no cacheInitContainers (docs/caches.md).
   const runner = runnerContainer({
@@ -63,13 +88,28 @@ function render(context: RenderContext): RenderResult {
   }
 }
 
+/** A cache inside the node's /sys, /proc or /dev would be made there, on the node, and hide what the job needs. */
+function validate(installation: InstallationView): string[] {
+  return installation.caches
+    .filter((cache) => isInNodeSystemPath(cache.target))
+    .map(
+      (cache) =>
+        `--cache ${cache.target}: this mode mounts the node's ${NODE_SYSTEM_PATHS.join(', ')} into jobs; ` +
+        'cache a path outside /sys, /proc and /dev.',
+    )
+}
+
 export const cachedPrivilegedMode = defineContainerMode({
   name: 'cached-privileged-kubernetes',
-  summary: 'Privileged root jobs (systemd, nested Docker) with host-backed caches such as /var/lib/docker.',
+  summary:
+    "Privileged root jobs with the node's /proc, /sys, /dev and cgroups; jobs without container: run privileged in the runner.",
   description:
-    'kubernetes-novolume mode with a hook extension: job containers, and the runner container that runs jobs ' +
-    'without `container:`, are privileged, run as root with SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_CHROOT and ' +
-    'more, set SYSTEMD_IGNORE_CHROOT=1 and mount the --cache paths from the host.',
+    "kubernetes-novolume mode with a hook extension: job pods run as root in the node's PID and IPC namespaces; " +
+    'their job container is privileged with SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_CHROOT and more, sets ' +
+    "SYSTEMD_IGNORE_CHROOT=1, and mounts the node's /sys, /sys/fs/cgroup (Bidirectional), /proc, /dev, /dev/pts " +
+    'and /dev/shm and the --cache paths. Jobs without `container:` run in the runner container: privileged root ' +
+    'with the caches, but with its own /proc, /sys and /dev. On kind this is root on your machine.',
   takesCaches: true,
+  validate,
   render,
 })

@@ -43,8 +43,9 @@ type Container = {
   env?: {name?: string; value?: string}[]
   volumeMounts?: VolumeMount[]
   image?: string
+  securityContext?: {privileged?: boolean}
 }
-type VolumeMount = {name?: string; mountPath?: string; subPath?: string}
+type VolumeMount = {name?: string; mountPath?: string; subPath?: string; mountPropagation?: string}
 type Volume = {
   name?: string
   hostPath?: {path?: string}
@@ -85,7 +86,10 @@ export function checkRender(mode: ContainerMode, context: RenderContext, result:
   const specProblems = podSpecProblems(spec)
   // Mounts, the hook template and caches can only be followed through a well-formed pod spec.
   if (specProblems.length > 0) return [...problems, ...specProblems]
-  problems.push(...mountProblems(spec, values))
+  problems.push(
+    ...mountProblems(spec, values),
+    ...propagationProblems([...(spec.initContainers ?? []), ...spec.containers!], 'template.spec:'),
+  )
   const hook = hookTemplate(spec, objects)
   if (hook?.problem) return [...problems, hook.problem]
   const hookProblems = hook?.template ? hookTemplateProblems(hook.template, hook.source) : []
@@ -281,6 +285,25 @@ function hookTemplate(spec: PodSpec, objects: unknown[]): HookTemplate | undefin
   }
 }
 
+/**
+ * The API server allows Bidirectional mount propagation only in privileged containers and refuses the
+ * whole pod otherwise; in a hook template that happens at job time, long after deskrun has finished.
+ */
+function propagationProblems(containers: Container[], where: string): string[] {
+  return containers.flatMap((container) =>
+    (container.volumeMounts ?? [])
+      .filter(
+        (mount) =>
+          mount.mountPropagation === 'Bidirectional' && container.securityContext?.privileged !== true,
+      )
+      .map(
+        (mount) =>
+          `${where} container "${container.name}" mounts ${mount.mountPath} with mountPropagation Bidirectional, ` +
+          'which Kubernetes allows only in privileged containers (securityContext.privileged: true).',
+      ),
+  )
+}
+
 /** The hook merges the template into its own job pod; some keys would silently undo what it needs. */
 function hookTemplateProblems(template: NonNullable<HookTemplate['template']>, source: string): string[] {
   const spec: PodSpec = isRecord(template.spec) ? template.spec : {}
@@ -307,6 +330,8 @@ function hookTemplateProblems(template: NonNullable<HookTemplate['template']>, s
     problems.push(
       `${source} sets a pod securityContext without fsGroup; it replaces the hook's (fsGroup 1001).`,
     )
+  // The hook replaces the job container's securityContext with the one of `$job`, so that alone decides.
+  problems.push(...propagationProblems(spec.containers ?? [], `${source}:`))
   for (const container of spec.containers ?? []) {
     if (container.name === JOB_CONTAINER_PATCH && container.image)
       problems.push(

@@ -3,6 +3,8 @@
  * spells the runner container, cache volumes and hook extensions the same way ARC expects them.
  * Everything here is pure and returns fresh objects: callers may change what they get.
  */
+import {createRequire} from 'node:module'
+
 import type {
   IContainer,
   IEnvVar,
@@ -11,13 +13,19 @@ import type {
   IVolume,
   IVolumeMount,
 } from 'kubernetes-models/v1'
-import {stringify} from 'yaml'
 
+import {isInside, normalisePath} from '../installation/caches.js'
 import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 import type {RenderContext} from './api.js'
+
+/**
+ * yaml, loaded when a mode first renders: `deskrun modes` and shell completion load the modes (and so
+ * this file) but render nothing, and loading yaml took longer than the rest of `deskrun modes`.
+ */
+const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml')
 
 /** ARC injects the runner's JIT configuration into the container with exactly this name. */
 export const RUNNER_CONTAINER = 'runner'
@@ -148,6 +156,49 @@ export function privilegedRootSecurityContext(): ISecurityContext {
   }
 }
 
+/**
+ * The node's own system folders, which a privileged job mounts over its container's to run systemd or
+ * a container runtime of its own (the original deskrun mounted all six). Whatever the job does there
+ * happens on the node: its processes, devices, sysfs and cgroup tree.
+ */
+export const NODE_SYSTEM_PATHS = ['/sys', '/sys/fs/cgroup', '/proc', '/dev', '/dev/pts', '/dev/shm'] as const
+export type NodeSystemPath = (typeof NODE_SYSTEM_PATHS)[number]
+
+/**
+ * A runtime in the job makes cgroup mounts that the node must see, and sees the node's: Bidirectional.
+ * The API server allows Bidirectional only in privileged containers, and the container runtime only on
+ * a shared mount (kind's nodes make every mount shared).
+ */
+const BIDIRECTIONAL: ReadonlySet<string> = new Set<NodeSystemPath>(['/sys/fs/cgroup'])
+
+/** `/sys/fs/cgroup` -> `node-sys-fs-cgroup`: apart from the caches' `cache-N` and the hook's own volumes. */
+function nodeVolumeName(path: NodeSystemPath): string {
+  return `node${path.replaceAll('/', '-')}`
+}
+
+/**
+ * hostPath volumes of the node's system folders. Type Directory: they exist on every Linux node, and a
+ * node without one refuses the pod instead of handing it an empty folder the kubelet made.
+ */
+export function nodeSystemVolumes(paths: readonly NodeSystemPath[] = NODE_SYSTEM_PATHS): IVolume[] {
+  return paths.map((path) => ({name: nodeVolumeName(path), hostPath: {path, type: 'Directory'}}))
+}
+
+/** Mounts of `nodeSystemVolumes` at the same paths; the container must be privileged (see BIDIRECTIONAL). */
+export function nodeSystemVolumeMounts(paths: readonly NodeSystemPath[] = NODE_SYSTEM_PATHS): IVolumeMount[] {
+  return paths.map((path) => ({
+    name: nodeVolumeName(path),
+    mountPath: path,
+    ...(BIDIRECTIONAL.has(path) ? {mountPropagation: 'Bidirectional'} : {}),
+  }))
+}
+
+/** Whether a cache at `target` would land in (or replace) one of the node's system folders. */
+export function isInNodeSystemPath(target: string): boolean {
+  const at = normalisePath(target)
+  return NODE_SYSTEM_PATHS.some((path) => at === path || isInside(at, path))
+}
+
 export interface RunnerContainerOptions {
   env?: IEnvVar[]
   volumeMounts?: IVolumeMount[]
@@ -204,7 +255,7 @@ export function hookExtension(context: RenderContext, podTemplate: IPodTemplateS
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {name, namespace: context.namespace, labels: {...context.labels}},
-      data: {[HOOK_EXTENSION_KEY]: stringify(podTemplate)},
+      data: {[HOOK_EXTENSION_KEY]: yaml().stringify(podTemplate)},
     },
     volume: {name: HOOK_EXTENSION_VOLUME, configMap: {name}},
     volumeMount: {name: HOOK_EXTENSION_VOLUME, mountPath: HOOK_EXTENSION_MOUNT, readOnly: true},

@@ -26,6 +26,8 @@ export interface ObservedCluster {
   /** The node mounts the cache root from this machine; undefined when it could not be told. */
   cacheMount?: boolean
   kubernetesVersion?: KubernetesVersion
+  /** The Ready nodes of a cluster deskrun did not create (its kind cluster has one node). */
+  nodes?: string[]
 }
 
 export interface Observation {
@@ -43,6 +45,15 @@ export interface Observation {
 /** What there is before a cluster exists. */
 export function emptyObservation(cluster: Partial<ObservedCluster> = {}): Observation {
   return {cluster: {exists: false, running: false, ...cluster}, releases: [], objects: []}
+}
+
+/** The oldest of the nodes' kubelets (`v1.31.4+k3s1`): what a pod's features depend on. */
+export function kubernetesVersionOfNodes(kubelets: string[]): KubernetesVersion | undefined {
+  const versions = kubelets
+    .map((kubelet) => /^v(\d+)\.(\d+)\./.exec(kubelet))
+    .filter((match) => match !== null)
+    .map((match) => ({major: Number(match[1]), minor: Number(match[2]), gitVersion: match.input}))
+  return versions.sort((a, b) => a.major - b.major || a.minor - b.minor)[0]
 }
 
 /** `kindest/node:v1.33.1@sha256:…`: kind tags its node images with the Kubernetes release they run. */

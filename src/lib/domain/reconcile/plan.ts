@@ -11,11 +11,10 @@ import {
   CONTROLLER_RELEASE,
   SCALE_SET_CHART_NAME,
   SCALE_SET_NAMESPACE,
-  minorOf,
+  ARC_CRDS,
 } from '../arc/charts.js'
 import {reinstallReason} from '../arc/cleanup.js'
 import type {InstallationPlan} from '../plan.js'
-import {configPath} from '../settings.js'
 import {
   INSTALLATION_LABEL,
   INSTALLATION_RELEASE_LABEL,
@@ -55,6 +54,8 @@ export interface Action {
   reasons: string[]
   /** A release left pending or failed by an interrupted helm run is first rolled back or uninstalled. */
   recover?: 'rollback' | 'uninstall'
+  /** Part of taking ARC down for an upgrade: runs before the controller is installed again. */
+  stage?: 'teardown'
 }
 
 /** Something that stops the plan from being applied, with what to do about it. */
@@ -67,6 +68,12 @@ export interface Blocker {
 export interface Plan {
   actions: Action[]
   blockers: Blocker[]
+  /**
+   * The controller's chart version changes. Helm upgrades neither ARC's CRDs nor a controller safely
+   * under running scale sets, so every scale set is uninstalled, then the controller and the CRDs, and
+   * all is installed again at the new version (after the running jobs are done).
+   */
+  arcUpgrade?: {from: string; to: string}
   /** What is already as the config wants it, in the words of the summary (`scale set web`). */
   unchanged: string[]
 }
@@ -86,16 +93,91 @@ export function planChanges(desired: Desired, observed: Observation): Plan {
       plan.blockers.push(cacheMountMissing(desired.clusterName, desired.cacheRoot))
     if (desired.ensure) plan.unchanged.push(`cluster ${desired.clusterName}`)
   }
-  if (desired.ensure) planController(desired, observed, plan)
+  const upgrade = desired.ensure ? arcUpgrade(desired, observed) : undefined
+  // After the teardown nothing of ARC is left: the rest is planned as for a cluster without it.
+  const after = upgrade ? planTeardown(desired, observed, plan, upgrade) : observed
+  if (desired.ensure) planController(desired, after, plan)
   const inScope = (installation: string | undefined) =>
     desired.scope === undefined || (installation !== undefined && desired.scope.includes(installation))
   for (const installation of desired.installations.filter((one) => inScope(one.installation))) {
-    planObjects(installation, observed, plan)
+    planObjects(installation, after, plan)
     for (const scaleSet of installation.scaleSets)
-      planScaleSet(installation.installation, scaleSet, desired.chartVersion, observed, plan)
+      planScaleSet(installation.installation, scaleSet, desired.chartVersion, after, plan)
   }
-  planLeftovers(desired, observed, plan, inScope)
+  planLeftovers(desired, after, plan, inScope)
+  if (upgrade)
+    for (const one of plan.actions)
+      if (one.stage === undefined && one.verb === 'install')
+        one.reasons = [`ARC ${upgrade.from} → ${upgrade.to}`]
   return plan
+}
+
+/** The installed controller's chart version, when it is not the one wanted. */
+function arcUpgrade(desired: Desired, observed: Observation): Plan['arcUpgrade'] {
+  const current = release(observed, CONTROLLER_NAMESPACE, CONTROLLER_RELEASE)
+  if (!current || current.chartName !== CONTROLLER_CHART_NAME || !current.chartVersion) return undefined
+  if (current.chartVersion === desired.chartVersion) return undefined
+  return {from: current.chartVersion, to: desired.chartVersion}
+}
+
+/**
+ * Every scale set, then the controller, then ARC's CRDs (ARC's upgrade procedure): scale sets first, or
+ * their finalizers hang; the CRDs because helm installs them only with the chart and never upgrades
+ * them. Returns the cluster as the rest of the plan will find it.
+ */
+function planTeardown(
+  desired: Desired,
+  observed: Observation,
+  plan: Plan,
+  upgrade: NonNullable<Plan['arcUpgrade']>,
+): Observation {
+  plan.arcUpgrade = upgrade
+  const why = `ARC ${upgrade.from} → ${upgrade.to}`
+  // `add` and `remove` leave it to `up`; an installation `up` skips would lose its scale sets.
+  const stuck = desired.kept
+    .filter((entry) =>
+      observed.releases.some(
+        (one) => one.namespace === SCALE_SET_NAMESPACE && entry.releases.includes(one.name),
+      ),
+    )
+    .map((entry) => entry.installation)
+  if (desired.scope !== undefined || stuck.length > 0) {
+    plan.blockers.push(upgradeBlocked(upgrade, desired.scope === undefined ? stuck : undefined))
+    return observed
+  }
+  const scaleSets = observed.releases.filter(
+    (one) => one.namespace === SCALE_SET_NAMESPACE && one.status !== 'uninstalled',
+  )
+  const planned = new Set(
+    desired.installations.flatMap((one) => one.scaleSets.map((scaleSet) => scaleSet.name)),
+  )
+  for (const record of scaleSets)
+    if (record.labels[MANAGED_RELEASE_LABEL] === 'deskrun' || planned.has(record.name))
+      plan.actions.push(
+        action('uninstall', 'scale set', record.name, [why], {
+          installation: record.labels[INSTALLATION_RELEASE_LABEL],
+          stage: 'teardown',
+        }),
+      )
+  plan.actions.push(action('uninstall', 'controller', CONTROLLER_RELEASE, [why], {stage: 'teardown'}))
+  for (const crd of ARC_CRDS)
+    plan.actions.push(
+      action(
+        'delete',
+        'object',
+        `customresourcedefinition.apiextensions.k8s.io/${crd}`,
+        ['helm does not upgrade CRDs'],
+        {
+          stage: 'teardown',
+        },
+      ),
+    )
+  const gone = new Set([CONTROLLER_RELEASE, ...scaleSets.map((one) => one.name)])
+  return {
+    ...observed,
+    releases: observed.releases.filter((one) => !gone.has(one.name)),
+    runnerSets: undefined,
+  }
 }
 
 /** One action in the words `up --dry-run`, `add` and `remove` use: `upgrade scale set web (maxRunners differs)`. */
@@ -133,10 +215,6 @@ function planController(desired: Desired, observed: Observation, plan: Plan): vo
     return
   }
   const version = current.chartName === CONTROLLER_CHART_NAME ? current.chartVersion : undefined
-  if (version && minorOf(version) !== minorOf(target)) {
-    plan.blockers.push(versionSkew(version, target))
-    return
-  }
   const recover = stuck(current)
   if (recover) {
     const verb = recover === 'uninstall' ? 'install' : 'upgrade'
@@ -331,6 +409,21 @@ export function differingKeys(before: unknown, after: unknown, depth = 3, prefix
   )
 }
 
+function upgradeBlocked(upgrade: NonNullable<Plan['arcUpgrade']>, kept?: string[]): Blocker {
+  const what = `The ARC controller in the cluster is ${upgrade.from}, deskrun is set to ${upgrade.to}: every scale set is reinstalled around the upgrade`
+  return kept
+    ? {
+        code: 'ARC_UPGRADE_BLOCKED',
+        message: `${what}, but ${kept.join(', ')} cannot be deployed as ${kept.length === 1 ? 'it is' : 'they are'} (see above), so ${kept.length === 1 ? 'it' : 'they'} would be lost.`,
+        hint: `Fix or remove ${kept.join(', ')} first (deskrun remove NAME), then run deskrun up.`,
+      }
+    : {
+        code: 'ARC_UPGRADE_PENDING',
+        message: `${what}, which is deskrun up's job.`,
+        hint: 'Run deskrun up (deskrun up --dry-run shows what it does), then this command again.',
+      }
+}
+
 function nodeStopped(clusterName: string): Blocker {
   return {
     code: 'CLUSTER_STOPPED',
@@ -344,19 +437,5 @@ function cacheMountMissing(clusterName: string, cacheRoot: string): Blocker {
     code: 'CACHE_MOUNT_MISSING',
     message: `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,
     hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
-  }
-}
-
-function versionSkew(installed: string, wanted: string): Blocker {
-  return {
-    code: 'VERSION_SKEW',
-    message:
-      `The ARC controller in the cluster is version ${installed}, but deskrun is set to ${wanted}. ` +
-      `ARC deletes scale sets whose minor version differs from the controller's, and helm does not upgrade its CRDs, ` +
-      `so deskrun will not mix ${minorOf(installed)} and ${minorOf(wanted)}.`,
-    hint:
-      `To move everything to ${wanted}, rebuild the cluster from your config (caches stay on disk):\n` +
-      `  deskrun cluster delete && deskrun up\n` +
-      `To stay on ${installed}, set "chart_version": "${installed}" in ${configPath()}.`,
   }
 }

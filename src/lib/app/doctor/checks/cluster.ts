@@ -28,6 +28,7 @@ const notChecked = (base: Pick<Check, 'id' | 'title'>, needs: string): Check =>
 
 export async function checkCluster(ctx: DoctorContext, state: CheckState): Promise<Check> {
   const base = {id: 'cluster', title: 'Cluster'} as const
+  if (ctx.existingContext) return checkExistingCluster(ctx, state, ctx.existingContext)
   if (!usable(state, 'docker') || !usable(state, 'kind')) return notChecked(base, 'Docker and kind')
   const clusters = await probe(ctx.tools.kind.clusters())
   if (!clusters.ok) {
@@ -64,6 +65,57 @@ export async function checkCluster(ctx: DoctorContext, state: CheckState): Promi
     ...base,
     found: `"${ctx.clusterName}" (context ${context}): ${nodes.value.length} node(s) Ready`,
   })
+}
+
+/** A cluster deskrun did not create: it must answer at its context and have Ready nodes. */
+async function checkExistingCluster(ctx: DoctorContext, state: CheckState, context: string): Promise<Check> {
+  const base = {id: 'cluster', title: 'Cluster'} as const
+  if (!usable(state, 'kubectl')) return notChecked(base, 'kubectl to reach the cluster')
+  const nodes = await probe(ctx.tools.kubectl.nodes())
+  state.clusterExists = nodes.ok
+  state.clusterReachable = nodes.ok
+  if (!nodes.ok)
+    return fail({
+      ...base,
+      found: `kube context "${context}" does not answer: ${reason(nodes.error)}`,
+      fix: `Check it with: kubectl --context ${context} get nodes. Or go back to deskrun's own kind cluster: deskrun cluster use --kind`,
+    })
+  const notReady = nodes.value.filter((node) => !node.ready).map((node) => node.name)
+  if (notReady.length > 0)
+    return warn({
+      ...base,
+      found: `context ${context}: ${notReady.join(', ')} not Ready`,
+      fix: `kubectl --context ${context} describe nodes`,
+    })
+  return ok({...base, found: `existing cluster, context ${context}: ${nodes.value.length} node(s) Ready`})
+}
+
+/** What deskrun creates that needs more than a namespace's rights: namespaces, ARC's CRDs, its cluster roles. */
+const NEEDED: [verb: string, resource: string][] = [
+  ['create', 'namespaces'],
+  ['create', 'customresourcedefinitions.apiextensions.k8s.io'],
+  ['create', 'clusterroles.rbac.authorization.k8s.io'],
+  ['create', 'clusterrolebindings.rbac.authorization.k8s.io'],
+]
+
+/** On an existing cluster the user's rights are not a given (kind makes them cluster-admin). */
+export async function checkPermissions(ctx: DoctorContext, state: CheckState): Promise<Check | undefined> {
+  if (!ctx.existingContext) return undefined
+  const base = {id: 'permissions', title: 'Permissions'} as const
+  if (!state.clusterReachable) return notChecked(base, 'a cluster that answers')
+  const answers = await Promise.all(
+    NEEDED.map(([verb, resource]) => probe(ctx.tools.kubectl.canI(verb, resource))),
+  )
+  const missing = NEEDED.filter((_, i) => !answers[i].ok || !answers[i].value).map(
+    ([verb, resource]) => `${verb} ${resource}`,
+  )
+  if (missing.length > 0)
+    return fail({
+      ...base,
+      found: `you may not ${missing.join(', ')} (kubectl auth can-i)`,
+      fix: `deskrun installs ARC's CRDs and cluster roles, and its namespaces: ask the cluster's admin for these rights (e.g. a ClusterRoleBinding to cluster-admin for your user), or use a cluster you own.`,
+    })
+  return ok({...base, found: 'may create namespaces, CRDs, cluster roles and their bindings'})
 }
 
 export async function checkCacheMount(ctx: DoctorContext, state: CheckState): Promise<Check> {

@@ -1,5 +1,6 @@
 /** Whether the config file loads and validates, and whether others may read it, without touching it. */
 import {readFile, stat} from 'node:fs/promises'
+import path from 'node:path'
 
 import {emptyConfig} from '../../../domain/config/convert.js'
 import {loadConfig} from '../../../adapters/config-store.js'
@@ -42,12 +43,22 @@ export async function checkConfig(file: string): Promise<ConfigCheck> {
     const count = Object.keys(config.installations).length
     const found = `${tildify(file)}: ${count} installation${count === 1 ? '' : 's'}, cluster "${config.clusterName}"`
     const mode = (await stat(file)).mode & 0o777
-    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    const folder = path.dirname(file)
+    const folderMode = (await stat(folder)).mode & 0o777
+    if (process.platform !== 'win32' && ((mode & 0o077) !== 0 || (folderMode & 0o077) !== 0)) {
+      const open = [
+        ...((folderMode & 0o077) !== 0 ? [`its folder is open to others (0${folderMode.toString(8)})`] : []),
+        ...((mode & 0o077) !== 0 ? [`readable by others (0${mode.toString(8)})`] : []),
+      ]
+      const commands = [
+        ...((folderMode & 0o077) !== 0 ? [`chmod 700 ${folder}`] : []),
+        ...((mode & 0o077) !== 0 ? [`chmod 600 ${file}`] : []),
+      ]
       return {
         check: warn({
           ...base,
-          found: `${found}; readable by others (0${mode.toString(8)}) although it holds tokens`,
-          fix: `chmod 600 ${file} (deskrun also tightens it the next time it changes the config)`,
+          found: `${found}; ${open.join(' and ')} although it holds tokens`,
+          fix: `${commands.join(' && ')} (deskrun also tightens them the next time a command reads the config)`,
         }),
         config,
       }

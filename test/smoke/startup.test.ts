@@ -1,0 +1,76 @@
+/**
+ * What the quick commands load. Start-up is felt on every command and by shell completion, so the
+ * libraries that only deploying, checking tools or writing the config needs must stay out of them.
+ * No timing here: `npm run bench` (bench/startup.mjs) measures. Runs the build (bin/run.js).
+ */
+import {execFile} from 'node:child_process'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {expect} from 'chai'
+
+import {REPO_ROOT} from '../helpers/fake-tools.js'
+import {sandbox, type Sandbox} from '../cli/support.js'
+
+const HEAVY = [
+  'execa',
+  'listr2',
+  'yaml',
+  'ajv',
+  'kubernetes-models',
+  'write-file-atomic',
+  'proper-lockfile',
+  '@oclif/table',
+]
+
+/** Registers a module hook that appends every module URL the process resolves to $LOADED_MODULES. */
+const RECORD = `data:text/javascript,${encodeURIComponent(`
+import {register} from 'node:module'
+register('data:text/javascript,' + encodeURIComponent(\`
+import {appendFileSync} from 'node:fs'
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context)
+  appendFileSync(process.env.LOADED_MODULES, resolved.url + '\\\\n')
+  return resolved
+}\`))
+`)}`
+
+describe('start-up of the quick commands', function () {
+  this.timeout(60_000)
+  let s: Sandbox
+  before(async () => {
+    s = await sandbox({processes: true})
+    await s.writeInstallations({
+      one: {},
+      two: {ContainerMode: 'dind', CachePaths: [{Target: '/var/lib/docker'}]},
+    })
+  })
+  after(() => s.fake.cleanup())
+
+  const loaded = async (args: string[]): Promise<string[]> => {
+    const file = path.join(s.fake.root, `loaded-${args.join('-')}.txt`)
+    const bin = path.join(REPO_ROOT, 'bin', 'run.js')
+    // The exit code does not matter here (doctor may find problems): what was loaded does.
+    await new Promise((resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', RECORD, bin, ...args],
+        {env: {...s.fake.env(), LOADED_MODULES: file}},
+        resolve,
+      ),
+    )
+    return (await readFile(file, 'utf8')).split('\n').filter(Boolean)
+  }
+  /** The heavy packages among the loaded modules. */
+  const heavyIn = (modules: string[]) =>
+    HEAVY.filter((name) => modules.some((url) => url.includes(`/node_modules/${name}/`)))
+
+  for (const args of [['--version'], ['--help'], ['list'], ['modes'], ['list', '--json']])
+    it(`deskrun ${args.join(' ')} loads none of ${HEAVY.join(', ')}`, async () => {
+      expect(heavyIn(await loaded(args))).to.deep.equal([])
+    })
+
+  it('the record sees them where they are used: doctor runs the tools (through execa)', async () => {
+    expect(heavyIn(await loaded(['doctor', '--json']))).to.include('execa')
+  })
+})
