@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {addInstallation} from '../lib/app/add.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {authFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
+import {elapsedSince} from '../lib/pipeline/run.js'
 import type {AuthType} from '../lib/domain/installation/types.js'
 
 export default class Add extends BaseCommand {
@@ -51,6 +52,7 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
   static override flags = {...installationFlags, ...authFlags, ...yesFlag}
 
   async run() {
+    const started = performance.now()
     const {args, flags} = await this.parse(Add)
     const result = await addInstallation(await this.actionContext(flags), {
       name: args.name,
@@ -72,7 +74,10 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         installationId: flags['installation-id'],
       },
     })
-    this.log(`\n${result.installation} is up (${result.mode}). Route jobs to it with:`)
+    const took = elapsedSince(started)
+    this.log(
+      `\n${result.installation} is up (${result.mode})${took ? `, after ${took}` : ''}. Route jobs to it with:`,
+    )
     for (const scaleSet of result.scaleSets) this.log(`  runs-on: ${scaleSet}`)
     if (result.caches.length > 0) {
       this.log('Caches on this machine:')

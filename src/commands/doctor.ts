@@ -2,11 +2,11 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {runDoctor} from '../lib/app/doctor/doctor.js'
-import {doctorRows, doctorSummary} from '../lib/cli/doctor-render.js'
+import {doctorLine, doctorSummary} from '../lib/cli/doctor-render.js'
 import type {DoctorReport} from '../lib/app/doctor/types.js'
 import {ExitCode} from '../lib/domain/errors.js'
 import {redact} from '../lib/domain/redact.js'
-import {table} from '../lib/cli/table.js'
+import {terminalColumns} from '../lib/cli/text.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Check that this machine can run deskrun, and say how to fix what is missing.'
@@ -30,16 +30,31 @@ It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/
 
   async run(): Promise<DoctorReport> {
     const {flags} = await this.parse(Doctor)
+    const columns = terminalColumns()
+    let again = false
     const report = await runDoctor({
       fix: flags.fix,
       json: this.jsonEnabled(),
+      signal: this.interruptSignal,
       debug: this.debugEnabled ? (line) => this.debugLine(redact(line)) : undefined,
+      // On a terminal each check shows as soon as it is known, while slower ones still run.
+      onCheck:
+        this.jsonEnabled() || !columns
+          ? undefined
+          : (check, secondPass) => {
+              if (secondPass && !again) this.log('\nAfter the install:')
+              again ||= secondPass
+              this.log(redact(doctorLine(check, columns)))
+            },
     })
-    if (!this.jsonEnabled()) {
-      this.log(table(doctorRows(report.checks), ['status', 'check', 'found', 'fix']))
-      this.log(doctorSummary(report))
-    }
     if (!report.ok) process.exitCode = ExitCode.failure
+    if (this.jsonEnabled()) return report
+    if (columns) this.log(`\n${doctorSummary(report)}`)
+    else {
+      // Piped: the final checks as plain lines on stdout, the sentence beside them on stderr.
+      for (const check of report.checks) this.log(redact(doctorLine(check, undefined)))
+      this.logToStderr(doctorSummary(report))
+    }
     return report
   }
 }

@@ -6,6 +6,7 @@ import {DEFAULT_CONCURRENCY} from '../lib/pipeline/apply.js'
 import {ExitCode} from '../lib/domain/errors.js'
 import {yesFlag} from '../lib/cli/flags.js'
 import {redact} from '../lib/domain/redact.js'
+import {elapsedSince} from '../lib/pipeline/run.js'
 
 export default class Up extends BaseCommand {
   static override summary = 'Make the cluster match the config: cluster, controller and every scale set.'
@@ -58,6 +59,7 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
   }
 
   async run() {
+    const started = performance.now()
     const {flags} = await this.parse(Up)
     const result = await up(await this.actionContext(flags), {
       dryRun: flags['dry-run'],
@@ -70,8 +72,12 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
     else if (result.installations.length === 0 && skipped.length === 0)
       this.log('The config has no installations yet; add one with: deskrun add')
     else if (result.installations.length === 0) this.log('Nothing was deployed.')
-    else if (result.changed.length === 0) this.log('Everything is up to date; nothing changed.')
-    else this.log(`Done: ${result.changed.join('; ')}.`)
+    else {
+      const took = elapsedSince(started)
+      if (result.changed.length === 0)
+        this.log(`Everything is up to date; nothing changed${took ? ` (${took})` : ''}.`)
+      else this.log(`Done${took ? ` in ${took}` : ''}: ${result.changed.join('; ')}.`)
+    }
     if (skipped.length > 0) {
       const lines = [
         '\nNot deployed (their entries stay in the config as they are, and so do scale sets they already have in the cluster):',

@@ -65,7 +65,10 @@ describe('a cache root in RAM', () => {
     expectOk(up)
     expect(lifetime(up.stderr)).to.deep.equal([])
     const shown = JSON.parse(await readFile(path.join(s.fake.deskrunHome, 'shown-warnings.json'), 'utf8'))
-    expect(Object.keys(shown)).to.deep.equal([`cache-lifetime ${cacheRoot}`])
+    // Beside the host's own warnings (inotify, cgroup) where this machine has them.
+    expect(Object.keys(shown).filter((key) => !key.startsWith('host '))).to.deep.equal([
+      `cache-lifetime ${cacheRoot}`,
+    ])
   })
 
   it('up --json keeps stdout JSON and keeps the warning for a run without --json', async () => {

@@ -58,12 +58,22 @@ describe('deskrun doctor', () => {
     expect(byId.cluster.found).to.equal('not checked: needs Docker and kind')
   })
 
-  it('kind missing: a table with the fix, exit 1', async () => {
+  it('kind missing, piped: a tab-separated line per check with the fix, exit 1', async () => {
     const result = await s.fake.run(['doctor'], {omit: ['kind']})
     expect(result.exitCode).to.equal(1)
-    const kindRow = result.stdout.split('\n').find((line) => /^\s*✗ fail\s+kind\s/.test(line))
-    expect(kindRow, result.stdout).to.contain('not found').and.contain('deskrun doctor --fix')
-    expect(result.stdout).to.contain('`deskrun doctor --fix` installs the missing tools.')
+    const rows = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split('\t'))
+    expect(
+      rows.every((row) => row.length === 4),
+      result.stdout,
+    ).to.equal(true)
+    expect(rows.map(([, check]) => check)).to.include.members(['Config', 'Docker', 'kind', 'helm'])
+    const [status, , found, fix] = rows.find(([, check]) => check === 'kind')!
+    expect([status, found]).to.deep.equal(['fail', `not found in ${'~/.deskrun/bin'} or on PATH`])
+    expect(fix).to.contain('deskrun doctor --fix')
+    expect(result.stderr).to.contain('`deskrun doctor --fix` installs the missing tools.')
   })
 
   it('--fix refuses a mirror file whose checksum is wrong and leaves nothing in ~/.deskrun/bin', async function () {

@@ -142,6 +142,8 @@ export interface EnvOptions {
 
 export interface RunOptions extends EnvOptions {
   input?: string
+  /** Give the process a stdin pipe that stays open (a writer that never finishes); processes only. */
+  openStdin?: boolean
   /** Kill the process after this long (default 60 s); in process, fail the test then. */
   timeoutMs?: number
 }
@@ -156,6 +158,8 @@ export const unwrap = (text: string) =>
 /** A deskrun started with `start()`. */
 export interface Running {
   result: Promise<RunResult>
+  /** The process id (processes only). */
+  pid?: number
   kill(signal: NodeJS.Signals): void
   /** Resolves once its stderr (unwrapped, see `unwrap`) holds `text`; rejects if it exits first. */
   printed(text: string): Promise<void>
@@ -164,6 +168,7 @@ export interface Running {
 /** What `start` needs from a run: its result, its stderr so far, and how to signal it (processes only). */
 interface Started {
   result: Promise<RunResult>
+  pid?: number
   onStderr: (listener: () => void) => void
   stderr: () => string
   kill(signal: NodeJS.Signals): void
@@ -275,6 +280,7 @@ export class FakeTools {
     void started.result.then(() => (exited = true))
     return {
       result: started.result,
+      pid: started.pid,
       kill: (signal) => started.kill(signal),
       printed: (text) =>
         new Promise<void>((resolve, reject) => {
@@ -452,6 +458,7 @@ export class FakeTools {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     return {
       result: child.then(toRunResult),
+      pid: child.pid,
       stderr: () => stderr,
       onStderr: (listener) => void child.stderr.on('data', listener),
       kill: (signal) => void child.kill(signal),
@@ -464,7 +471,7 @@ export class FakeTools {
       extendEnv: false,
       cwd: this.homeDir,
       input: options.input,
-      stdin: options.input === undefined ? 'ignore' : 'pipe',
+      stdin: options.input === undefined && !options.openStdin ? 'ignore' : 'pipe',
       timeout: options.timeoutMs ?? 60_000,
       reject: false,
       stripFinalNewline: false,

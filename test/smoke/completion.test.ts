@@ -13,6 +13,7 @@ import {execa} from 'execa'
 
 import {buildExamplePlugin, EXAMPLE_PLUGIN} from '../helpers/example-plugin.js'
 import {REPO_ROOT} from '../helpers/fake-tools.js'
+import {hasTmux, Terminal} from '../helpers/terminal.js'
 import {expectOk, sandbox, type Sandbox} from '../cli/support.js'
 
 const FAULTY = path.join(REPO_ROOT, 'test', 'fixtures', 'plugins', 'deskrun-plugin-faulty')
@@ -161,6 +162,15 @@ describe('shell completion', function () {
       expect(await bash('deskrun mo')).to.deep.equal(['modes'])
       expect(await bash('deskrun cluster ')).to.deep.equal(['create', 'delete', 'status', 'use'])
       expect(await bash('deskrun remove --pur')).to.deep.equal(['--purge-cache'])
+      // Flag names after an argument, and after a flag's value: the usual order.
+      expect(await bash('deskrun add my-runner --re')).to.deep.equal(['--repository'])
+      expect((await bash('deskrun remove web --')).sort()).to.deep.equal([
+        '--json',
+        '--purge-cache',
+        '--timeout',
+      ])
+      expect(await bash('deskrun add my-runner --mode dind --max')).to.deep.equal(['--max-runners'])
+      expect(await bash('deskrun cluster create --ti')).to.deep.equal(['--timeout'])
       expect(await bash('deskrun add my-runner --mode ')).to.deep.equal([...BUILT_IN, 'gpu', 'gpu-runner'])
       expect(await bash('deskrun add my-runner -m gpu')).to.deep.equal(['gpu', 'gpu-runner'])
       // bash splits --mode=gpu at "="; with "=" out of COMP_WORDBREAKS it is one word.
@@ -195,6 +205,47 @@ describe('shell completion', function () {
       expect(names(await zsh('deskrun', 'status', '--json', ''))).to.deep.equal(['box-one', 'gpu-box'])
       expect(await zsh('deskrun', 'mo')).to.deep.equal(['oclif'])
       expect(await zsh('deskrun', 'add', 'my-runner', '--auth-value-file', '')).to.deep.equal(['oclif'])
+    })
+
+    describe('at a real prompt (TAB typed into an interactive shell in a terminal)', () => {
+      let terminal: Terminal | undefined
+      afterEach(async () => {
+        await terminal?.close()
+        terminal = undefined
+      })
+
+      /** Types `line` and TAB (twice: bash lists several candidates only then), returns the screen. */
+      async function tab(line: string, expected: RegExp, times: 1 | 2 = 1) {
+        await terminal!.type(line)
+        await terminal!.keys(...Array<string>(times).fill('Tab'))
+        const screen = await terminal!.waitFor(expected, 20_000)
+        await terminal!.keys('C-u', 'C-l')
+        return screen
+      }
+
+      it('bash completes flag names after an argument', async function () {
+        if (!hasTmux) this.skip()
+        terminal = await Terminal.start([which('bash')!, '--norc', '--noprofile', '-i'], {
+          columns: 100,
+          env: {...env, PS1: '$ '},
+        })
+        await terminal.type(`source ${scripts.bash}\n`)
+        await tab('deskrun add my-runner --re', /^\$ deskrun add my-runner --repository$/m)
+        const listed = await tab('deskrun remove web --', /--purge-cache/, 2)
+        expect(listed).to.match(/^--json +--purge-cache +--timeout$/m)
+      })
+
+      it('zsh completes flag names after an argument, with their summaries', async function () {
+        if (!hasTmux || !which('zsh')) this.skip()
+        terminal = await Terminal.start([which('zsh')!, '-f'], {columns: 100, env: {...env, PS1: '$ '}})
+        const functions = path.dirname(scripts.zsh)
+        await terminal.type(`fpath=(${functions} $fpath); autoload -Uz compinit; compinit -u -D\n`)
+        await tab('deskrun add my-runner --re', /^\$ deskrun add my-runner --repository/m)
+        const listed = await tab('deskrun remove web --', /--purge-cache/)
+        expect(listed)
+          .to.match(/^--purge-cache +-- .*cache/m)
+          .and.match(/^--timeout +-- /m)
+      })
     })
 
     it('modes of a plugin linked later are offered without generating the scripts again', async () => {

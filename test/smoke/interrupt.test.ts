@@ -42,6 +42,31 @@ async function fakeProcesses(s: Sandbox): Promise<string[]> {
   return found
 }
 
+/** As shells report a process killed by the signal: 128 + its number. */
+const EXIT = {SIGINT: 130, SIGTERM: 143} as const
+
+/**
+ * Waits until the process waits for input: all its threads asleep and no CPU time spent for half a
+ * second. Node catches SIGINT from its start, so the kernel cannot tell when deskrun's handler is in.
+ */
+async function untilIdle(pid: number, exited: () => boolean): Promise<void> {
+  let last = ''
+  let quiet = 0
+  while (!exited() && quiet < 5) {
+    await sleep(100)
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => [])
+    const stats = await Promise.all(
+      tasks.map((task) => readFile(`/proc/${pid}/task/${task}/stat`, 'utf8').catch(() => '')),
+    )
+    // After "(comm)": state, then utime and stime at fields 14 and 15 of the line.
+    const fields = stats.map((stat) => stat.slice(stat.lastIndexOf(')') + 2).split(' '))
+    const asleep = fields.every((field) => field[0] === 'S')
+    const cpu = fields.map((field) => `${field[11]}+${field[12]}`).join(',')
+    quiet = asleep && cpu === last ? quiet + 1 : 0
+    last = cpu
+  }
+}
+
 const hangingScaleSet = (call: FakeCall) =>
   call.fault === 'hang' && call.argv.join(' ').includes('upgrade --install my-runner')
 
@@ -63,11 +88,11 @@ describe('interrupts', function () {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     linuxOnly(
-      `${signal} during the scale set install: stops helm, reports, exits 130${signal === 'SIGINT' ? '; up finishes' : ''}`,
+      `${signal} during the scale set install: stops helm, reports, exits ${EXIT[signal]}${signal === 'SIGINT' ? '; up finishes' : ''}`,
       async () => {
         const result = await interrupt(s, [...add, tokenFile], hangingScaleSet, signal)
         const output = `stderr:\n${result.stderr}`
-        expect(result.exitCode, output).to.equal(130)
+        expect(result.exitCode, output).to.equal(EXIT[signal])
         expect(result.stderr).to.contain(`Received ${signal}`)
         const summary = result.stderr.slice(result.stderr.indexOf('Interrupted. Done:'))
         expect(summary, output).to.match(
@@ -109,6 +134,23 @@ describe('interrupts', function () {
       'Applied secret/my-runner-github-auth',
     ])
     expect(error.notDone).to.deep.equal(['Scale set my-runner: install (not in the cluster)'])
+  })
+
+  linuxOnly('Ctrl-C while --auth-value - waits for stdin: stops at once, changes nothing', async () => {
+    const before = await readFile(s.configFile, 'utf8')
+    const running = s.fake.start(['add', 'my-runner', '--repository', REPO, '--auth-value', '-'], {
+      openStdin: true,
+    })
+    let exited = false
+    void running.result.then(() => (exited = true))
+    await untilIdle(running.pid!, () => exited)
+    running.kill('SIGINT')
+    const result = await running.result
+    expect(result.exitCode, result.stderr).to.equal(130)
+    expect(unwrap(result.stderr)).to.contain('Interrupted while reading the credential from stdin')
+    expect(result.stderr).not.to.match(/^\s*at .+:\d+:\d+\)?$/m)
+    expect(await readFile(s.configFile, 'utf8')).to.equal(before)
+    expect(await s.fake.calls()).to.deep.equal([])
   })
 
   it('a hung prerequisite check is stopped too, and nothing is saved', async () => {

@@ -3,8 +3,9 @@
  * or (discouraged) the flag value itself. Every value read is registered for redaction at once.
  */
 import {readFile} from 'node:fs/promises'
+import {addAbortSignal} from 'node:stream'
 
-import {UsageError} from '../domain/errors.js'
+import {DeskrunError, ExitCode, UsageError} from '../domain/errors.js'
 import {registerSecret} from '../domain/redact.js'
 import {
   AUTH_VALUE_ENV,
@@ -31,9 +32,10 @@ export interface CredentialInput {
 
 export async function readCredentials(
   flags: CredentialFlags,
-  io: {env?: NodeJS.ProcessEnv; stdin?: () => Promise<string>} = {},
+  io: {env?: NodeJS.ProcessEnv; stdin?: () => Promise<string>; signal?: AbortSignal} = {},
 ): Promise<CredentialInput> {
   const env = io.env ?? process.env
+  const stdin = io.stdin ?? (() => readStdin(io.signal))
   const given = [
     flags.authValue,
     flags.authValueFile,
@@ -46,10 +48,10 @@ export async function readCredentials(
   let source: CredentialSource = 'flag'
   const file = flags.authValueFile ?? (flags.authType === 'github-app' ? flags.privateKeyFile : undefined)
   if (file !== undefined) {
-    value = file === '-' ? await (io.stdin ?? readStdin)() : await readSecretFile(file)
+    value = file === '-' ? await stdin() : await readSecretFile(file)
     source = file === '-' ? 'stdin' : 'file'
   } else if (flags.authValue === '-') {
-    value = await (io.stdin ?? readStdin)()
+    value = await stdin()
     source = 'stdin'
   } else if (flags.authValue !== undefined) {
     value = flags.authValue
@@ -95,12 +97,24 @@ async function readSecretFile(file: string): Promise<string> {
   }
 }
 
-async function readStdin(): Promise<string> {
+/** All of stdin; Ctrl-C (`signal`) stops the wait for a writer that never closes it. */
+async function readStdin(signal?: AbortSignal): Promise<string> {
   if (process.stdin.isTTY)
     throw new UsageError('Reading the credential from stdin (-), but stdin is a terminal.', {
       hint: 'Pipe it in, e.g. `gh auth token | deskrun add ... --auth-value -`, or use --auth-value-file.',
     })
   const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  try {
+    // Aborting destroys stdin, which ends the loop below with an AbortError.
+    if (signal) addAbortSignal(signal, process.stdin)
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  } catch (error) {
+    if (!signal?.aborted) throw error
+    throw new DeskrunError('Interrupted while reading the credential from stdin. Nothing was changed.', {
+      code: 'INTERRUPTED',
+      exit: ExitCode.interrupted,
+      cause: error,
+    })
+  }
   return Buffer.concat(chunks).toString('utf8')
 }

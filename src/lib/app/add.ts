@@ -119,7 +119,7 @@ async function installationFrom(
       },
     )
   const caches = request.cache.map((value) => parseCacheFlag(value))
-  const credentials = await readCredentials(request.credentials)
+  const credentials = await readCredentials(request.credentials, {signal: context.signal})
   if (credentials.warning) context.note(credentials.warning)
   const installation: Installation = {
     name: request.name,

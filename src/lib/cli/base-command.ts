@@ -5,7 +5,7 @@
  */
 import {Command, Errors, Flags, settings, ux, type Interfaces} from '@oclif/core'
 
-import {DeskrunError, ExitCode, type Progress} from '../domain/errors.js'
+import {DeskrunError, ExitCode, exitCodeFor, type Progress} from '../domain/errors.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {redact} from '../domain/redact.js'
 import type {ActionContext} from '../app/context.js'
@@ -62,11 +62,19 @@ export abstract class BaseCommand extends Command {
 
   /** Aborted on Ctrl-C / SIGTERM: the runner then stops the running child process. */
   private readonly interruption = new AbortController()
+  /** The signal that aborted `interruption`: it decides the exit code (130 or 143). */
+  private stoppedBy?: NodeJS.Signals
 
   private readonly onSignal = (signal: NodeJS.Signals) => {
-    if (this.interruption.signal.aborted) process.exit(ExitCode.interrupted) // a second Ctrl-C: stop waiting
+    if (this.stoppedBy) process.exit(exitCodeFor(signal)) // a second Ctrl-C: stop waiting
+    this.stoppedBy = signal
     this.logToStderr(`\nReceived ${signal}: stopping the running step...`)
     this.interruption.abort()
+  }
+
+  /** Aborted on Ctrl-C / SIGTERM, for commands that hand it on themselves (actionContext does). */
+  protected get interruptSignal(): AbortSignal {
+    return this.interruption.signal
   }
 
   public override async init(): Promise<void> {
@@ -139,6 +147,9 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof DeskrunError) {
+      // An interrupted step says 130; stopped by SIGTERM the command exits as shells expect, 143.
+      const exit =
+        error.exit === ExitCode.interrupted && this.stoppedBy ? exitCodeFor(this.stoppedBy) : error.exit
       const message = redact(error.message)
       const hint = error.hint ? redact(error.hint) : undefined
       const progress = error.progress && {
@@ -146,12 +157,18 @@ export abstract class BaseCommand extends Command {
         notDone: error.progress.notDone.map(redact),
       }
       if (this.jsonEnabled()) {
-        process.exitCode = error.exit
-        this.logJson({error: {code: error.code, message, hint, exit: error.exit, ...progress}})
+        process.exitCode = exit
+        this.logJson({error: {code: error.code, message, hint, exit, ...progress}})
+        return
+      }
+      if (error.code === 'CANCELLED') {
+        // The user said stop at a question: nothing failed, so no "Error:".
+        this.logToStderr(message)
+        process.exitCode = exit
         return
       }
       if (progress) this.logToStderr(progressSummary(progress, error.exit === ExitCode.interrupted))
-      this.error(message, {exit: error.exit, suggestions: hint ? hint.split('\n') : undefined})
+      this.error(message, {exit, suggestions: hint ? hint.split('\n') : undefined})
     }
     error.message = redact(error.message)
     // Not a message deskrun or oclif meant to give: a bug, whose stack is what a report needs.

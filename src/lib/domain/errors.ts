@@ -5,8 +5,16 @@ export const ExitCode = {
   usage: 2,
   /** `up --dry-run`: the plan has changes (0: nothing to do), in the spirit of `terraform plan -detailed-exitcode`. */
   changesPending: 3,
+  /** Stopped by Ctrl-C (SIGINT), as shells report a process killed by it: 128 + 2. */
   interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const
+
+/** The exit code of a command stopped by `signal` (an interrupted error says 130 whichever it was). */
+export function exitCodeFor(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted
+}
 
 /** How far a pipeline got before it stopped, in step titles: shown under the error. */
 export interface Progress {

@@ -1,5 +1,5 @@
 /** Runs a listr2 task list with the renderer that suits where the output goes. */
-import {Listr, ListrLogger, ProcessOutput, type ListrTask} from 'listr2'
+import {Listr, ListrLogger, PRESET_TIMER, ProcessOutput, parseTimer, type ListrTask} from 'listr2'
 
 import {DeskrunError} from '../domain/errors.js'
 
@@ -12,6 +12,11 @@ export function useFancyRenderer(): boolean {
   return Boolean(process.stderr.isTTY) && !process.env.CI && process.env.TERM !== 'dumb'
 }
 
+/** How long a command took, as the steps show it ("0.4s", "12s", "1m3s"); undefined off a terminal. */
+export function elapsedSince(startMs: number): string | undefined {
+  return useFancyRenderer() ? parseTimer(performance.now() - startMs) : undefined
+}
+
 export async function runTasks<Ctx extends object>(
   tasks: ListrTask<Ctx>[],
   ctx: Ctx,
@@ -20,13 +25,21 @@ export async function runTasks<Ctx extends object>(
   // Progress goes to stderr so that stdout stays clean for results and pipes.
   const processOutput = new ProcessOutput(process.stderr, process.stderr)
   const logger = new ListrLogger({processOutput})
+  const fancy = useFancyRenderer()
   const list = new Listr<Ctx, 'default' | 'simple' | 'silent', 'simple'>(tasks, {
     ctx,
     concurrent: false,
     exitOnError: true,
     registerSignalListeners: false,
-    renderer: options.json ? 'silent' : useFancyRenderer() ? 'default' : 'simple',
-    rendererOptions: {logger, collapseSubtasks: false, showErrorMessage: false},
+    renderer: options.json ? 'silent' : fancy ? 'default' : 'simple',
+    rendererOptions: {
+      logger,
+      collapseSubtasks: false,
+      showErrorMessage: false,
+      // Each finished step shows how long it took. Only on a terminal: a log (CI, a pipe, the tests)
+      // reads the same in every run.
+      ...(fancy ? {timer: PRESET_TIMER} : {}),
+    },
     fallbackRenderer: 'simple',
     fallbackRendererOptions: {logger},
   })
@@ -50,6 +63,20 @@ export async function runTasks<Ctx extends object>(
     }
     throw error
   }
+}
+
+/**
+ * Runs `work` as one step titled `title`: the step shows from the start, however long the work stays
+ * quiet (the prerequisite checks), and `work` may retitle it with what it found.
+ */
+export async function runStep<T>(
+  title: string,
+  work: (task: {title: string}) => Promise<T>,
+  options: ProgressOptions = {},
+): Promise<T> {
+  let result!: T
+  await runTasks([{title, task: async (_ctx, task) => void (result = await work(task))}], {}, options)
+  return result
 }
 
 /**

@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, readdir, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -60,9 +60,11 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
     )
 
   it('passes a ready machine and forwards warnings', async () => {
-    machine.sysctl['fs.inotify.max_user_instances'] = 128
-    const warnings: string[] = []
-    const checks = await ensurePrerequisites(setup({onWarning: (line) => warnings.push(line)}))
+    machine.disk = {path: emptyConfig().cacheRoot, type: '0xef53', freeBytes: 2e9}
+    const warnings: [string, string?][] = []
+    const checks = await ensurePrerequisites(
+      setup({json: false, onWarning: (line, fix) => warnings.push([line, fix])}),
+    )
     expect(checks.map((check) => check.id)).to.deep.equal([
       'docker',
       'kind',
@@ -73,7 +75,49 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
       'cgroup',
     ])
     expect(warnings).to.have.length(1)
-    expect(warnings[0]).to.match(/^inotify limits: max_user_watches 524288, max_user_instances 128/)
+    expect(warnings[0][0]).to.equal(`Cache root: ${emptyConfig().cacheRoot}: 2.0 GB free`)
+    expect(warnings[0][1]).to.match(/^Caches grow with use/)
+  })
+
+  describe('host warnings (inotify, cgroup v1)', () => {
+    const hostWarnings = async () => {
+      const heard: [string, string?][] = []
+      await ensurePrerequisites(setup({json: false, onWarning: (line, fix) => heard.push([line, fix])}))
+      return heard
+    }
+    beforeEach(() => {
+      machine.sysctl['fs.inotify.max_user_instances'] = 128
+      machine.cgroup = 1
+    })
+
+    it('are one line each, pointing at deskrun doctor, with no fix to print', async () => {
+      expect(await hostWarnings()).to.deep.equal([
+        ["inotify limits below kind's recommendation; see deskrun doctor (once a day)", undefined],
+        [
+          'cgroup v1, which newer kind node images may not run on; see deskrun doctor (once a day)',
+          undefined,
+        ],
+      ])
+    })
+
+    it('are shown once a day, and again at once when what was found changes', async () => {
+      expect(await hostWarnings()).to.have.length(2)
+      expect(await hostWarnings()).to.deep.equal([])
+      machine.sysctl['fs.inotify.max_user_instances'] = 256
+      expect((await hostWarnings()).map(([line]) => line.split(' ')[0])).to.deep.equal(['inotify'])
+      // A day later (as remembered in the file) both come back.
+      const file = path.join(home, 'shown-warnings.json')
+      const shown = JSON.parse(await readFile(file, 'utf8'))
+      for (const entry of Object.values<{at: number}>(shown)) entry.at -= 24 * 60 * 60 * 1000
+      await writeFile(file, JSON.stringify(shown))
+      expect(await hostWarnings()).to.have.length(2)
+      expect(await hostWarnings()).to.deep.equal([])
+    })
+
+    it('are neither shown nor remembered under --json', async () => {
+      await ensurePrerequisites(setup({json: true, onWarning: () => expect.fail('no warning under --json')}))
+      expect(await hostWarnings()).to.have.length(2)
+    })
   })
 
   it('runs only the checks of the tools the command uses', async () => {
@@ -86,7 +130,8 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
       'inotify',
       'cgroup',
     ])
-    expect(adapters.calls).to.deep.equal(['docker version', 'kind version'])
+    // Side by side, so in either order.
+    expect([...adapters.calls].sort()).to.deep.equal(['docker version', 'kind version'])
   })
 
   it('without consent installs nothing and lists every problem with its fix', async () => {
@@ -141,6 +186,21 @@ describe('ensurePrerequisites (before add, up and cluster create)', function () 
     delete server.routes['/official/kind-linux-amd64']
     const error = await failure(ensurePrerequisites(setup({yes: true})))
     expect(error.code).to.equal('DOWNLOAD_FAILED')
+    expect(await readdir(path.join(home, 'bin'))).to.deep.equal([])
+  })
+
+  it('stops a download at once on Ctrl-C (the signal), leaving nothing', async () => {
+    delete machine.programs.kind
+    server.routes['/official/kind-linux-amd64'] = {body: Buffer.alloc(1_000_000), stallAfter: 1000}
+    const controller = new AbortController()
+    const running = failure(
+      ensurePrerequisites(setup({yes: true, signal: controller.signal, stallTimeoutMs: 20_000})),
+    )
+    while (server.hits.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    controller.abort()
+    const error = await running
+    expect(error.code).to.equal('INTERRUPTED')
+    expect(error.exit).to.equal(130)
     expect(await readdir(path.join(home, 'bin'))).to.deep.equal([])
   })
 

@@ -45,6 +45,27 @@ describe('tool versions', () => {
     expect(again.calls).to.have.length(1)
   })
 
+  it('remembers every tool when they are asked side by side (doctor runs its checks at once)', async () => {
+    for (const tool of ['helm', 'kubectl']) {
+      await writeFile(path.join(dir, 'bin', tool), `#!/bin/sh\necho ${tool}\n`)
+      await chmod(path.join(dir, 'bin', tool), 0o755)
+    }
+    const answers: Record<string, string> = {
+      kind: output,
+      helm: 'v3.18.4+gd80839c',
+      kubectl: '{"clientVersion": {"gitVersion": "v1.33.1"}}',
+    }
+    const first = new RecordingRunner((tool) => ({stdout: answers[tool]}), env)
+    await Promise.all(
+      (['kind', 'helm', 'kubectl'] as const).map((tool) => readToolVersion(first.runner, tool)),
+    )
+    const again = new RecordingRunner((tool) => ({stdout: answers[tool]}), env)
+    await Promise.all(
+      (['kind', 'helm', 'kubectl'] as const).map((tool) => readToolVersion(again.runner, tool)),
+    )
+    expect(again.calls).to.deep.equal([])
+  })
+
   it('does not remember an answer it could not read', async () => {
     output = 'something else'
     await readToolVersion(runner().runner, 'kind')

@@ -74,9 +74,18 @@ export async function readToolVersion(runner: ToolRunner, tool: VersionedTool): 
   const {stdout} = await runner.run(tool, VERSION_ARGS[tool], {step: `ask ${tool} for its version`})
   const version = parseToolVersion(tool, stdout)
   // Only an answer deskrun understood is worth keeping; a cache that cannot be written is no loss.
-  if (binary && version)
-    await writeCache(env, {...cache, [binary.path]: {...binary, output: stdout}}).catch(() => {})
+  if (binary && version) await remember(env, {...binary, output: stdout})
   return {version, output: stdout}
+}
+
+/** The checks ask the tools side by side: one write at a time, each adding to what the last one wrote. */
+let writing = Promise.resolve()
+
+function remember(env: NodeJS.ProcessEnv, entry: Binary & {output: string}): Promise<void> {
+  writing = writing
+    .then(async () => writeCache(env, {...(await readCache(env)), [entry.path]: entry}))
+    .catch(() => {})
+  return writing
 }
 
 interface Binary {

@@ -17,13 +17,22 @@ export interface DoctorOptions extends ContextOptions {
   json?: boolean
   /** No bytes for this long aborts a download. */
   stallTimeoutMs?: number
+  /**
+   * Hears each check as soon as it and the ones before it are done (in the report's order); `again`
+   * for the checks run a second time after --fix installed tools.
+   */
+  onCheck?: (check: Check, again: boolean) => void
 }
 
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const env = options.env ?? process.env
   const {check: configCheck, config} = await checkConfig(configPath(env))
   const ctx = createContext(config, options)
-  let checks = [configCheck, ...(await runChecks(ctx, doctorChecks(config)))]
+  options.onCheck?.(configCheck, false)
+  let checks = [
+    configCheck,
+    ...(await runChecks(ctx, doctorChecks(config), (check) => options.onCheck?.(check, false))),
+  ]
   const installed: string[] = []
 
   const toInstall = provisionable(checks)
@@ -34,11 +43,15 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       platform: options.platform,
       baseUrl: toolsBaseUrl(env, config.toolsBaseUrl),
       stallTimeoutMs: options.stallTimeoutMs,
+      signal: options.signal,
       json: options.json,
     })
     installed.push(...done.map((tool) => `${tool.tool} ${tool.version}`))
     // Everything after the tools depends on them, so look again.
-    checks = [configCheck, ...(await runChecks(ctx, doctorChecks(config)))]
+    checks = [
+      configCheck,
+      ...(await runChecks(ctx, doctorChecks(config), (check) => options.onCheck?.(check, true))),
+    ]
   }
   return {checks, ok: checks.every((check) => check.status !== 'fail'), installed}
 }

@@ -13,6 +13,7 @@ import {tildify} from './context.js'
 import {provisionable} from './doctor.js'
 import {firstTime} from '../../adapters/shown-warnings.js'
 import {createContext, runChecks, type ContextOptions} from './run.js'
+import {runStep} from '../../pipeline/run.js'
 import type {Check, CheckId} from './types.js'
 
 export interface EnsureOptions extends ContextOptions {
@@ -50,6 +51,13 @@ const CACHE_CHECKS: readonly CheckId[] = ['cache-lifetime', 'shared-data-root']
  * would only repeat it. `deskrun doctor` always shows them.
  */
 const ONCE: readonly CheckId[] = ['cache-lifetime']
+/**
+ * Host settings deskrun cannot change (kernel limits, cgroup version): on every `add` and `up` they
+ * would only repeat themselves, so they get one line pointing at `deskrun doctor` (which has the
+ * whole text and the command to paste), once a day or when what was found changes.
+ */
+const DAILY: readonly CheckId[] = ['inotify', 'cgroup']
+const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Runs the checks, offers to install what deskrun can, and throws if anything still fails. */
 export async function ensurePrerequisites(options: EnsureOptions): Promise<Check[]> {
@@ -57,13 +65,24 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
   const ctx = createContext(options.config, options)
   const usesCaches = Object.keys(ctx.caches).length > 0
   const ids = options.checks ?? [...options.tools, ...HOST_CHECKS, ...(usesCaches ? CACHE_CHECKS : [])]
-  let checks = await runChecks(ctx, ids)
+  // A step from the start: the checks ask several tools, which takes a moment.
+  const check = () =>
+    runStep(
+      'Checking tools',
+      async (task) => {
+        const found = await runChecks(ctx, ids)
+        task.title = checkedTitle(found)
+        return found
+      },
+      {json: options.json},
+    )
+  let checks = await check()
 
   const toInstall = provisionable(checks)
   if (toInstall.length > 0) {
     const offer = toInstall.map((tool) => `${tool} ${ctx.provisionable(tool)}`).join(', ')
     const question = `deskrun needs ${offer}. Install ${toInstall.length === 1 ? 'it' : 'them'} into ${tildify(ctx.binDir)}?`
-    const ask = options.confirm ?? askYesNo
+    const ask = options.confirm ?? ((text: string) => askYesNo(text, options.signal))
     const mayAsk = options.interactive && (options.confirm !== undefined || canPrompt(env))
     if (options.yes || (mayAsk && (await ask(question)))) {
       await provisionTools(toInstall, {
@@ -72,13 +91,22 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
         platform: options.platform,
         baseUrl: toolsBaseUrl(env, options.config.toolsBaseUrl),
         stallTimeoutMs: options.stallTimeoutMs,
+        signal: options.signal,
         json: options.json,
       })
-      checks = await runChecks(ctx, ids)
+      checks = await check()
     }
   }
 
   for (const check of checks.filter((c) => c.status === 'warn')) {
+    if (DAILY.includes(check.id)) {
+      // --json prints no warnings, so the line waits for a run without it.
+      if (options.json || !(await firstTime(env, `host ${check.id}`, check.found, {againAfterMs: DAY_MS})))
+        continue
+      const what = check.summary ?? `${check.title}: ${check.found}`
+      options.onWarning?.(`${what}; see deskrun doctor (once a day)`)
+      continue
+    }
     const once = ONCE.includes(check.id)
     // --json prints no warnings, so a once-only one waits for the next run without it.
     if (once && (options.json || !(await firstTime(env, `${check.id} ${ctx.cacheRoot}`, check.found))))
@@ -89,6 +117,16 @@ export async function ensurePrerequisites(options: EnsureOptions): Promise<Check
   const failed = checks.filter((check) => check.status === 'fail')
   if (failed.length > 0) throw prerequisitesError(failed)
   return checks
+}
+
+/** "Checked tools: Docker 27.5.1, kind 0.29.0, …", or how many checks failed (the error lists them). */
+function checkedTitle(checks: readonly Check[]): string {
+  const failed = checks.filter((check) => check.status === 'fail').length
+  if (failed > 0) return `Checked tools: ${failed} problem${failed === 1 ? '' : 's'}`
+  const versions = checks
+    .filter((check) => check.tool?.version)
+    .map((check) => `${check.title} ${check.tool!.version}`)
+  return `Checked tools${versions.length > 0 ? `: ${versions.join(', ')}` : ''}`
 }
 
 /** One error for all failed checks: each problem on a line, each fix in the hint. */

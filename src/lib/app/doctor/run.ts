@@ -1,4 +1,7 @@
-/** Runs the checks in a fixed order, each seeing what the earlier ones found. */
+/**
+ * Runs the checks side by side, each as soon as the checks it builds on are done; results come in
+ * deskrun's order whatever order they finish in.
+ */
 import type {DeskrunConfig} from '../../domain/config/types.js'
 import {
   PINNED_TOOLS,
@@ -25,19 +28,22 @@ import type {Check, CheckId} from './types.js'
 
 type CheckFn = (ctx: DoctorContext, state: CheckState) => Promise<Check | undefined>
 
-/** Every check but the config's (which runs first, to learn the settings), in the order shown. */
-const CHECKS: [CheckId, CheckFn][] = [
+/**
+ * Every check but the config's (which runs first, to learn the settings), in the order shown, with
+ * the checks whose findings (CheckState) it reads: it starts when those are done.
+ */
+const CHECKS: [CheckId, CheckFn, CheckId[]?][] = [
   ['docker', checkDocker],
   ['kind', (ctx) => checkTool(ctx, 'kind')],
   ['helm', (ctx) => checkTool(ctx, 'helm')],
   ['kubectl', (ctx) => checkTool(ctx, 'kubectl')],
-  ['cluster', checkCluster],
-  ['permissions', checkPermissions],
-  ['cache-mount', checkCacheMount],
-  ['controller', checkController],
+  ['cluster', checkCluster, ['docker', 'kind', 'kubectl']],
+  ['permissions', checkPermissions, ['cluster']],
+  ['cache-mount', checkCacheMount, ['cluster']],
+  ['controller', checkController, ['cluster', 'helm', 'kubectl']],
   ['cache-root', checkCacheRoot],
   ['cache-lifetime', checkCacheLifetime],
-  ['shared-data-root', checkSharedDataRoots],
+  ['shared-data-root', checkSharedDataRoots, ['docker']],
   ['inotify', checkInotify],
   ['cgroup', checkCgroup],
 ]
@@ -64,18 +70,42 @@ export function doctorChecks(config: Pick<DeskrunConfig, 'kubeContext'>): readon
 /** Each call asks a local daemon or cluster; one that takes longer is hung, and doctor says so. */
 export const CHECK_TIMEOUT_MS = 30_000
 
-/** Runs the chosen checks (in deskrun's order, not the caller's); platform-specific ones may be absent. */
+/**
+ * Runs the chosen checks (platform-specific ones may give no result) and returns them in deskrun's
+ * order, not the caller's. `onCheck` hears each result as soon as it and every one before it are in,
+ * so a report printed from it reads in the same order every time.
+ */
 export async function runChecks(
   ctx: DoctorContext,
   ids: readonly CheckId[] = MACHINE_CHECKS,
+  onCheck?: (check: Check) => void,
 ): Promise<Check[]> {
   const state: CheckState = {results: new Map()}
-  for (const [id, check] of CHECKS) {
-    if (!ids.includes(id)) continue
-    const result = await check(ctx, state)
-    if (result) state.results.set(id, result)
+  const chosen = CHECKS.filter(([id]) => ids.includes(id))
+  const done = new Set<CheckId>()
+  let told = 0
+  const tell = () => {
+    for (; told < chosen.length && done.has(chosen[told][0]); told++) {
+      const result = state.results.get(chosen[told][0])
+      if (result) onCheck?.(result)
+    }
   }
-  return [...state.results.values()]
+  const running = new Map<CheckId, Promise<void>>()
+  for (const [id, check, needs = []] of chosen) {
+    // A check that was not chosen is not waited for: its findings stay unknown, as before it ran.
+    const before = needs.flatMap((need) => running.get(need) ?? [])
+    running.set(
+      id,
+      Promise.all(before).then(async () => {
+        const result = await check(ctx, state)
+        if (result) state.results.set(id, result)
+        done.add(id)
+        tell()
+      }),
+    )
+  }
+  await Promise.all(running.values())
+  return chosen.flatMap(([id]) => state.results.get(id) ?? [])
 }
 
 /** What a caller may replace: tests swap in fake tools, facts, downloads and answers. */

@@ -28,6 +28,11 @@ export interface Check {
   found: string
   /** What to do about a warn or fail, as commands where possible. */
   fix?: string
+  /**
+   * For a warning about the host that `add` and `up` mention only now and then: one short line, which
+   * points at `deskrun doctor` for `found` and `fix`.
+   */
+  summary?: string
   /** For kind, helm, kubectl and docker: which copy a command would run, and its version. */
   tool?: ToolLocation & {version?: string}
   /** Set on kind, helm and kubectl when deskrun can install a pinned copy that fixes the check. */

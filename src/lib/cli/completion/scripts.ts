@@ -83,6 +83,15 @@ function sharedFunctions(spec: CompletionSpec): string {
       'return 1',
     ),
     caseFunction(
+      `${p}_flags_of`,
+      'REPLY: "flags" and the flag names of command $1.',
+      '$1',
+      spec.commands
+        .filter((command) => command.flagNames.length > 0)
+        .map((command) => `${quote(command.id)}) REPLY='flags ${command.flagNames.join(' ')}' ;;`),
+      "REPLY=''",
+    ),
+    caseFunction(
       `${p}_value_for`,
       'REPLY: how to complete $2 (a flag, or @N for the Nth argument) of command $1.',
       '"$1 $2"',
@@ -90,7 +99,8 @@ function sharedFunctions(spec: CompletionSpec): string {
       "REPLY=''",
     ),
     `# REPLY: how to complete the word under the cursor: "run KIND" (${spec.bin} complete KIND),
-# "words W...", "files", or "" when it is not a value (oclif's completion then takes over).
+# "words W...", "files", "flags F..." (a flag name: oclif's bash function cannot find the command
+# once an argument was typed, so bash offers these), or "" (oclif's completion then takes over).
 # Arguments: the words after "${spec.bin}", the last one being the word under the cursor.
 ${p}_value_source() {
   local id='' cmd='' pending='' position=0 word
@@ -125,7 +135,7 @@ ${p}_value_source() {
   else
     case $word in
       -*=*) ${p}_value_for "$cmd" "\${word%%=*}" ;;
-      -*) ;;
+      -*) ${p}_flags_of "$cmd" ;;
       *) ${p}_value_for "$cmd" "@$((position + 1))" ;;
     esac
   fi
@@ -167,6 +177,7 @@ export function bashAdditions(spec: CompletionSpec): string {
   local candidates
   case $REPLY in
     words\\ *) candidates=\${REPLY#words }; candidates=\${candidates// /$'\\n'} ;;
+    flags\\ *) candidates=\${REPLY#flags }; candidates=\${candidates// /$'\\n'} ;;
     run\\ *) candidates=$(${spec.bin} complete "\${REPLY#run }" 2>/dev/null) ;;
   esac
   local IFS=$'\\n'
@@ -197,7 +208,8 @@ export function patchZshScript(script: string, spec: CompletionSpec): string | u
   local -a candidates
   ${p}_value_source "\${(@)words[2,CURRENT]}"
   case $REPLY in
-    ''|files) ${p}_oclif "$@" ;;
+    # oclif's zsh function completes flag names after arguments too, with their summaries.
+    ''|files|flags\\ *) ${p}_oclif "$@" ;;
     words\\ *)
       candidates=(\${=REPLY#words })
       compset -P '*='

@@ -31,6 +31,8 @@ export interface CommandSpec {
   /** Colon-separated oclif id (or alias): `cluster:create`. */
   id: string
   flags: FlagSpec[]
+  /** The `--name` of each flag that is not hidden: what completes where a flag may be typed. */
+  flagNames: string[]
   /** One entry per positional argument, in order; undefined when deskrun offers nothing. */
   args: (ValueSource | undefined)[]
 }
@@ -78,7 +80,10 @@ export function completionSpec(input: {
       const dynamic = ours ? ARG_VALUES[command.id]?.[name] : undefined
       return dynamic ? {kind: dynamic} : fixedWords(arg.options)
     })
-    commands.push({id: command.id, flags, args})
+    const flagNames = Object.entries(command.flags ?? {})
+      .filter(([name, flag]) => !flag.hidden && SAFE_WORD.test(name))
+      .map(([name]) => `--${name}`)
+    commands.push({id: command.id, flags, flagNames, args})
   }
 
   const topics = new Set(

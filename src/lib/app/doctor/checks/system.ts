@@ -128,6 +128,7 @@ export async function checkInotify(ctx: DoctorContext): Promise<Check | undefine
       ...base,
       found: 'cannot read /proc/sys/fs/inotify',
       fix: 'Check them with: sysctl fs.inotify',
+      summary: 'cannot read the inotify limits',
     })
   }
   const found = `max_user_watches ${watches}, max_user_instances ${instances}`
@@ -136,23 +137,29 @@ export async function checkInotify(ctx: DoctorContext): Promise<Check | undefine
   return warn({
     ...base,
     found: `${found} (kind recommends ${wantWatches} and ${wantInstances}; pods may fail with "too many open files")`,
+    // The command alone on its line, to paste; how to keep the settings on the next.
     fix:
-      `sudo sysctl fs.inotify.max_user_watches=${Math.max(watches, wantWatches)} fs.inotify.max_user_instances=${Math.max(instances, wantInstances)}` +
-      ' (add both to /etc/sysctl.d/99-kind.conf to keep them after a reboot)',
+      `sudo sysctl fs.inotify.max_user_watches=${Math.max(watches, wantWatches)} fs.inotify.max_user_instances=${Math.max(instances, wantInstances)}\n` +
+      'To keep them after a reboot, put both settings in /etc/sysctl.d/99-kind.conf.',
+    summary: "inotify limits below kind's recommendation",
   })
 }
 
 export async function checkCgroup(ctx: DoctorContext): Promise<Check | undefined> {
   if (ctx.facts.platform !== 'linux') return undefined
-  const base = {id: 'cgroup', title: 'cgroup v2'} as const
+  const base = {id: 'cgroup', title: 'cgroup version'} as const
   const version = await ctx.facts.cgroupVersion()
-  if (version === 2) return ok({...base, found: 'cgroup v2 (unified hierarchy)'})
+  if (version === 2) return ok({...base, found: 'v2 (unified hierarchy)'})
   return warn({
     ...base,
     found:
       version === 1
-        ? 'cgroup v1: Kubernetes has deprecated it, and newer kind node images may not start'
-        : 'cannot tell which cgroup version this host runs',
+        ? 'v1, which Kubernetes has deprecated: newer kind node images may not start'
+        : 'unknown: cannot tell which cgroup version this host runs',
     fix: 'Boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1 on the kernel command line; the default on current distributions).',
+    summary:
+      version === 1
+        ? 'cgroup v1, which newer kind node images may not run on'
+        : 'cannot tell the cgroup version',
   })
 }

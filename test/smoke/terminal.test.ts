@@ -1,0 +1,95 @@
+/**
+ * What a person at a terminal sees: deskrun in a real pseudo-terminal (tmux, test/helpers/terminal.ts)
+ * at the sizes people use, the keys they press, the screen they read. Runs the build (bin/run.js).
+ */
+import {existsSync} from 'node:fs'
+import {readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {expect} from 'chai'
+
+import {REPO, sandbox, type Sandbox} from '../cli/support.js'
+import {hasTmux, Terminal} from '../helpers/terminal.js'
+
+describe('at a terminal', function () {
+  if (!hasTmux) return
+  this.timeout(120_000)
+  let s: Sandbox
+  let terminal: Terminal | undefined
+  beforeEach(async () => {
+    s = await sandbox({processes: true})
+  })
+  afterEach(async () => {
+    await terminal?.close()
+    terminal = undefined
+    await s.fake.cleanup()
+  })
+
+  /** The sandbox's environment as a person's shell has it: a terminal, no CI. */
+  const shellEnv = (omit: ('kind' | 'helm')[] = []) => s.fake.env({omit, extra: {CI: undefined}})
+
+  it('Ctrl-C at the install question prints "Cancelled" and exits 130, installing nothing', async () => {
+    const before = await readFile(s.configFile, 'utf8')
+    const tokenFile = path.join(s.fake.root, 'token')
+    terminal = await Terminal.deskrun(
+      ['add', 'my-runner', '--repository', REPO, '--auth-value-file', tokenFile],
+      {
+        columns: 100,
+        env: shellEnv(['kind']),
+      },
+    )
+    await terminal.waitFor(/deskrun needs kind v[\d.]+\. Install it into .*\? \[Y\/n\]/)
+    await terminal.keys('C-c')
+    expect(await terminal.exitCode()).to.equal(130)
+    const screen = await terminal.screen(true)
+    expect(screen).to.match(/\[Y\/n\] *\n+Cancelled\.$/)
+    expect(screen).not.to.match(/AbortError|ABORT_ERR|Error:/)
+    expect(existsSync(path.join(s.fake.deskrunHome, 'bin', 'kind'))).to.equal(false)
+    expect(await readFile(s.configFile, 'utf8')).to.equal(before)
+    expect(await s.fake.clusters()).to.deep.equal([])
+  })
+
+  /** A duration as the steps show it: 0.3s, 12s, 1m3s. */
+  const DURATION = String.raw`(\d+m)?\d+(\.\d)?s`
+
+  it('add shows a duration after each finished step and the total at the end', async () => {
+    const tokenFile = path.join(s.fake.root, 'token')
+    terminal = await Terminal.deskrun(
+      ['add', 'my-runner', '--repository', REPO, '--auth-value-file', tokenFile],
+      {
+        columns: 100,
+        env: shellEnv(),
+      },
+    )
+    expect(await terminal.exitCode()).to.equal(0)
+    const screen = await terminal.screen(true)
+    for (const step of [
+      'Checked tools: .*',
+      'Cluster deskrun: created',
+      'ARC controller 0\\.14\\.2: installed',
+    ])
+      expect(screen).to.match(new RegExp(`^✔ ${step} \\[${DURATION}\\]$`, 'm'))
+    expect(screen).to.match(
+      new RegExp(`^my-runner is up \\(kubernetes\\), after ${DURATION}\\. Route jobs`, 'm'),
+    )
+  })
+
+  it('doctor prints each check as soon as it and the ones above it are known', async () => {
+    const gate = path.join(s.fake.root, 'gate')
+    s.fake.setFaults([{tool: 'helm', match: 'version', action: 'hold', gate}])
+    terminal = await Terminal.deskrun(['doctor'], {columns: 100, env: shellEnv()})
+    // helm answers nothing yet: what comes before it is on the screen, helm and what follows are not.
+    const early = await terminal.waitFor(/^✓ ok {4}kind /m)
+    expect(early)
+      .to.match(/^✓ ok {4}Config /m)
+      .and.match(/^✓ ok {4}Docker /m)
+    expect(early).not.to.match(/^. \w+ +(helm|kubectl) /m)
+    await writeFile(gate, '')
+    await terminal.exitCode()
+    const screen = await terminal.screen(true)
+    expect(screen)
+      .to.match(/^✓ ok {4}helm /m)
+      .and.match(/^✓ ok {4}kubectl /m)
+    expect(screen.split('\n').at(-1)).to.match(/^All set/)
+  })
+})
