@@ -35,7 +35,8 @@ export default class Status extends BaseCommand {
     )
     if (report.installations.length === 0) this.log('No installations. Add one with: deskrun add')
     for (const installation of report.installations) {
-      this.log(`\n${installation.name} (${installation.mode})`)
+      const paused = installation.paused ? ', paused: deskrun resume to take jobs again' : ''
+      this.log(`\n${installation.name} (${installation.mode}${paused})`)
       for (const scaleSet of installation.scaleSets)
         for (const line of describe(scaleSet)) this.log(`  ${line}`)
     }

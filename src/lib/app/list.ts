@@ -24,6 +24,8 @@ export interface ListedInstallation {
   auth: {type: string; set: boolean; source: CredentialSource | 'config'}
   /** Whether the last add/up deployed it (the config's record; `deskrun status` asks the cluster). */
   deployed: boolean
+  /** `deskrun pause`: no new runner starts until `deskrun resume`. */
+  paused: boolean
 }
 
 /** Reads the config only: works without Docker or a cluster. */
@@ -54,6 +56,7 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
       source: installation.authSource ?? 'config',
     },
     deployed: installation.deployed,
+    paused: Boolean(installation.paused),
   }))
   return {clusterName: config.clusterName, installations}
 }

@@ -36,6 +36,8 @@ export interface ScaleSetStatus {
 export interface InstallationStatus {
   name: string
   mode: string
+  /** `deskrun pause`: no new runner starts until `deskrun resume`. */
+  paused: boolean
   scaleSets: ScaleSetStatus[]
 }
 
@@ -119,6 +121,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     report.installations.push({
       name: installation.name,
       mode: installation.mode,
+      paused: Boolean(installation.paused),
       scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) =>
         scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
       ),

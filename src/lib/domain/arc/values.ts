@@ -67,8 +67,9 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
     githubConfigUrl: installation.repository.replace(/\/+$/, ''),
     githubConfigSecret: secretName,
     runnerScaleSetName: instance.name,
-    minRunners: instance.minRunners,
-    maxRunners: instance.maxRunners,
+    // Paused: ARC starts no runner for a scale set with at most 0, and removes only idle ones.
+    minRunners: installation.paused ? 0 : instance.minRunners,
+    maxRunners: installation.paused ? 0 : instance.maxRunners,
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
     ...(installation.labels.length > 0 ? {scaleSetLabels: [...installation.labels]} : {}),
     // Without these the chart searches the cluster for the controller at render time, which fails

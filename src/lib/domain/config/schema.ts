@@ -103,6 +103,7 @@ function installationSchema(originalShape: boolean): Schema {
         expected: `where the credential was read from: ${CREDENTIAL_SOURCES.join(', ')}`,
       },
       Deployed: {type: 'boolean', expected: 'true or false'},
+      Paused: {type: 'boolean', expected: 'true or false (deskrun pause / deskrun resume)'},
     },
   }
 }

@@ -46,6 +46,8 @@ export interface FileInstallation {
   /** Where `deskrun add` read AuthValue from; absent in files written by hand or by the original. */
   AuthSource?: CredentialSource
   Deployed?: boolean
+  /** `deskrun pause`: written only when true. */
+  Paused?: boolean
   [unknownKey: string]: unknown
 }
 

@@ -39,6 +39,8 @@ export interface Installation {
   node?: string
   /** The node each instance was pinned to on a cluster of several nodes (chosen once, then kept). */
   nodes?: Record<string, string>
+  /** `deskrun pause`: no new runner starts (min and max runners 0); runners with a job finish it. */
+  paused?: boolean
 }
 
 /** A cache as a pod sees it: the host folder, the same folder inside the kind node, the mount point. */
