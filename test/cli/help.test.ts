@@ -18,6 +18,7 @@ const COMMANDS = [
   'modes',
   'pause',
   'resume',
+  'snippet',
 ]
 
 describe('help', () => {

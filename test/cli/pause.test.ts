@@ -13,7 +13,7 @@ describe('pause and resume', () => {
 
   const scaling = async (release: string) => {
     const found = (await s.fake.releases(CLUSTER)).find((r) => r.name === release)
-    return {min: found?.values.minRunners, max: found?.values.maxRunners, revision: found?.revision}
+    return {min: found?.values?.minRunners, max: found?.values?.maxRunners, revision: found?.revision}
   }
   const runners = async (scaleSet: string) =>
     (await s.fake.objects(CLUSTER, {kind: 'EphemeralRunner', namespace: 'arc-runners'})).filter(

@@ -16,6 +16,7 @@ export const ARG_VALUES: Readonly<Record<string, Readonly<Record<string, ValueKi
   status: {name: 'installation'},
   pause: {name: 'installation'},
   resume: {name: 'installation'},
+  snippet: {name: 'installation'},
   remove: {name: 'installation'},
 }
 
