@@ -26,6 +26,9 @@ export interface ListedInstallation {
   deployed: boolean
   /** `deskrun pause`: no new runner starts until `deskrun resume`. */
   paused: boolean
+  /** `--cpus` / `--memory` limits; absent: none. */
+  cpus?: string
+  memory?: string
 }
 
 /** Reads the config only: works without Docker or a cluster. */
@@ -57,6 +60,8 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     },
     deployed: installation.deployed,
     paused: Boolean(installation.paused),
+    ...(installation.cpus ? {cpus: installation.cpus} : {}),
+    ...(installation.memory ? {memory: installation.memory} : {}),
   }))
   return {clusterName: config.clusterName, installations}
 }

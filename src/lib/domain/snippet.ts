@@ -52,8 +52,8 @@ export function workflowSnippet(input: {
   if (runsOn.length === 1) lines.push(`runs-on: ${runsOn[0]}`)
   else
     lines.push(
-      `# ${installation} has ${runsOn.length} instances of one runner each: a job runs on one of them.`,
-      '# This matrix runs the job once on each; or name one: runs-on: ' + runsOn[0],
+      `# ${installation} has ${runsOn.length} instances of one runner each. This matrix runs the job once on each;`,
+      `# to run it once on one of them instead: runs-on: ${installation}-\${{ github.run_number % ${runsOn.length} + 1 }}`,
       'strategy:',
       '  matrix:',
       `    runner: [${runsOn.join(', ')}]`,

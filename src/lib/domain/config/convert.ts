@@ -40,6 +40,8 @@ const INSTALLATION_KEYS = new Set([
   'Node',
   'Nodes',
   'Paused',
+  'CPUs',
+  'Memory',
 ])
 
 function unknownKeys(record: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
@@ -91,6 +93,8 @@ function installationToDomain(
   if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
   if (file.Paused) installation.paused = true
+  if (file.CPUs !== undefined) installation.cpus = file.CPUs
+  if (file.Memory !== undefined) installation.memory = file.Memory
 
   if (file.Mounts && file.Mounts.length > 0) {
     installation.unsupportedMounts = file.Mounts
@@ -163,6 +167,8 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
   }
   if (installation.authSource !== undefined) file.AuthSource = installation.authSource
   if (installation.paused) file.Paused = true
+  if (installation.cpus !== undefined) file.CPUs = installation.cpus
+  if (installation.memory !== undefined) file.Memory = installation.memory
 
   return Object.assign(file, unknownKeys(installation.extra ?? {}, INSTALLATION_KEYS))
 }

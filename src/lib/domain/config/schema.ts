@@ -104,6 +104,8 @@ function installationSchema(originalShape: boolean): Schema {
       },
       Deployed: {type: 'boolean', expected: 'true or false'},
       Paused: {type: 'boolean', expected: 'true or false (deskrun pause / deskrun resume)'},
+      CPUs: nonEmpty('a CPU limit such as "2", "1.5" or "500m"'),
+      Memory: nonEmpty('a memory limit such as "4Gi" or "512Mi"'),
     },
   }
 }

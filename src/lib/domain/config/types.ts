@@ -48,6 +48,9 @@ export interface FileInstallation {
   Deployed?: boolean
   /** `deskrun pause`: written only when true. */
   Paused?: boolean
+  /** `--cpus` and `--memory`, as given (Kubernetes quantities). */
+  CPUs?: string
+  Memory?: string
   [unknownKey: string]: unknown
 }
 

@@ -41,6 +41,9 @@ export interface Installation {
   nodes?: Record<string, string>
   /** `deskrun pause`: no new runner starts (min and max runners 0); runners with a job finish it. */
   paused?: boolean
+  /** `--cpus` (2, 1.5, 500m) and `--memory` (4Gi): limits of each container that runs the job's work. */
+  cpus?: string
+  memory?: string
 }
 
 /** A cache as a pod sees it: the host folder, the same folder inside the kind node, the mount point. */
