@@ -19,6 +19,8 @@ const COMMANDS = [
   'pause',
   'resume',
   'snippet',
+  'cache list',
+  'cache prune',
 ]
 
 describe('help', () => {
@@ -55,6 +57,9 @@ describe('help', () => {
       'cluster status',
       'pause',
       'resume',
+      'snippet',
+      'cache list',
+      'cache prune',
     ]) {
       const help = await fake.run([...command.split(' '), '--help'])
       expect(help.stdout, command).to.match(/^\s+--json\s/m)
