@@ -57,7 +57,16 @@ function describe(scaleSet: ScaleSetStatus): string[] {
       ? `  listener ${scaleSet.listener.name}: ${scaleSet.listener.phase}${scaleSet.listener.reason ? ` (${scaleSet.listener.reason})` : ''}`
       : '  listener: none yet (it connects to GitHub; a missing listener often means bad credentials)',
   )
-  for (const runner of scaleSet.runners)
-    lines.push(`  runner ${runner.name}: ${runner.phase}${runner.reason ? ` (${runner.reason})` : ''}`)
+  for (const runner of scaleSet.runners) {
+    const job = scaleSet.jobs.find((one) => one.runner === runner.name)
+    const doing = job
+      ? `, running ${job.job ?? 'a job'} of ${job.workflow ?? job.repository ?? '?'}`
+      : runner.phase === 'Running'
+        ? ', idle'
+        : ''
+    lines.push(
+      `  runner ${runner.name}: ${runner.phase}${runner.reason ? ` (${runner.reason})` : ''}${doing}`,
+    )
+  }
   return lines
 }
