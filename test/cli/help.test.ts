@@ -21,6 +21,7 @@ const COMMANDS = [
   'snippet',
   'cache list',
   'cache prune',
+  'logs',
 ]
 
 describe('help', () => {

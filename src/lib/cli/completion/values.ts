@@ -17,6 +17,7 @@ export const ARG_VALUES: Readonly<Record<string, Readonly<Record<string, ValueKi
   pause: {name: 'installation'},
   resume: {name: 'installation'},
   snippet: {name: 'installation'},
+  logs: {name: 'installation'},
   remove: {name: 'installation'},
 }
 
