@@ -23,7 +23,7 @@ export default class List extends BaseCommand {
       name: installation.name,
       mode: installation.mode,
       'runs-on': installation.scaleSets.join(', '),
-      runners: `${installation.minRunners}-${installation.maxRunners}`,
+      runners: `${installation.minRunners}-${installation.maxRunners}${installation.paused ? ' (paused)' : ''}`,
       caches: installation.caches.map((cache) => cache.target).join(', ') || '-',
       repository: installation.repository,
       deployed: installation.deployed ? 'yes' : 'no',
