@@ -33,6 +33,11 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         'gh auth token | <%= config.bin %> <%= command.id %> dind-runner --repository https://github.com/owner/repo --mode dind --auth-value -',
     },
     {
+      description: 'Jobs in an image of your own, built FROM ghcr.io/actions/actions-runner with your tools:',
+      command:
+        '<%= config.bin %> <%= command.id %> tools-runner --repository https://github.com/owner/repo --mode dind --runner-image ghcr.io/my-org/runner-with-tools:1.4 --auth-value-file ~/.gh-token',
+    },
+    {
       description: 'A GitHub App for an organization:',
       command:
         '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
@@ -61,6 +66,7 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       minRunners: flags['min-runners'],
       maxRunners: flags['max-runners'],
       runnerGroup: flags['runner-group'],
+      runnerImage: flags['runner-image'],
       node: flags.node,
       label: flags.label ?? [],
       credentials: {

@@ -387,6 +387,25 @@ const cases: Case[] = [
     message: /--node "Node_1" is not a node name/,
     exit: 2,
   },
+  {
+    name: 'a runner image with an upper-case repository path',
+    args: withToken('r', '--runner-image', 'ghcr.io/My-Org/runner:1'),
+    message:
+      /--runner-image "ghcr\.io\/My-Org\/runner:1" is not an image reference \(the repository path must be lower case\)/,
+    exit: 2,
+  },
+  {
+    name: 'a runner image given as a URL',
+    args: withToken('r', '--runner-image', 'https://ghcr.io/org/runner'),
+    message: /--runner-image .* is not an image reference/,
+    exit: 2,
+  },
+  {
+    name: 'a config whose RunnerImage is no image reference',
+    args: ['up'],
+    config: EXISTING.replace('"AuthType"', '"RunnerImage": "runner image",\n        "AuthType"'),
+    message: /--runner-image "runner image" is not an image reference \(it contains spaces\)/,
+  },
   // flags and arguments
   {name: 'unknown flag', args: withToken('r', '--frobnicate'), message: /frobnicate/, exit: 2},
   {

@@ -39,6 +39,7 @@ function jobPodMode(h: ModeHelpers): ContainerMode {
       },
     })
     const runner = h.runnerContainer({
+      image: context.runnerImage,
       env: [
         ...h.envVars({
           [h.CONTAINER_HOOKS_ENV]: h.KUBERNETES_NOVOLUME_HOOK,
@@ -76,7 +77,7 @@ function runnerMode(h: ModeHelpers): ContainerMode {
   function render(context: RenderContext): RenderResult {
     const {caches} = context
     const runner = {
-      ...h.runnerContainer({volumeMounts: h.cacheVolumeMounts(caches)}),
+      ...h.runnerContainer({image: context.runnerImage, volumeMounts: h.cacheVolumeMounts(caches)}),
       resources: gpuLimit(),
     }
     return {

@@ -37,6 +37,7 @@ function renderContext(mode: string, targets: string[] = []): RenderContext {
       authType: 'pat',
     },
     instance: {name, index: 1, count: 1, minRunners: 0, maxRunners: 2},
+    runnerImage: modeHelpers.RUNNER_IMAGE,
     caches: targets.map((target, i) => ({
       volumeName: `cache-${i}`,
       target,

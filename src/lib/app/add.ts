@@ -29,6 +29,7 @@ export interface AddRequest {
   minRunners?: number
   maxRunners?: number
   runnerGroup?: string
+  runnerImage?: string
   node?: string
   label: string[]
   credentials: CredentialFlags
@@ -131,6 +132,7 @@ async function installationFrom(
     instances: request.instances,
     caches,
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
+    ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
     ...(request.node !== undefined ? {node: request.node} : {}),
     labels: request.label,
     auth: credentials.auth,

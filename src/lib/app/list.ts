@@ -1,4 +1,5 @@
 import type {CredentialSource} from '../domain/installation/types.js'
+import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {readConfig, type ActionContext} from './context.js'
 
@@ -13,6 +14,8 @@ export interface ListedInstallation {
   maxRunners: number
   caches: {target: string; source?: string}[]
   runnerGroup?: string
+  /** The runner container's image (`--runner-image` or ARC's default). */
+  runnerImage: string
   labels: string[]
   /** `--node`, or the node each instance was pinned to (clusters of several nodes). */
   node?: string
@@ -42,6 +45,7 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     maxRunners: installation.maxRunners,
     caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
+    runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
     ...(installation.node ? {node: installation.node} : {}),
     ...(installation.nodes ? {nodes: installation.nodes} : {}),
     labels: installation.labels,

@@ -8,6 +8,7 @@ import {
   chartVersionOf,
 } from '../domain/arc/charts.js'
 import {UsageError} from '../domain/errors.js'
+import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
@@ -36,6 +37,8 @@ export interface ScaleSetStatus {
 export interface InstallationStatus {
   name: string
   mode: string
+  /** The runner container's image (`--runner-image` or ARC's default). */
+  runnerImage: string
   scaleSets: ScaleSetStatus[]
 }
 
@@ -119,6 +122,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     report.installations.push({
       name: installation.name,
       mode: installation.mode,
+      runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) =>
         scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
       ),

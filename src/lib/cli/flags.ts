@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
+import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {MAX_INSTANCES} from '../domain/installation/instances.js'
 import {DATA_ROOT_RULE} from '../domain/installation/sharing.js'
 
@@ -44,6 +45,12 @@ export const installationFlags = {
   }),
   'min-runners': Flags.integer({summary: 'Idle runners kept ready. [default: 1]', helpGroup: 'RUNNER'}),
   'max-runners': Flags.integer({summary: 'Most runners at once. [default: 5]', helpGroup: 'RUNNER'}),
+  'runner-image': Flags.string({
+    summary: `Image of the runner container, e.g. one with your tools preinstalled. [default: ${DEFAULT_RUNNER_IMAGE}]`,
+    description:
+      "NAME[:TAG][@sha256:DIGEST] with a lower-case repository path. Build it FROM ARC's runner image: the modes run /home/runner/run.sh as uid 1001 and use the container hooks under /home/runner, and the cache init container runs chmod from it.",
+    helpGroup: 'RUNNER',
+  }),
   'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
   node: Flags.string({
     summary: 'Run every instance on this node of the cluster (kubernetes.io/hostname).',

@@ -7,6 +7,7 @@ import {SCALE_SET_NAMESPACE} from './arc/charts.js'
 import {authSecret} from './arc/secret.js'
 import {scaleSetValues} from './arc/values.js'
 import {DeskrunError} from './errors.js'
+import {DEFAULT_RUNNER_IMAGE} from './installation/image.js'
 import {expandInstances} from './installation/instances.js'
 import {authSecretName} from './installation/naming.js'
 import type {Installation} from './installation/types.js'
@@ -76,6 +77,7 @@ export function planInstallation(
         minRunners: instance.minRunners,
         maxRunners: instance.maxRunners,
       },
+      runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       caches: instance.caches,
       namespace: SCALE_SET_NAMESPACE,
       chartVersion: settings.chartVersion,

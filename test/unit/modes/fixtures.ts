@@ -2,6 +2,7 @@
 import {parse} from 'yaml'
 
 import {DEFAULT_CHART_VERSION, SCALE_SET_NAMESPACE} from '../../../src/lib/domain/arc/charts.js'
+import {DEFAULT_RUNNER_IMAGE} from '../../../src/lib/domain/installation/image.js'
 import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
 import type {Installation, Instance} from '../../../src/lib/domain/installation/types.js'
 import {deskrunLabels, type KubeObject} from '../../../src/lib/domain/kube.js'
@@ -40,6 +41,7 @@ export function contextFor(
       minRunners: instance.minRunners,
       maxRunners: instance.maxRunners,
     },
+    runnerImage: inst.runnerImage ?? DEFAULT_RUNNER_IMAGE,
     caches: instance.caches,
     namespace: SCALE_SET_NAMESPACE,
     chartVersion,

@@ -30,6 +30,7 @@ const INSTALLATION_KEYS = new Set([
   'CachePaths',
   'Mounts',
   'RunnerGroup',
+  'RunnerImage',
   'Labels',
   'AuthType',
   'AuthValue',
@@ -86,6 +87,7 @@ function installationToDomain(
     deployed: file.Deployed ?? false,
   }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
+  if (file.RunnerImage !== undefined) installation.runnerImage = file.RunnerImage
   if (file.Node !== undefined) installation.node = file.Node
   if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
@@ -152,6 +154,7 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
   }
 
   if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
+  if (installation.runnerImage !== undefined) file.RunnerImage = installation.runnerImage
   if (installation.node !== undefined) file.Node = installation.node
   if (installation.nodes && Object.keys(installation.nodes).length > 0) file.Nodes = {...installation.nodes}
   if (installation.labels.length > 0) file.Labels = installation.labels

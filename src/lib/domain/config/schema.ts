@@ -84,6 +84,7 @@ function installationSchema(originalShape: boolean): Schema {
       ),
       Mounts: nullable({type: 'array', items: mount, expected: 'a list of mounts'}, originalShape),
       RunnerGroup: text,
+      RunnerImage: nonEmpty('an image reference such as ghcr.io/actions/actions-runner:latest'),
       Node: nonEmpty('a node name (kubectl get nodes)'),
       Nodes: {
         type: 'object',

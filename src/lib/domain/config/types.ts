@@ -37,6 +37,8 @@ export interface FileInstallation {
   /** Only mounts deskrun cannot use (e.g. Socket) are written back, so that nothing is lost. */
   Mounts?: FileMount[]
   RunnerGroup?: string
+  /** `--runner-image`; absent: ARC's runner image. */
+  RunnerImage?: string
   Labels?: string[]
   AuthType: 'pat' | 'github-app'
   /** The PAT, or the GitHub App's PEM private key, as in the original. */

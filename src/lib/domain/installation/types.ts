@@ -35,6 +35,8 @@ export interface Installation {
   /** Extra runs-on labels (ARC scaleSetLabels). */
   labels: string[]
   auth: Auth
+  /** `--runner-image`: the runner container's image; absent: ARC's (DEFAULT_RUNNER_IMAGE). */
+  runnerImage?: string
   /** `--node`: every instance runs on this node (`kubernetes.io/hostname`). */
   node?: string
   /** The node each instance was pinned to on a cluster of several nodes (chosen once, then kept). */

@@ -5,6 +5,7 @@
 import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
+import {imageReferenceProblem} from './image.js'
 import {MAX_INSTANCES} from './instances.js'
 import {instanceNames, nameProblems} from './naming.js'
 import {sharingProblems} from './sharing.js'
@@ -19,6 +20,7 @@ export const FLAGS = {
   instances: '--instances',
   cache: '--cache',
   runnerGroup: '--runner-group',
+  runnerImage: '--runner-image',
   node: '--node',
   label: '--label',
   authType: '--auth-type',
@@ -331,6 +333,10 @@ function clashProblems(inst: Installation, others: ValidationOptions['otherInsta
 
 function labelProblems(inst: Installation): string[] {
   const problems: string[] = []
+  if (inst.runnerImage !== undefined) {
+    const problem = imageReferenceProblem(inst.runnerImage, FLAGS.runnerImage)
+    if (problem) problems.push(problem)
+  }
   if (inst.runnerGroup !== undefined && inst.runnerGroup.trim() === '') {
     problems.push(`${FLAGS.runnerGroup} is empty; give the runner group's name or leave the flag out.`)
   }

@@ -22,6 +22,11 @@ export interface RenderContext {
     minRunners: number
     maxRunners: number
   }
+  /**
+   * The image of the runner container (`--runner-image`, or ARC's ghcr.io/actions/actions-runner:latest):
+   * use it for the runner and for any container that needs the runner's files or tools.
+   */
+  runnerImage: string
   /** Resolved cache mounts of this instance (empty when the mode does not take caches). */
   caches: readonly CacheMount[]
   /** Namespace of the scale set, its pods and any object the mode returns. */

@@ -66,6 +66,7 @@ function render(context: RenderContext): RenderResult {
   // Every container that mounts the caches runs as root, so the root-owned folders the kubelet makes
   // need no cacheInitContainers (docs/caches.md).
   const runner = runnerContainer({
+    image: context.runnerImage,
     env: [
       ...envVars({
         [CONTAINER_HOOKS_ENV]: KUBERNETES_NOVOLUME_HOOK,

@@ -18,7 +18,6 @@ import {
   envVars,
   isDockerDataRoot,
   nativeSidecars,
-  RUNNER_IMAGE,
   RUNNER_WORK_DIR,
   runnerContainer,
 } from './helpers.js'
@@ -36,10 +35,10 @@ const EXTERNALS_COPY_DIR = '/home/runner/tmpDir'
 const VOLUME = {work: 'work', socket: 'dind-sock', externals: 'dind-externals'} as const
 
 /** Copies the runner's externals (node for actions) where the daemon can bind-mount them into job containers. */
-function externalsInitContainer(): IContainer {
+function externalsInitContainer(runnerImage: string): IContainer {
   return {
     name: 'init-dind-externals',
-    image: RUNNER_IMAGE,
+    image: runnerImage,
     command: ['cp'],
     args: ['-r', `${EXTERNALS_DIR}/.`, `${EXTERNALS_COPY_DIR}/`],
     volumeMounts: [{name: VOLUME.externals, mountPath: EXTERNALS_COPY_DIR}],
@@ -82,10 +81,11 @@ function daemonContainer(caches: readonly CacheMount[], sidecar: boolean): ICont
   }
 }
 
-function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderResult {
+function fullTemplate(caches: readonly CacheMount[], sidecar: boolean, runnerImage: string): RenderResult {
   const daemonCaches = caches.filter(isDockerDataRoot)
   const runnerCaches = caches.filter((cache) => !isDockerDataRoot(cache))
   const runner = runnerContainer({
+    image: runnerImage,
     env: envVars({DOCKER_HOST, RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: '120'}),
     volumeMounts: [
       {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
@@ -107,7 +107,7 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderRe
           // The daemon runs as root; the runner (uid 1001) needs its cache folders opened up first.
           initContainers: [
             ...cacheInitContainers(runnerCaches, runner.image),
-            externalsInitContainer(),
+            externalsInitContainer(runnerImage),
             ...(sidecar ? [daemon] : []),
           ],
           containers: [runner, ...(sidecar ? [] : [daemon])],
@@ -119,8 +119,11 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderRe
 }
 
 function render(context: RenderContext): RenderResult {
-  if (context.caches.length > 0) return fullTemplate(context.caches, nativeSidecars(context))
-  return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runnerContainer()]}}}}
+  if (context.caches.length > 0)
+    return fullTemplate(context.caches, nativeSidecars(context), context.runnerImage)
+  // The chart copies the runner's image into its own init container (the externals copy).
+  const runner = runnerContainer({image: context.runnerImage})
+  return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runner]}}}}
 }
 
 export const dindMode = defineContainerMode({

@@ -15,6 +15,7 @@ import type {
 } from 'kubernetes-models/v1'
 
 import {isInside, normalisePath} from '../installation/caches.js'
+import {DEFAULT_RUNNER_IMAGE} from '../installation/image.js'
 import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
@@ -29,7 +30,8 @@ const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml')
 
 /** ARC injects the runner's JIT configuration into the container with exactly this name. */
 export const RUNNER_CONTAINER = 'runner'
-export const RUNNER_IMAGE = 'ghcr.io/actions/actions-runner:latest'
+/** ARC's runner image: the default of `--runner-image` (RenderContext.runnerImage holds the one to use). */
+export const RUNNER_IMAGE = DEFAULT_RUNNER_IMAGE
 export const RUNNER_COMMAND = ['/home/runner/run.sh']
 export const RUNNER_WORK_DIR = '/home/runner/_work'
 
@@ -114,7 +116,7 @@ export const SHARED_CACHE_MODE = '1777'
  * write its cache. This init container runs as root before the pod's containers start and gives each
  * cache folder SHARED_CACHE_MODE (docs/caches.md says why not a chown to 1001). Pass it the caches
  * that non-root containers mount (in job pods too: they land on the runner's node and see the same
- * folders) and the runner's image, which the pod pulls anyway. Daemon data roots are left out: they
+ * folders) and the runner's image (RenderContext.runnerImage), which the pod pulls anyway. Daemon data roots are left out: they
  * stay root's (dockerd and containerd set their own modes). Returns an empty list when there is nothing to prepare.
  */
 /** The caches the init container opens up: all but daemon data roots. */
@@ -200,6 +202,8 @@ export function isInNodeSystemPath(target: string): boolean {
 }
 
 export interface RunnerContainerOptions {
+  /** Pass RenderContext.runnerImage; default: ARC's runner image. */
+  image?: string
   env?: IEnvVar[]
   volumeMounts?: IVolumeMount[]
   securityContext?: ISecurityContext
@@ -212,7 +216,7 @@ export interface RunnerContainerOptions {
 export function runnerContainer(options: RunnerContainerOptions = {}): IContainer {
   return {
     name: RUNNER_CONTAINER,
-    image: RUNNER_IMAGE,
+    image: options.image ?? RUNNER_IMAGE,
     command: [...RUNNER_COMMAND],
     ...(options.env?.length ? {env: options.env} : {}),
     ...(options.volumeMounts?.length ? {volumeMounts: options.volumeMounts} : {}),

@@ -40,7 +40,12 @@ function render(context: RenderContext): RenderResult {
   // Spelled out although it is the chart's default: the error users see (ARC issue 2977) names it.
   const env = envVars({[REQUIRE_JOB_CONTAINER_ENV]: 'true'})
   if (context.caches.length === 0) {
-    return {values: {containerMode, template: {spec: {containers: [runnerContainer({env})]}}}}
+    return {
+      values: {
+        containerMode,
+        template: {spec: {containers: [runnerContainer({image: context.runnerImage, env})]}},
+      },
+    }
   }
 
   const extension = hookExtension(context, {
@@ -49,7 +54,11 @@ function render(context: RenderContext): RenderResult {
       volumes: cacheVolumes(context.caches),
     },
   })
-  const runner = runnerContainer({env: [...env, extension.env], volumeMounts: [extension.volumeMount]})
+  const runner = runnerContainer({
+    image: context.runnerImage,
+    env: [...env, extension.env],
+    volumeMounts: [extension.volumeMount],
+  })
   // Only the init container mounts the caches in the runner pod.
   const prepared = preparedCaches(context.caches)
   const spec = {
