@@ -38,6 +38,17 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         '<%= config.bin %> <%= command.id %> tools-runner --repository https://github.com/owner/repo --mode dind --runner-image ghcr.io/my-org/runner-with-tools:1.4 --auth-value-file ~/.gh-token',
     },
     {
+      description:
+        "Jobs use this machine's Docker daemon through its socket (root on this machine for every job):",
+      command:
+        '<%= config.bin %> <%= command.id %> host-docker --repository https://github.com/owner/repo --mount /var/run/docker.sock:/var/run/docker.sock:Socket --auth-value-file ~/.gh-token',
+    },
+    {
+      description: 'A read-only host folder (a Nix store) in every job:',
+      command:
+        '<%= config.bin %> <%= command.id %> nix-runner --repository https://github.com/owner/repo --mount /nix/store:ro --auth-value-file ~/.gh-token',
+    },
+    {
       description: 'A GitHub App for an organization:',
       command:
         '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
@@ -62,6 +73,7 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       repository: flags.repository,
       mode: flags.mode,
       cache: flags.cache ?? [],
+      mount: flags.mount ?? [],
       instances: flags.instances,
       minRunners: flags['min-runners'],
       maxRunners: flags['max-runners'],

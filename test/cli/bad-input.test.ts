@@ -388,6 +388,39 @@ const cases: Case[] = [
     exit: 2,
   },
   {
+    name: 'a mount of an unknown type',
+    args: withToken('r', '--mount', '/srv/x:/x:File'),
+    message: /--mount "\/srv\/x:\/x:File": "File" is not a mount type/,
+    exit: 2,
+  },
+  {
+    name: 'a mount of the whole host',
+    args: withToken('r', '--mount', '/:/host:ro'),
+    message: /--mount "\/:\/host:ro": the host path cannot be \/ itself/,
+    exit: 2,
+  },
+  {
+    name: 'a mount where a cache is',
+    args: withToken('r', '--cache', '/root/.cache', '--mount', '/srv/cache:/root/.cache'),
+    message: /--mount \/srv\/cache:\/root\/.cache: .* the --cache \/root\/.cache; drop one of the two/,
+    exit: 2,
+  },
+  {
+    name: 'the Docker socket mounted over the dind sidecar socket',
+    args: withToken('r', '--mode', 'dind', '--mount', '/var/run/docker.sock:/var/run/docker.sock:Socket'),
+    message: /--mount \/var\/run\/docker.sock: in dind mode \/var\/run holds the sidecar daemon's socket/,
+    exit: 2,
+  },
+  {
+    name: 'a config whose mount is relative',
+    args: ['up'],
+    config: EXISTING.replace(
+      '"AuthType"',
+      '"Mounts": [{"Source": "data", "Target": "/data"}],\n        "AuthType"',
+    ),
+    message: /--mount data:\/data: the host path "data" is not absolute/,
+  },
+  {
     name: 'a runner image with an upper-case repository path',
     args: withToken('r', '--runner-image', 'ghcr.io/My-Org/runner:1'),
     message:

@@ -2,6 +2,7 @@ import {markDeployed, updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
+import {parseMountFlag} from '../domain/installation/mounts.js'
 import {sharedFolderProblems} from '../domain/installation/sharing.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {CredentialSource} from '../domain/installation/types.js'
@@ -25,6 +26,7 @@ export interface AddRequest {
   repository: string
   mode: string
   cache: string[]
+  mount?: string[]
   instances: number
   minRunners?: number
   maxRunners?: number
@@ -120,6 +122,7 @@ async function installationFrom(
       },
     )
   const caches = request.cache.map((value) => parseCacheFlag(value))
+  const mounts = (request.mount ?? []).map((value) => parseMountFlag(value))
   const credentials = await readCredentials(request.credentials)
   if (credentials.warning) context.note(credentials.warning)
   const installation: Installation = {
@@ -131,6 +134,7 @@ async function installationFrom(
     maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
     instances: request.instances,
     caches,
+    ...(mounts.length > 0 ? {mounts} : {}),
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
     ...(request.node !== undefined ? {node: request.node} : {}),

@@ -1,4 +1,4 @@
-import type {CredentialSource} from '../domain/installation/types.js'
+import type {CredentialSource, HostMountSpec} from '../domain/installation/types.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {readConfig, type ActionContext} from './context.js'
@@ -13,6 +13,8 @@ export interface ListedInstallation {
   minRunners: number
   maxRunners: number
   caches: {target: string; source?: string}[]
+  /** `--mount` host paths. */
+  mounts: HostMountSpec[]
   runnerGroup?: string
   /** The runner container's image (`--runner-image` or ARC's default). */
   runnerImage: string
@@ -44,6 +46,12 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     minRunners: installation.minRunners,
     maxRunners: installation.maxRunners,
     caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
+    mounts: (installation.mounts ?? []).map(({source, target, type, readOnly}) => ({
+      source,
+      target,
+      type,
+      readOnly,
+    })),
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
     runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
     ...(installation.node ? {node: installation.node} : {}),

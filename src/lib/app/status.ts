@@ -10,6 +10,7 @@ import {
 import {UsageError} from '../domain/errors.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {instanceNames} from '../domain/installation/naming.js'
+import type {HostMountSpec} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -39,6 +40,8 @@ export interface InstallationStatus {
   mode: string
   /** The runner container's image (`--runner-image` or ARC's default). */
   runnerImage: string
+  /** `--mount` host paths. */
+  mounts: HostMountSpec[]
   scaleSets: ScaleSetStatus[]
 }
 
@@ -123,6 +126,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       name: installation.name,
       mode: installation.mode,
       runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
+      mounts: installation.mounts ?? [],
       scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) =>
         scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
       ),

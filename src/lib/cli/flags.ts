@@ -38,6 +38,13 @@ export const installationFlags = {
     multiple: true,
     helpGroup: 'RUNNER',
   }),
+  mount: Flags.string({
+    summary: 'Host path to show jobs as it is, as [HOST_PATH:]PATH[:TYPE][:ro] (repeatable).',
+    description:
+      "TYPE is DirectoryOrCreate (default), Directory (must exist) or Socket; :ro mounts it read-only; without HOST_PATH the host path is PATH. Unlike a --cache it is this machine's own path, shared by every instance and never prepared. The kind cluster mounts it when it is created: for a new --mount on an existing cluster, run deskrun cluster delete && deskrun up. WARNING: the Docker socket (/var/run/docker.sock:/var/run/docker.sock:Socket) gives every job this machine's Docker daemon, which is root on this machine; mount it only for repositories whose workflows you trust (SECURITY.md).",
+    multiple: true,
+    helpGroup: 'RUNNER',
+  }),
   instances: Flags.integer({
     summary: `Number of scale sets NAME-1..NAME-N (at most ${MAX_INSTANCES}), each with one runner and its own caches.`,
     default: 1,

@@ -1,6 +1,6 @@
 /** Between the file's shape (version 1, the original's field names) and the domain view. */
 import {DEFAULT_CHART_VERSION} from '../arc/charts.js'
-import type {Auth, CacheSpec} from '../installation/types.js'
+import type {Auth, CacheSpec, HostMountType} from '../installation/types.js'
 import {DEFAULT_CLUSTER_NAME, ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../settings.js'
 import {
   CONFIG_VERSION,
@@ -92,15 +92,14 @@ function installationToDomain(
   if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
 
-  if (file.Mounts && file.Mounts.length > 0) {
-    installation.unsupportedMounts = file.Mounts
-    for (const mount of file.Mounts) {
-      note(
-        `Installation ${key}: the ${mount.Type} mount ${mount.Source ?? ''} -> ${mount.Target} from the original ` +
-          `deskrun is not supported and is ignored (it stays in the config file).`,
-      )
-    }
-  }
+  // An unknown Type is kept as it is, for validation to name.
+  if (file.Mounts && file.Mounts.length > 0)
+    installation.mounts = file.Mounts.map((mount) => ({
+      source: mount.Source || mount.Target,
+      target: mount.Target,
+      type: (mount.Type || 'DirectoryOrCreate') as HostMountType,
+      readOnly: mount.ReadOnly ?? false,
+    }))
 
   const extra = unknownKeys(file, INSTALLATION_KEYS)
   if (Object.keys(extra).length > 0) {
@@ -149,9 +148,13 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
     AuthValue: auth.type === 'pat' ? auth.token : auth.privateKey,
     Deployed: installation.deployed,
   }
-  if (installation.unsupportedMounts && installation.unsupportedMounts.length > 0) {
-    file.Mounts = installation.unsupportedMounts
-  }
+  if (installation.mounts && installation.mounts.length > 0)
+    file.Mounts = installation.mounts.map((mount) => ({
+      Source: mount.source,
+      Target: mount.target,
+      Type: mount.type,
+      ...(mount.readOnly ? {ReadOnly: true} : {}),
+    }))
 
   if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
   if (installation.runnerImage !== undefined) file.RunnerImage = installation.runnerImage

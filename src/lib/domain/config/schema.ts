@@ -61,7 +61,12 @@ const originalCachePath: Schema = {
 const mount: Schema = {
   type: 'object',
   required: ['Target'],
-  properties: {Source: text, Target: nonEmpty('an absolute path inside the job'), Type: text},
+  properties: {
+    Source: text,
+    Target: nonEmpty('an absolute path inside the job'),
+    Type: text,
+    ReadOnly: {type: 'boolean', expected: 'true or false'},
+  },
   expected: 'an object {"Source": "...", "Target": "...", "Type": "DirectoryOrCreate"}',
 }
 

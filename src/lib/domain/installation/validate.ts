@@ -6,6 +6,7 @@ import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
 import {imageReferenceProblem} from './image.js'
+import {mountProblems} from './mounts.js'
 import {MAX_INSTANCES} from './instances.js'
 import {instanceNames, nameProblems} from './naming.js'
 import {sharingProblems} from './sharing.js'
@@ -19,6 +20,7 @@ export const FLAGS = {
   maxRunners: '--max-runners',
   instances: '--instances',
   cache: '--cache',
+  mount: '--mount',
   runnerGroup: '--runner-group',
   runnerImage: '--runner-image',
   node: '--node',
@@ -410,6 +412,7 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...scalingProblems(inst),
     ...cacheProblems(inst.caches, {cacheRoot}),
     ...cacheFolderProblems(inst, opts, cacheRoot),
+    ...mountProblems(inst, cacheRoot),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
   ]

@@ -14,6 +14,8 @@ import {
   CONTAINER_HOOKS_ENV,
   envVars,
   hookExtension,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   isInNodeSystemPath,
   jobContainerPatch,
   KUBERNETES_NOVOLUME_HOOK,
@@ -39,7 +41,7 @@ function jobPodSecurityContext(): IPodSecurityContext {
 }
 
 function render(context: RenderContext): RenderResult {
-  const {caches} = context
+  const {caches, mounts} = context
   const extension = hookExtension(context, {
     spec: {
       // The node's /proc names processes by their pid on the node: a job in a PID namespace of its own
@@ -52,10 +54,14 @@ function render(context: RenderContext): RenderResult {
         jobContainerPatch({
           securityContext: privilegedRootSecurityContext(),
           env: envVars(SYSTEMD_ENV),
-          volumeMounts: [...cacheVolumeMounts(caches), ...nodeSystemVolumeMounts()],
+          volumeMounts: [
+            ...cacheVolumeMounts(caches),
+            ...hostMountVolumeMounts(mounts),
+            ...nodeSystemVolumeMounts(),
+          ],
         }),
       ],
-      volumes: [...cacheVolumes(caches), ...nodeSystemVolumes()],
+      volumes: [...cacheVolumes(caches), ...hostMountVolumes(mounts), ...nodeSystemVolumes()],
     },
   })
 
@@ -76,27 +82,36 @@ function render(context: RenderContext): RenderResult {
       }),
       extension.env,
     ],
-    volumeMounts: [...cacheVolumeMounts(caches), extension.volumeMount],
+    volumeMounts: [...cacheVolumeMounts(caches), ...hostMountVolumeMounts(mounts), extension.volumeMount],
     securityContext: privilegedRootSecurityContext(),
   })
 
   return {
     values: {
       containerMode: {type: 'kubernetes-novolume'},
-      template: {spec: {containers: [runner], volumes: [...cacheVolumes(caches), extension.volume]}},
+      template: {
+        spec: {
+          containers: [runner],
+          volumes: [...cacheVolumes(caches), ...hostMountVolumes(mounts), extension.volume],
+        },
+      },
     },
     objects: [extension.configMap],
   }
 }
 
-/** A cache inside the node's /sys, /proc or /dev would be made there, on the node, and hide what the job needs. */
+/** A cache or mount inside the node's /sys, /proc or /dev would be made there, on the node, and hide what the job needs. */
 function validate(installation: InstallationView): string[] {
-  return installation.caches
-    .filter((cache) => isInNodeSystemPath(cache.target))
+  const paths = [
+    ...installation.caches.map((cache) => ({flag: '--cache', target: cache.target})),
+    ...(installation.mounts ?? []).map((mount) => ({flag: '--mount', target: mount.target})),
+  ]
+  return paths
+    .filter((one) => isInNodeSystemPath(one.target))
     .map(
-      (cache) =>
-        `--cache ${cache.target}: this mode mounts the node's ${NODE_SYSTEM_PATHS.join(', ')} into jobs; ` +
-        'cache a path outside /sys, /proc and /dev.',
+      (one) =>
+        `${one.flag} ${one.target}: this mode mounts the node's ${NODE_SYSTEM_PATHS.join(', ')} into jobs; ` +
+        `${one.flag.slice(2)} a path outside /sys, /proc and /dev.`,
     )
 }
 
@@ -108,7 +123,7 @@ export const cachedPrivilegedMode = defineContainerMode({
     "kubernetes-novolume mode with a hook extension: job pods run as root in the node's PID and IPC namespaces; " +
     'their job container is privileged with SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_CHROOT and more, sets ' +
     "SYSTEMD_IGNORE_CHROOT=1, and mounts the node's /sys, /sys/fs/cgroup (Bidirectional), /proc, /dev, /dev/pts " +
-    'and /dev/shm and the --cache paths. Jobs without `container:` run in the runner container: privileged root ' +
+    'and /dev/shm and the --cache and --mount paths. Jobs without `container:` run in the runner container: privileged root ' +
     'with the caches, but with its own /proc, /sys and /dev. On kind this is root on your machine.',
   takesCaches: true,
   validate,

@@ -9,13 +9,17 @@
  */
 import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
 
+import {isInside} from '../installation/caches.js'
+import type {HostMount} from '../installation/mounts.js'
 import type {CacheMount} from '../installation/types.js'
-import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
+import {defineContainerMode, type InstallationView, type RenderContext, type RenderResult} from './api.js'
 import {
   cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   envVars,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   isDockerDataRoot,
   nativeSidecars,
   RUNNER_WORK_DIR,
@@ -81,7 +85,12 @@ function daemonContainer(caches: readonly CacheMount[], sidecar: boolean): ICont
   }
 }
 
-function fullTemplate(caches: readonly CacheMount[], sidecar: boolean, runnerImage: string): RenderResult {
+function fullTemplate(
+  caches: readonly CacheMount[],
+  mounts: readonly HostMount[],
+  sidecar: boolean,
+  runnerImage: string,
+): RenderResult {
   const daemonCaches = caches.filter(isDockerDataRoot)
   const runnerCaches = caches.filter((cache) => !isDockerDataRoot(cache))
   const runner = runnerContainer({
@@ -91,6 +100,7 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean, runnerIma
       {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
       {name: VOLUME.socket, mountPath: SOCKET_DIR},
       ...cacheVolumeMounts(runnerCaches),
+      ...hostMountVolumeMounts(mounts),
     ],
   })
   const daemon = daemonContainer(daemonCaches, sidecar)
@@ -99,6 +109,7 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean, runnerIma
     {name: VOLUME.socket, emptyDir: {}},
     {name: VOLUME.externals, emptyDir: {}},
     ...cacheVolumes(caches),
+    ...hostMountVolumes(mounts),
   ]
   return {
     values: {
@@ -119,11 +130,29 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean, runnerIma
 }
 
 function render(context: RenderContext): RenderResult {
-  if (context.caches.length > 0)
-    return fullTemplate(context.caches, nativeSidecars(context), context.runnerImage)
-  // The chart copies the runner's image into its own init container (the externals copy).
-  const runner = runnerContainer({image: context.runnerImage})
-  return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runner]}}}}
+  const {caches, mounts} = context
+  if (caches.length > 0) return fullTemplate(caches, mounts, nativeSidecars(context), context.runnerImage)
+  // The chart copies the runner's image into its own init container (the externals copy), and keeps
+  // the runner's mounts and the template's volumes beside its own.
+  const runner = runnerContainer({image: context.runnerImage, volumeMounts: hostMountVolumeMounts(mounts)})
+  const volumes = hostMountVolumes(mounts)
+  return {
+    values: {
+      containerMode: {type: 'dind'},
+      template: {spec: {containers: [runner], ...(volumes.length > 0 ? {volumes} : {})}},
+    },
+  }
+}
+
+/** The runner's /var/run holds the sidecar daemon's socket: a --mount there would hide it or be hidden. */
+function validate(installation: InstallationView): string[] {
+  return (installation.mounts ?? [])
+    .filter((mount) => mount.target === SOCKET_DIR || isInside(mount.target, SOCKET_DIR))
+    .map(
+      (mount) =>
+        `--mount ${mount.target}: in dind mode ${SOCKET_DIR} holds the sidecar daemon's socket (DOCKER_HOST); ` +
+        'mount elsewhere, or use another mode to give jobs the host Docker daemon.',
+    )
 }
 
 export const dindMode = defineContainerMode({
@@ -133,7 +162,8 @@ export const dindMode = defineContainerMode({
   description:
     'A privileged docker:dind sidecar next to the runner; DOCKER_HOST points the runner at it. A --cache at ' +
     '/var/lib/docker is mounted into the daemon, so image layers survive between jobs; other --cache paths are ' +
-    'mounted into the runner container.',
+    'mounted into the runner container, and so are --mount paths.',
   takesCaches: true,
+  validate,
   render,
 })

@@ -16,6 +16,7 @@ import type {
 
 import {isInside, normalisePath} from '../installation/caches.js'
 import {DEFAULT_RUNNER_IMAGE} from '../installation/image.js'
+import type {HostMount} from '../installation/mounts.js'
 import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
@@ -95,6 +96,22 @@ export function cacheVolumes(caches: readonly CacheMount[]): IVolume[] {
 
 export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[] {
   return caches.map((cache) => ({name: cache.volumeName, mountPath: cache.target}))
+}
+
+/**
+ * One hostPath volume per `--mount`, on the node's view of the host path, with the type the user gave:
+ * Socket and Directory make the pod wait for what must already be there instead of an empty folder.
+ */
+export function hostMountVolumes(mounts: readonly HostMount[]): IVolume[] {
+  return mounts.map((mount) => ({name: mount.volumeName, hostPath: {path: mount.nodePath, type: mount.type}}))
+}
+
+export function hostMountVolumeMounts(mounts: readonly HostMount[]): IVolumeMount[] {
+  return mounts.map((mount) => ({
+    name: mount.volumeName,
+    mountPath: mount.target,
+    ...(mount.readOnly ? {readOnly: true} : {}),
+  }))
 }
 
 export {DOCKER_DATA_ROOT} from '../installation/sharing.js'

@@ -9,6 +9,8 @@ import {
   cacheVolumes,
   envVars,
   hookExtension,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   jobContainerPatch,
   preparedCaches,
   REQUIRE_JOB_CONTAINER_ENV,
@@ -29,8 +31,8 @@ export function workVolumeClaim(): Record<string, unknown> {
 
 /**
  * Caches are taken (the original's README shows `--cache` with this default mode). Steps run in the
- * job pod, never in the runner container (a job container is required), so the caches are mounted
- * into job pods only, through a hook extension; the runner pod just carries that extension. Job
+ * job pod, never in the runner container (a job container is required), so the caches and --mount
+ * paths are mounted into job pods only, through a hook extension; the runner pod just carries that extension. Job
  * images run as any uid, and job pods land on the runner's node, so an init container of the runner
  * pod opens the cache folders up before any job starts; that is the only use of the caches' volumes
  * in the runner pod.
@@ -39,7 +41,7 @@ function render(context: RenderContext): RenderResult {
   const containerMode = {type: 'kubernetes' as const, kubernetesModeWorkVolumeClaim: workVolumeClaim()}
   // Spelled out although it is the chart's default: the error users see (ARC issue 2977) names it.
   const env = envVars({[REQUIRE_JOB_CONTAINER_ENV]: 'true'})
-  if (context.caches.length === 0) {
+  if (context.caches.length === 0 && context.mounts.length === 0) {
     return {
       values: {
         containerMode,
@@ -50,8 +52,12 @@ function render(context: RenderContext): RenderResult {
 
   const extension = hookExtension(context, {
     spec: {
-      containers: [jobContainerPatch({volumeMounts: cacheVolumeMounts(context.caches)})],
-      volumes: cacheVolumes(context.caches),
+      containers: [
+        jobContainerPatch({
+          volumeMounts: [...cacheVolumeMounts(context.caches), ...hostMountVolumeMounts(context.mounts)],
+        }),
+      ],
+      volumes: [...cacheVolumes(context.caches), ...hostMountVolumes(context.mounts)],
     },
   })
   const runner = runnerContainer({
@@ -78,7 +84,7 @@ export const kubernetesMode = defineContainerMode({
   description:
     "ARC's kubernetes container mode. Jobs need `container:` in the workflow; their steps run in a job pod " +
     'that shares a 1Gi work volume (storage class standard) with the runner. --cache paths are mounted into ' +
-    'the job pods.',
+    'the job pods, and so are --mount paths.',
   takesCaches: true,
   render,
 })
