@@ -49,6 +49,12 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         '<%= config.bin %> <%= command.id %> nix-runner --repository https://github.com/owner/repo --mount /nix/store:ro --auth-value-file ~/.gh-token',
     },
     {
+      description:
+        'Behind a proxy, with a GitHub Enterprise Server whose certificate your own CA signed (its credentials go into a Secret):',
+      command:
+        '<%= config.bin %> <%= command.id %> ghes-runner --repository https://github.example.com/org/repo --proxy http://proxy.example.com:3128 --no-proxy .example.com,10.0.0.0/8 --github-ca-file ./corp-ca.pem --auth-value-file ~/.gh-token',
+    },
+    {
       description: 'A GitHub App for an organization:',
       command:
         '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
@@ -79,6 +85,9 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       maxRunners: flags['max-runners'],
       runnerGroup: flags['runner-group'],
       runnerImage: flags['runner-image'],
+      proxy: flags.proxy,
+      noProxy: flags['no-proxy'],
+      githubCAFile: flags['github-ca-file'],
       node: flags.node,
       label: flags.label ?? [],
       credentials: {

@@ -421,6 +421,30 @@ const cases: Case[] = [
     message: /--mount data:\/data: the host path "data" is not absolute/,
   },
   {
+    name: 'a SOCKS proxy, whose password is not repeated',
+    args: withToken('r', '--proxy', 'socks5://me:Pr0xySecret@proxy:1080'),
+    message: /--proxy socks5:\/\/\*\*\*@proxy:1080: the proxy must be an http:\/\/ or https:\/\/ URL/,
+    exit: 2,
+  },
+  {
+    name: '--no-proxy without --proxy',
+    args: withToken('r', '--no-proxy', '.example.com'),
+    message: /--no-proxy is given without --proxy/,
+    exit: 2,
+  },
+  {
+    name: 'a CA file that is a private key',
+    args: withToken('r', '--github-ca-file', '{key}'),
+    message: /--github-ca-file: .* holds a private key/,
+    exit: 2,
+  },
+  {
+    name: 'a CA file that cannot be read',
+    args: withToken('r', '--github-ca-file', '/nonexistent/ca.pem'),
+    message: /--github-ca-file: cannot read \/nonexistent\/ca.pem/,
+    exit: 2,
+  },
+  {
     name: 'a runner image with an upper-case repository path',
     args: withToken('r', '--runner-image', 'ghcr.io/My-Org/runner:1'),
     message:

@@ -3,6 +3,9 @@ import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
 import {parseMountFlag} from '../domain/installation/mounts.js'
+import {parseNoProxy, proxyProblem, splitProxy} from '../domain/installation/network.js'
+import {registerSecret} from '../domain/redact.js'
+import {readGitHubCA} from '../adapters/ca-file.js'
 import {sharedFolderProblems} from '../domain/installation/sharing.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {CredentialSource} from '../domain/installation/types.js'
@@ -32,6 +35,9 @@ export interface AddRequest {
   maxRunners?: number
   runnerGroup?: string
   runnerImage?: string
+  proxy?: string
+  noProxy?: string[]
+  githubCAFile?: string
   node?: string
   label: string[]
   credentials: CredentialFlags
@@ -123,6 +129,7 @@ async function installationFrom(
     )
   const caches = request.cache.map((value) => parseCacheFlag(value))
   const mounts = (request.mount ?? []).map((value) => parseMountFlag(value))
+  const network = await networkFrom(request, context)
   const credentials = await readCredentials(request.credentials)
   if (credentials.warning) context.note(credentials.warning)
   const installation: Installation = {
@@ -137,11 +144,36 @@ async function installationFrom(
     ...(mounts.length > 0 ? {mounts} : {}),
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
+    ...network,
     ...(request.node !== undefined ? {node: request.node} : {}),
     labels: request.label,
     auth: credentials.auth,
   }
   return {installation, authSource: credentials.source}
+}
+
+/** --proxy (its password registered as a secret at once), --no-proxy and the CA bundle read from its file. */
+async function networkFrom(
+  request: AddRequest,
+  context: ActionContext,
+): Promise<Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>> {
+  const network: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'> = {}
+  if (request.proxy !== undefined) {
+    network.proxy = request.proxy.trim()
+    if (!proxyProblem(network.proxy)) {
+      const {credentials} = splitProxy(network.proxy)
+      registerSecret(credentials?.password)
+      if (credentials?.password)
+        context.note(
+          'The proxy password given with --proxy is visible in your shell history and process list; deskrun keeps it in ' +
+            'the config (mode 0600) and hands it to the cluster as a Secret only.',
+        )
+    }
+  }
+  if (request.noProxy !== undefined && request.noProxy.length > 0)
+    network.noProxy = parseNoProxy(request.noProxy)
+  if (request.githubCAFile !== undefined) network.githubCA = await readGitHubCA(request.githubCAFile)
+  return network
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {

@@ -10,6 +10,7 @@ import {
 import {UsageError} from '../domain/errors.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {instanceNames} from '../domain/installation/naming.js'
+import {networkSummary} from '../domain/installation/network.js'
 import type {HostMountSpec} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
@@ -42,6 +43,8 @@ export interface InstallationStatus {
   runnerImage: string
   /** `--mount` host paths. */
   mounts: HostMountSpec[]
+  /** `--proxy` (credentials shown as ***), `--no-proxy`, and whether a `--github-ca-file` is set. */
+  network: ReturnType<typeof networkSummary>
   scaleSets: ScaleSetStatus[]
 }
 
@@ -127,6 +130,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       mode: installation.mode,
       runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       mounts: installation.mounts ?? [],
+      network: networkSummary(installation),
       scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) =>
         scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
       ),

@@ -58,6 +58,25 @@ export const installationFlags = {
       "NAME[:TAG][@sha256:DIGEST] with a lower-case repository path. Build it FROM ARC's runner image: the modes run /home/runner/run.sh as uid 1001 and use the container hooks under /home/runner, and the cache init container runs chmod from it.",
     helpGroup: 'RUNNER',
   }),
+  proxy: Flags.string({
+    summary:
+      'HTTP(S) proxy the controller, listeners and runners reach GitHub through: http://[USER:PASSWORD@]HOST:PORT.',
+    description:
+      "Passed as ARC's proxy values (for http and https); credentials in the URL go into a Secret of the scale set (credentialSecretRef), never into Helm values or logs. Jobs get it as http_proxy/https_proxy/no_proxy.",
+    helpGroup: 'NETWORK',
+  }),
+  'no-proxy': Flags.string({
+    summary:
+      'Hosts, domains (.example.com) or addresses reached without the proxy, comma-separated (repeatable).',
+    multiple: true,
+    helpGroup: 'NETWORK',
+  }),
+  'github-ca-file': Flags.string({
+    summary: "PEM CA certificate(s) your GitHub Enterprise Server's certificate is signed with.",
+    description:
+      'Kept in the config and given to ARC as githubServerTLS through a ConfigMap deskrun creates: the controller and listener trust it, and the chart mounts it into the runner at /usr/local/share/ca-certificates/ca.crt (NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS).',
+    helpGroup: 'NETWORK',
+  }),
   'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
   node: Flags.string({
     summary: 'Run every instance on this node of the cluster (kubernetes.io/hostname).',

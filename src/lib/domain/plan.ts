@@ -4,6 +4,7 @@
  * same config always gives the same plan, which is how `up` can tell that nothing changed.
  */
 import {SCALE_SET_NAMESPACE} from './arc/charts.js'
+import {networkObjects} from './arc/network.js'
 import {authSecret} from './arc/secret.js'
 import {scaleSetValues} from './arc/values.js'
 import {DeskrunError} from './errors.js'
@@ -106,7 +107,10 @@ export function planInstallation(
         chartVersion: settings.chartVersion,
         mode: rendered,
       }),
-      objects: rendered.objects ?? [],
+      objects: [
+        ...(rendered.objects ?? []),
+        ...networkObjects(installation, instance.name, SCALE_SET_NAMESPACE, context.labels),
+      ],
     }
   })
   return {

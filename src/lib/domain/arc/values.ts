@@ -11,6 +11,7 @@ import type {Installation, Instance} from '../installation/types.js'
 import {githubUrlProblem, URL_FORMS} from '../installation/validate.js'
 import type {RenderResult} from '../modes/api.js'
 import {CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, MAX_SCALE_SET_NAME_LENGTH} from './charts.js'
+import {networkValues} from './network.js'
 
 /** Keys only deskrun sets; a mode that sets one would break routing, auth or cleanup. */
 export const DESKRUN_VALUE_KEYS = [
@@ -23,6 +24,8 @@ export const DESKRUN_VALUE_KEYS = [
   'scaleSetLabels',
   'controllerServiceAccount',
   'namespaceOverride',
+  'proxy',
+  'githubServerTLS',
 ] as const
 
 /** The chart version that introduced scaleSetLabels. */
@@ -74,6 +77,7 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
     // Without these the chart searches the cluster for the controller at render time, which fails
     // under dry runs and whenever the controller is missing or installed twice.
     controllerServiceAccount: {name: CONTROLLER_SERVICE_ACCOUNT, namespace: CONTROLLER_NAMESPACE},
+    ...networkValues(installation, instance.name),
     ...mode.values,
   }
   // Pinned: its runner (and in the kubernetes modes its job pods, which follow the runner) use that

@@ -31,6 +31,9 @@ const INSTALLATION_KEYS = new Set([
   'Mounts',
   'RunnerGroup',
   'RunnerImage',
+  'Proxy',
+  'NoProxy',
+  'GitHubCA',
   'Labels',
   'AuthType',
   'AuthValue',
@@ -88,6 +91,9 @@ function installationToDomain(
   }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
   if (file.RunnerImage !== undefined) installation.runnerImage = file.RunnerImage
+  if (file.Proxy !== undefined) installation.proxy = file.Proxy
+  if (file.NoProxy !== undefined) installation.noProxy = [...file.NoProxy]
+  if (file.GitHubCA !== undefined) installation.githubCA = file.GitHubCA
   if (file.Node !== undefined) installation.node = file.Node
   if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
@@ -158,6 +164,9 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
 
   if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
   if (installation.runnerImage !== undefined) file.RunnerImage = installation.runnerImage
+  if (installation.proxy !== undefined) file.Proxy = installation.proxy
+  if (installation.noProxy !== undefined) file.NoProxy = [...installation.noProxy]
+  if (installation.githubCA !== undefined) file.GitHubCA = installation.githubCA
   if (installation.node !== undefined) file.Node = installation.node
   if (installation.nodes && Object.keys(installation.nodes).length > 0) file.Nodes = {...installation.nodes}
   if (installation.labels.length > 0) file.Labels = installation.labels

@@ -89,6 +89,9 @@ function installationSchema(originalShape: boolean): Schema {
       ),
       Mounts: nullable({type: 'array', items: mount, expected: 'a list of mounts'}, originalShape),
       RunnerGroup: text,
+      Proxy: nonEmpty('a proxy URL such as http://proxy.example.com:3128'),
+      NoProxy: {type: 'array', items: text, expected: 'a list of hosts, domains or addresses'},
+      GitHubCA: nonEmpty('the PEM CA certificate(s) of your GitHub Enterprise Server'),
       RunnerImage: nonEmpty('an image reference such as ghcr.io/actions/actions-runner:latest'),
       Node: nonEmpty('a node name (kubectl get nodes)'),
       Nodes: {

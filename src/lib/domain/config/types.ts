@@ -43,6 +43,12 @@ export interface FileInstallation {
   /** `--mount` host paths. */
   Mounts?: FileMount[]
   RunnerGroup?: string
+  /** `--proxy` URL; may hold the proxy's credentials (the file is 0600 like AuthValue). */
+  Proxy?: string
+  /** `--no-proxy` entries. */
+  NoProxy?: string[]
+  /** `--github-ca-file`: the PEM CA bundle itself. */
+  GitHubCA?: string
   /** `--runner-image`; absent: ARC's runner image. */
   RunnerImage?: string
   Labels?: string[]

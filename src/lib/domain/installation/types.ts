@@ -51,6 +51,12 @@ export interface Installation {
   /** Extra runs-on labels (ARC scaleSetLabels). */
   labels: string[]
   auth: Auth
+  /** `--proxy`: http(s)://[USER:PASSWORD@]HOST[:PORT] for runners, listeners and the controller's GitHub calls. */
+  proxy?: string
+  /** `--no-proxy`: hosts, domains and addresses reached without the proxy. */
+  noProxy?: string[]
+  /** `--github-ca-file`: the PEM CA bundle of a GitHub Enterprise Server (its contents). */
+  githubCA?: string
   /** `--runner-image`: the runner container's image; absent: ARC's (DEFAULT_RUNNER_IMAGE). */
   runnerImage?: string
   /** `--node`: every instance runs on this node (`kubernetes.io/hostname`). */

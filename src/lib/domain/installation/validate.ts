@@ -7,6 +7,7 @@ import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
 import {imageReferenceProblem} from './image.js'
 import {mountProblems} from './mounts.js'
+import {networkProblems} from './network.js'
 import {MAX_INSTANCES} from './instances.js'
 import {instanceNames, nameProblems} from './naming.js'
 import {sharingProblems} from './sharing.js'
@@ -413,6 +414,7 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...cacheProblems(inst.caches, {cacheRoot}),
     ...cacheFolderProblems(inst, opts, cacheRoot),
     ...mountProblems(inst, cacheRoot),
+    ...networkProblems(inst),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
   ]
