@@ -62,7 +62,7 @@ export const installationFlags = {
     summary:
       'HTTP(S) proxy the controller, listeners and runners reach GitHub through: http://[USER:PASSWORD@]HOST:PORT.',
     description:
-      "Passed as ARC's proxy values (for http and https); credentials in the URL go into a Secret of the scale set (credentialSecretRef), never into Helm values or logs. Jobs get it as http_proxy/https_proxy/no_proxy.",
+      "Passed as ARC's proxy values (for http and https); credentials in the URL go into a Secret of the scale set (credentialSecretRef), never into Helm values or logs. The controller sets http_proxy, https_proxy and no_proxy in the listener and runner containers; job containers of the kubernetes modes do not inherit them (set them in the workflow's env).",
     helpGroup: 'NETWORK',
   }),
   'no-proxy': Flags.string({
