@@ -93,6 +93,12 @@ describe('--proxy and --github-ca-file', () => {
     expect(JSON.parse(status.stdout).installations[0].network).to.deep.equal(network)
     expect(`${list.stdout}${status.stdout}`).to.not.include(PASSWORD)
     expect((await s.config()).installations.corp).to.deep.include({Proxy: PROXY, GitHubCA: CA})
+
+    // A second up finds the Secret and the ConfigMap as they should be: nothing is applied again.
+    const before = (await s.fake.calls()).length
+    expectOk(await s.deskrun(['up']))
+    const applies = (await s.fake.calls()).slice(before).filter((call) => call.argv.includes('apply'))
+    expect(applies).to.deep.equal([])
     await s.expectNoLeaks()
   })
 
