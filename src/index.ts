@@ -17,9 +17,12 @@ export type {
   AuthType,
   CacheMount,
   CacheSpec,
+  HostMountSpec,
+  HostMountType,
   Installation,
   Instance,
 } from './lib/domain/installation/types.js'
+export type {HostMount} from './lib/domain/installation/mounts.js'
 export type {KubeObject, KubernetesVersion} from './lib/domain/kube.js'
 export {
   cacheInitContainers,
@@ -28,6 +31,8 @@ export {
   envVars,
   hookExtension,
   hookExtensionName,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   isDockerDataRoot,
   isInNodeSystemPath,
   jobContainerPatch,

@@ -39,6 +39,28 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         '<%= config.bin %> <%= command.id %> small-runner --repository https://github.com/owner/repo --cpus 2 --memory 4Gi --auth-value-file ~/.gh-token',
     },
     {
+      description: 'Jobs in an image of your own, built FROM ghcr.io/actions/actions-runner with your tools:',
+      command:
+        '<%= config.bin %> <%= command.id %> tools-runner --repository https://github.com/owner/repo --mode dind --runner-image ghcr.io/my-org/runner-with-tools:1.4 --auth-value-file ~/.gh-token',
+    },
+    {
+      description:
+        "Jobs use this machine's Docker daemon through its socket (root on this machine for every job):",
+      command:
+        '<%= config.bin %> <%= command.id %> host-docker --repository https://github.com/owner/repo --mount /var/run/docker.sock:/var/run/docker.sock:Socket --auth-value-file ~/.gh-token',
+    },
+    {
+      description: 'A read-only host folder (a Nix store) in every job:',
+      command:
+        '<%= config.bin %> <%= command.id %> nix-runner --repository https://github.com/owner/repo --mount /nix/store:ro --auth-value-file ~/.gh-token',
+    },
+    {
+      description:
+        'Behind a proxy, with a GitHub Enterprise Server whose certificate your own CA signed (its credentials go into a Secret):',
+      command:
+        '<%= config.bin %> <%= command.id %> ghes-runner --repository https://github.example.com/org/repo --proxy http://proxy.example.com:3128 --no-proxy .example.com,10.0.0.0/8 --github-ca-file ./corp-ca.pem --auth-value-file ~/.gh-token',
+    },
+    {
       description: 'A GitHub App for an organization:',
       command:
         '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
@@ -64,10 +86,15 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       repository: flags.repository,
       mode: flags.mode,
       cache: flags.cache ?? [],
+      mount: flags.mount ?? [],
       instances: flags.instances,
       minRunners: flags['min-runners'],
       maxRunners: flags['max-runners'],
       runnerGroup: flags['runner-group'],
+      runnerImage: flags['runner-image'],
+      proxy: flags.proxy,
+      noProxy: flags['no-proxy'],
+      githubCAFile: flags['github-ca-file'],
       node: flags.node,
       label: flags.label ?? [],
       cpus: flags.cpus,

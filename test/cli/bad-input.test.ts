@@ -399,6 +399,82 @@ const cases: Case[] = [
     message: /--node "Node_1" is not a node name/,
     exit: 2,
   },
+  {
+    name: 'a mount of an unknown type',
+    args: withToken('r', '--mount', '/srv/x:/x:File'),
+    message: /--mount "\/srv\/x:\/x:File": "File" is not a mount type/,
+    exit: 2,
+  },
+  {
+    name: 'a mount of the whole host',
+    args: withToken('r', '--mount', '/:/host:ro'),
+    message: /--mount "\/:\/host:ro": the host path cannot be \/ itself/,
+    exit: 2,
+  },
+  {
+    name: 'a mount where a cache is',
+    args: withToken('r', '--cache', '/root/.cache', '--mount', '/srv/cache:/root/.cache'),
+    message: /--mount \/srv\/cache:\/root\/.cache: .* the --cache \/root\/.cache; drop one of the two/,
+    exit: 2,
+  },
+  {
+    name: 'the Docker socket mounted over the dind sidecar socket',
+    args: withToken('r', '--mode', 'dind', '--mount', '/var/run/docker.sock:/var/run/docker.sock:Socket'),
+    message: /--mount \/var\/run\/docker.sock: in dind mode \/var\/run holds the sidecar daemon's socket/,
+    exit: 2,
+  },
+  {
+    name: 'a config whose mount is relative',
+    args: ['up'],
+    config: EXISTING.replace(
+      '"AuthType"',
+      '"Mounts": [{"Source": "data", "Target": "/data"}],\n        "AuthType"',
+    ),
+    message: /--mount data:\/data: the host path "data" is not absolute/,
+  },
+  {
+    name: 'a SOCKS proxy, whose password is not repeated',
+    args: withToken('r', '--proxy', 'socks5://me:Pr0xySecret@proxy:1080'),
+    message: /--proxy socks5:\/\/\*\*\*@proxy:1080: the proxy must be an http:\/\/ or https:\/\/ URL/,
+    exit: 2,
+  },
+  {
+    name: '--no-proxy without --proxy',
+    args: withToken('r', '--no-proxy', '.example.com'),
+    message: /--no-proxy is given without --proxy/,
+    exit: 2,
+  },
+  {
+    name: 'a CA file that is a private key',
+    args: withToken('r', '--github-ca-file', '{key}'),
+    message: /--github-ca-file: .* holds a private key/,
+    exit: 2,
+  },
+  {
+    name: 'a CA file that cannot be read',
+    args: withToken('r', '--github-ca-file', '/nonexistent/ca.pem'),
+    message: /--github-ca-file: cannot read \/nonexistent\/ca.pem/,
+    exit: 2,
+  },
+  {
+    name: 'a runner image with an upper-case repository path',
+    args: withToken('r', '--runner-image', 'ghcr.io/My-Org/runner:1'),
+    message:
+      /--runner-image "ghcr\.io\/My-Org\/runner:1" is not an image reference \(the repository path must be lower case\)/,
+    exit: 2,
+  },
+  {
+    name: 'a runner image given as a URL',
+    args: withToken('r', '--runner-image', 'https://ghcr.io/org/runner'),
+    message: /--runner-image .* is not an image reference/,
+    exit: 2,
+  },
+  {
+    name: 'a config whose RunnerImage is no image reference',
+    args: ['up'],
+    config: EXISTING.replace('"AuthType"', '"RunnerImage": "runner image",\n        "AuthType"'),
+    message: /--runner-image "runner image" is not an image reference \(it contains spaces\)/,
+  },
   // flags and arguments
   {name: 'unknown flag', args: withToken('r', '--frobnicate'), message: /frobnicate/, exit: 2},
   {

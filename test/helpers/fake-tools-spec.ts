@@ -433,6 +433,65 @@ export function describeFakeTools(options: {processes: boolean}): void {
         expect(spec('no-init')).to.not.have.property('initContainers')
       })
 
+      it('renders proxy and githubServerTLS as autoscalingrunnerset.yaml and _helpers.tpl do', async () => {
+        await cluster()
+        await controller()
+        const tls = {
+          certificateFrom: {configMapKeyRef: {name: 'corp-ca', key: 'ca.crt'}},
+          runnerMountPath: '/usr/local/share/ca-certificates/',
+        }
+        const proxy = {
+          http: {url: 'http://proxy:3128', credentialSecretRef: 'proxy-auth', extra: 'dropped'},
+          noProxy: 'not-a-list',
+        }
+        const runner = {
+          name: 'runner',
+          image: 'example.com/runner:2',
+          env: [{name: 'RUNNER_UPDATE_CA_CERTS', value: '0'}],
+        }
+        ok(
+          await scaleSet(
+            'corp',
+            scaleSetValues({
+              proxy,
+              githubServerTLS: tls,
+              containerMode: {type: 'kubernetes-novolume'},
+              template: {spec: {containers: [runner]}},
+            }),
+          ),
+        )
+        const objects = await fakes.objects('deskrun', {namespace: 'arc-runners'})
+        const ars = objects.find(
+          (o) => o.kind === 'AutoscalingRunnerSet' && o.metadata.name === 'corp',
+        ) as any
+        // Only url and credentialSecretRef per scheme; noProxy only when it is a list; no runnerMountPath.
+        expect(ars.spec.proxy).to.deep.equal({
+          http: {url: 'http://proxy:3128', credentialSecretRef: 'proxy-auth'},
+        })
+        expect(ars.spec.githubServerTLS).to.deep.equal({certificateFrom: tls.certificateFrom})
+        const role = objects.find((o) => o.kind === 'Role' && o.metadata.name.endsWith('-manager')) as any
+        expect(role.rules).to.deep.include({apiGroups: [''], resources: ['configmaps'], verbs: ['get']})
+        const spec = (await fakes.releases('deskrun')).find((r) => r.name === 'corp')?.podTemplate
+          ?.spec as any
+        expect(spec.volumes).to.deep.equal([
+          {
+            name: 'github-server-tls-cert',
+            configMap: {name: 'corp-ca', items: [{key: 'ca.crt', path: 'ca.crt'}]},
+          },
+        ])
+        const env = Object.fromEntries(spec.containers[0].env.map((e: any) => [e.name, e.value]))
+        // The user's RUNNER_UPDATE_CA_CERTS wins; NODE_EXTRA_CA_CERTS is the cleaned path.
+        expect(env).to.include({
+          RUNNER_UPDATE_CA_CERTS: '0',
+          NODE_EXTRA_CA_CERTS: '/usr/local/share/ca-certificates/ca.crt',
+        })
+        expect(spec.containers[0].volumeMounts).to.deep.include({
+          name: 'github-server-tls-cert',
+          mountPath: '/usr/local/share/ca-certificates/ca.crt',
+          subPath: 'ca.crt',
+        })
+      })
+
       it('deletes scale sets of another minor version, like the controller', async () => {
         await cluster()
         await controller('0.14.2')

@@ -1,7 +1,12 @@
 import {expect} from 'chai'
 import {parse} from 'yaml'
 
-import {hasCacheMount, kindClusterConfig, kindClusterConfigYaml} from '../../src/lib/domain/kind-config.js'
+import {
+  hasCacheMount,
+  kindClusterConfig,
+  kindClusterConfigYaml,
+  nodeHostMounts,
+} from '../../src/lib/domain/kind-config.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 
@@ -17,6 +22,30 @@ describe('kind cluster config', () => {
         },
       ],
     })
+  })
+
+  it("mounts each --mount host path under /var/lib/deskrun/mounts, apart from the node's own folders", () => {
+    const config = kindClusterConfig({...roots, hostMounts: ['/nix/store', '/var/run/docker.sock']}) as {
+      nodes: {extraMounts: unknown[]}[]
+    }
+    expect(config.nodes[0].extraMounts).to.deep.equal([
+      {hostPath: '/tmp/github-runner-cache', containerPath: '/var/lib/deskrun/cache'},
+      {hostPath: '/nix/store', containerPath: '/var/lib/deskrun/mounts/nix/store'},
+      {hostPath: '/var/run/docker.sock', containerPath: '/var/lib/deskrun/mounts/var/run/docker.sock'},
+    ])
+  })
+
+  it('reads back the --mount host paths a node mounts, from where they land in it', () => {
+    const mounts = [
+      {Source: '/tmp/github-runner-cache', Destination: '/var/lib/deskrun/cache'},
+      {Source: '/lib/modules', Destination: '/lib/modules'},
+      {Source: '/host_mnt/nix/store', Destination: '/var/lib/deskrun/mounts/nix/store/'},
+      {
+        Source: '/run/host-services/docker.proxy.sock',
+        Destination: '/var/lib/deskrun/mounts/var/run/docker.sock',
+      },
+    ]
+    expect(nodeHostMounts(mounts)).to.deep.equal(['/nix/store', '/var/run/docker.sock'])
   })
 
   it('renders the same as YAML', () => {

@@ -27,18 +27,22 @@ export function gpuModes(helpers: ModeHelpers): ContainerMode[] {
 
 function jobPodMode(h: ModeHelpers): ContainerMode {
   function render(context: RenderContext): RenderResult {
-    const {caches} = context
+    const {caches, mounts} = context
+    // --cache and --mount paths, the same way in job pods and runner pods.
+    const volumes = [...h.cacheVolumes(caches), ...h.hostMountVolumes(mounts)]
+    const volumeMounts = [...h.cacheVolumeMounts(caches), ...h.hostMountVolumeMounts(mounts)]
     // What the container hook merges into every job pod: pod-level keys replace the hook's own,
     // so set only those the hook leaves alone (no initContainers, no pod securityContext).
     const extension = h.hookExtension(context, {
       spec: {
         runtimeClassName: GPU_RUNTIME_CLASS,
         tolerations: gpuTolerations(),
-        containers: [h.jobContainerPatch({resources: gpuLimit(), volumeMounts: h.cacheVolumeMounts(caches)})],
-        ...(caches.length > 0 ? {volumes: h.cacheVolumes(caches)} : {}),
+        containers: [h.jobContainerPatch({resources: gpuLimit(), volumeMounts})],
+        ...(volumes.length > 0 ? {volumes} : {}),
       },
     })
     const runner = h.runnerContainer({
+      image: context.runnerImage,
       env: [
         ...h.envVars({
           [h.CONTAINER_HOOKS_ENV]: h.KUBERNETES_NOVOLUME_HOOK,
@@ -65,8 +69,8 @@ function jobPodMode(h: ModeHelpers): ContainerMode {
       'Each job runs in its own pod with an NVIDIA GPU; jobs declare a container: image such as nvidia/cuda.',
     description:
       `kubernetes-novolume mode whose job pods request ${GPUS_PER_JOB} ${GPU_RESOURCE} and run with RuntimeClass ` +
-      `"${GPU_RUNTIME_CLASS}" (tolerating the ${GPU_RESOURCE} taint). The runner pod holds no GPU. --cache paths are ` +
-      'mounted into the job pods. Needs the NVIDIA device plugin or GPU Operator in the cluster.',
+      `"${GPU_RUNTIME_CLASS}" (tolerating the ${GPU_RESOURCE} taint). The runner pod holds no GPU. --cache ` +
+      'and --mount paths are mounted into the job pods. Needs the NVIDIA device plugin or GPU Operator in the cluster.',
     takesCaches: true,
     render,
   })
@@ -74,9 +78,13 @@ function jobPodMode(h: ModeHelpers): ContainerMode {
 
 function runnerMode(h: ModeHelpers): ContainerMode {
   function render(context: RenderContext): RenderResult {
-    const {caches} = context
+    const {caches, mounts} = context
+    const volumes = [...h.cacheVolumes(caches), ...h.hostMountVolumes(mounts)]
     const runner = {
-      ...h.runnerContainer({volumeMounts: h.cacheVolumeMounts(caches)}),
+      ...h.runnerContainer({
+        image: context.runnerImage,
+        volumeMounts: [...h.cacheVolumeMounts(caches), ...h.hostMountVolumeMounts(mounts)],
+      }),
       resources: gpuLimit(),
     }
     return {
@@ -86,7 +94,7 @@ function runnerMode(h: ModeHelpers): ContainerMode {
             runtimeClassName: GPU_RUNTIME_CLASS,
             tolerations: gpuTolerations(),
             containers: [runner],
-            ...(caches.length > 0 ? {volumes: h.cacheVolumes(caches)} : {}),
+            ...(volumes.length > 0 ? {volumes} : {}),
           },
         },
       },
@@ -99,7 +107,7 @@ function runnerMode(h: ModeHelpers): ContainerMode {
     description:
       `The runner container requests ${GPUS_PER_JOB} ${GPU_RESOURCE} and runs with RuntimeClass ` +
       `"${GPU_RUNTIME_CLASS}"; jobs run directly in it (no job container, no Docker). An idle runner keeps its ` +
-      'GPU, so use --min-runners 0 on a machine with few GPUs. --cache paths are mounted into the runner.',
+      'GPU, so use --min-runners 0 on a machine with few GPUs. --cache and --mount paths are mounted into the runner.',
     takesCaches: true,
     render,
   })

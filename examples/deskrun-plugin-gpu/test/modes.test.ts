@@ -37,6 +37,8 @@ function renderContext(mode: string, targets: string[] = []): RenderContext {
       authType: 'pat',
     },
     instance: {name, index: 1, count: 1, minRunners: 0, maxRunners: 2},
+    runnerImage: modeHelpers.RUNNER_IMAGE,
+    mounts: [],
     caches: targets.map((target, i) => ({
       volumeName: `cache-${i}`,
       target,
@@ -85,6 +87,22 @@ describe('deskrun-plugin-gpu', () => {
         expect(checkRender(mode(name), context, result)).to.deep.equal([])
         expect(mode(name).render(context)).to.deep.equal(result)
       })
+
+  for (const name of ['gpu', 'gpu-runner'])
+    it(`${name} mounts --mount host paths too (deskrun refuses a mode that drops them)`, () => {
+      const mounts = [
+        {
+          source: '/opt/models',
+          target: '/models',
+          type: 'Directory' as const,
+          readOnly: true,
+          volumeName: 'mount-0',
+          nodePath: '/var/lib/deskrun/mounts/opt/models',
+        },
+      ]
+      const context = deepFreeze({...renderContext(name), mounts})
+      expect(checkRender(mode(name), context, mode(name).render(context))).to.deep.equal([])
+    })
 
   it('gpu: job pods get the GPU and the caches through a hook extension; the runner holds no GPU', () => {
     const context = renderContext('gpu', ['/root/.cache'])

@@ -2,6 +2,10 @@ import {markDeployed, updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
+import {parseMountFlag} from '../domain/installation/mounts.js'
+import {parseNoProxy, proxyProblem, splitProxy} from '../domain/installation/network.js'
+import {registerSecret} from '../domain/redact.js'
+import {readGitHubCA} from '../adapters/ca-file.js'
 import {sharedFolderProblems} from '../domain/installation/sharing.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {CredentialSource} from '../domain/installation/types.js'
@@ -25,10 +29,15 @@ export interface AddRequest {
   repository: string
   mode: string
   cache: string[]
+  mount?: string[]
   instances: number
   minRunners?: number
   maxRunners?: number
   runnerGroup?: string
+  runnerImage?: string
+  proxy?: string
+  noProxy?: string[]
+  githubCAFile?: string
   node?: string
   label: string[]
   cpus?: string
@@ -121,6 +130,8 @@ async function installationFrom(
       },
     )
   const caches = request.cache.map((value) => parseCacheFlag(value))
+  const mounts = (request.mount ?? []).map((value) => parseMountFlag(value))
+  const network = await networkFrom(request, context)
   const credentials = await readCredentials(request.credentials, {signal: context.signal})
   if (credentials.warning) context.note(credentials.warning)
   const installation: Installation = {
@@ -132,7 +143,10 @@ async function installationFrom(
     maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
     instances: request.instances,
     caches,
+    ...(mounts.length > 0 ? {mounts} : {}),
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
+    ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
+    ...network,
     ...(request.node !== undefined ? {node: request.node} : {}),
     labels: request.label,
     ...(request.cpus !== undefined ? {cpus: request.cpus} : {}),
@@ -140,6 +154,30 @@ async function installationFrom(
     auth: credentials.auth,
   }
   return {installation, authSource: credentials.source}
+}
+
+/** --proxy (its password registered as a secret at once), --no-proxy and the CA bundle read from its file. */
+async function networkFrom(
+  request: AddRequest,
+  context: ActionContext,
+): Promise<Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>> {
+  const network: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'> = {}
+  if (request.proxy !== undefined) {
+    network.proxy = request.proxy.trim()
+    if (!proxyProblem(network.proxy)) {
+      const {credentials} = splitProxy(network.proxy)
+      registerSecret(credentials?.password)
+      if (credentials?.password)
+        context.note(
+          'The proxy password given with --proxy is visible in your shell history and process list; deskrun keeps it in ' +
+            'the config (mode 0600) and hands it to the cluster as a Secret only.',
+        )
+    }
+  }
+  if (request.noProxy !== undefined && request.noProxy.length > 0)
+    network.noProxy = parseNoProxy(request.noProxy)
+  if (request.githubCAFile !== undefined) network.githubCA = await readGitHubCA(request.githubCAFile)
+  return network
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {

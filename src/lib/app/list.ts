@@ -1,4 +1,6 @@
-import type {CredentialSource} from '../domain/installation/types.js'
+import type {CredentialSource, HostMountSpec} from '../domain/installation/types.js'
+import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
+import {networkSummary} from '../domain/installation/network.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {readConfig, type ActionContext} from './context.js'
 
@@ -12,7 +14,13 @@ export interface ListedInstallation {
   minRunners: number
   maxRunners: number
   caches: {target: string; source?: string}[]
+  /** `--mount` host paths. */
+  mounts: HostMountSpec[]
   runnerGroup?: string
+  /** The runner container's image (`--runner-image` or ARC's default). */
+  runnerImage: string
+  /** `--proxy` (credentials shown as ***), `--no-proxy`, and whether a `--github-ca-file` is set. */
+  network: ReturnType<typeof networkSummary>
   labels: string[]
   /** `--node`, or the node each instance was pinned to (clusters of several nodes). */
   node?: string
@@ -46,7 +54,15 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     minRunners: installation.minRunners,
     maxRunners: installation.maxRunners,
     caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
+    mounts: (installation.mounts ?? []).map(({source, target, type, readOnly}) => ({
+      source,
+      target,
+      type,
+      readOnly,
+    })),
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
+    runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
+    network: networkSummary(installation),
     ...(installation.node ? {node: installation.node} : {}),
     ...(installation.nodes ? {nodes: installation.nodes} : {}),
     labels: installation.labels,

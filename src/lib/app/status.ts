@@ -8,7 +8,10 @@ import {
   chartVersionOf,
 } from '../domain/arc/charts.js'
 import {UsageError} from '../domain/errors.js'
+import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {instanceNames} from '../domain/installation/naming.js'
+import {networkSummary} from '../domain/installation/network.js'
+import type {HostMountSpec} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -60,6 +63,12 @@ export interface InstallationStatus {
   mode: string
   /** `deskrun pause`: no new runner starts until `deskrun resume`. */
   paused: boolean
+  /** The runner container's image (`--runner-image` or ARC's default). */
+  runnerImage: string
+  /** `--mount` host paths. */
+  mounts: HostMountSpec[]
+  /** `--proxy` (credentials shown as ***), `--no-proxy`, and whether a `--github-ca-file` is set. */
+  network: ReturnType<typeof networkSummary>
   scaleSets: ScaleSetStatus[]
 }
 
@@ -146,6 +155,9 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       name: installation.name,
       mode: installation.mode,
       paused: Boolean(installation.paused),
+      runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
+      mounts: installation.mounts ?? [],
+      network: networkSummary(installation),
       scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) => ({
         ...scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
         jobs: runningJobs(scaleSet, runners),

@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
+import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {MAX_INSTANCES} from '../domain/installation/instances.js'
 import {DATA_ROOT_RULE} from '../domain/installation/sharing.js'
 
@@ -37,6 +38,13 @@ export const installationFlags = {
     multiple: true,
     helpGroup: 'RUNNER',
   }),
+  mount: Flags.string({
+    summary: 'Host path to show jobs as it is, as [HOST_PATH:]PATH[:TYPE][:ro] (repeatable).',
+    description:
+      "TYPE is DirectoryOrCreate (default), Directory (must exist) or Socket; :ro mounts it read-only; without HOST_PATH the host path is PATH. Unlike a --cache it is this machine's own path, shared by every instance and never prepared. The kind cluster mounts it when it is created: for a new --mount on an existing cluster, run deskrun cluster delete && deskrun up. WARNING: the Docker socket (/var/run/docker.sock:/var/run/docker.sock:Socket) gives every job this machine's Docker daemon, which is root on this machine; mount it only for repositories whose workflows you trust (SECURITY.md).",
+    multiple: true,
+    helpGroup: 'RUNNER',
+  }),
   instances: Flags.integer({
     summary: `Number of scale sets NAME-1..NAME-N (at most ${MAX_INSTANCES}), each with one runner and its own caches.`,
     default: 1,
@@ -44,6 +52,31 @@ export const installationFlags = {
   }),
   'min-runners': Flags.integer({summary: 'Idle runners kept ready. [default: 1]', helpGroup: 'RUNNER'}),
   'max-runners': Flags.integer({summary: 'Most runners at once. [default: 5]', helpGroup: 'RUNNER'}),
+  'runner-image': Flags.string({
+    summary: `Image of the runner container, e.g. one with your tools preinstalled. [default: ${DEFAULT_RUNNER_IMAGE}]`,
+    description:
+      "NAME[:TAG][@sha256:DIGEST] with a lower-case repository path. Build it FROM ARC's runner image: the modes run /home/runner/run.sh as uid 1001 and use the container hooks under /home/runner, and the cache init container runs chmod from it.",
+    helpGroup: 'RUNNER',
+  }),
+  proxy: Flags.string({
+    summary:
+      'HTTP(S) proxy the controller, listeners and runners reach GitHub through: http://[USER:PASSWORD@]HOST:PORT.',
+    description:
+      "Passed as ARC's proxy values (for http and https); credentials in the URL go into a Secret of the scale set (credentialSecretRef), never into Helm values or logs. The controller sets http_proxy, https_proxy and no_proxy in the listener and runner containers; job containers of the kubernetes modes do not inherit them (set them in the workflow's env).",
+    helpGroup: 'NETWORK',
+  }),
+  'no-proxy': Flags.string({
+    summary:
+      'Hosts, domains (.example.com) or addresses reached without the proxy, comma-separated (repeatable).',
+    multiple: true,
+    helpGroup: 'NETWORK',
+  }),
+  'github-ca-file': Flags.string({
+    summary: "PEM CA certificate(s) your GitHub Enterprise Server's certificate is signed with.",
+    description:
+      'Kept in the config and given to ARC as githubServerTLS through a ConfigMap deskrun creates: the controller and listener trust it, and the chart mounts it into the runner at /usr/local/share/ca-certificates/ca.crt (NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS).',
+    helpGroup: 'NETWORK',
+  }),
   'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
   node: Flags.string({
     summary: 'Run every instance on this node of the cluster (kubernetes.io/hostname).',

@@ -1,25 +1,55 @@
 /**
  * The kind cluster deskrun creates: one node that sees the host's cache root through an extraMount,
- * so hostPath caches live on the user's disk and survive `cluster delete`. kind fixes mounts at
+ * so hostPath caches live on the user's disk and survive `cluster delete`, and each `--mount` host path. kind fixes mounts at
  * creation; a cluster without this one has to be recreated.
  */
 import path from 'node:path'
 
 import {stringify} from 'yaml'
 
+import {nodeMountPath} from './installation/mounts.js'
+import {NODE_MOUNTS_ROOT} from './settings.js'
+
 export interface KindConfigInput {
   /** Absolute folder on the user's machine that holds every cache. */
   cacheRoot: string
   /** Where the node sees it; not under /tmp or /run, which are tmpfs inside kind nodes. */
   nodeCacheRoot: string
+  /** `--mount` host paths of every installation, each mounted at `{nodeMountsRoot}{host path}`. */
+  hostMounts?: readonly string[]
+  nodeMountsRoot?: string
 }
 
-export function kindClusterConfig({cacheRoot, nodeCacheRoot}: KindConfigInput): Record<string, unknown> {
+export function kindClusterConfig({
+  cacheRoot,
+  nodeCacheRoot,
+  hostMounts = [],
+  nodeMountsRoot = NODE_MOUNTS_ROOT,
+}: KindConfigInput): Record<string, unknown> {
+  const extraMounts = [
+    {hostPath: cacheRoot, containerPath: nodeCacheRoot},
+    ...hostMounts.map((hostPath) => ({hostPath, containerPath: nodeMountPath(hostPath, nodeMountsRoot)})),
+  ]
   return {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
-    nodes: [{role: 'control-plane', extraMounts: [{hostPath: cacheRoot, containerPath: nodeCacheRoot}]}],
+    nodes: [{role: 'control-plane', extraMounts}],
   }
+}
+
+/**
+ * The `--mount` host paths a node container mounts (`docker inspect` .Mounts), read from where they
+ * land in the node (its Source may carry a Docker Desktop prefix).
+ */
+export function nodeHostMounts(
+  mounts: readonly {Source: string; Destination: string}[],
+  nodeMountsRoot: string = NODE_MOUNTS_ROOT,
+): string[] {
+  const root = normalise(nodeMountsRoot)
+  return mounts
+    .map((mount) => normalise(mount.Destination))
+    .filter((destination) => destination.startsWith(`${root}/`))
+    .map((destination) => destination.slice(root.length))
 }
 
 export function kindClusterConfigYaml(input: KindConfigInput): string {

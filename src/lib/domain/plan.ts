@@ -4,22 +4,27 @@
  * same config always gives the same plan, which is how `up` can tell that nothing changed.
  */
 import {SCALE_SET_NAMESPACE} from './arc/charts.js'
+import {networkObjects} from './arc/network.js'
 import {authSecret} from './arc/secret.js'
 import {scaleSetValues} from './arc/values.js'
 import {DeskrunError} from './errors.js'
+import {DEFAULT_RUNNER_IMAGE} from './installation/image.js'
 import {expandInstances} from './installation/instances.js'
+import {hostMountSources, resolveMounts} from './installation/mounts.js'
 import {authSecretName} from './installation/naming.js'
 import type {Installation} from './installation/types.js'
 import {deskrunLabels, type KubeObject, type KubernetesVersion} from './kube.js'
 import type {InstallationView, RenderContext} from './modes/api.js'
 import {renderInstance} from './modes/check.js'
 import type {RegisteredMode} from './modes/registry.js'
-import {NODE_CACHE_ROOT} from './settings.js'
+import {NODE_CACHE_ROOT, NODE_MOUNTS_ROOT} from './settings.js'
 
 export interface ClusterSettings {
   clusterName: string
   cacheRoot: string
   chartVersion: string
+  /** A cluster deskrun did not create: `--mount` host paths are its nodes' own paths. */
+  existingCluster?: boolean
   /** Known once the cluster runs; modes may render differently for it. */
   kubernetesVersion?: KubernetesVersion
 }
@@ -37,6 +42,8 @@ export interface InstallationPlan {
   namespace: string
   secret: KubeObject
   scaleSets: ScaleSetPlan[]
+  /** The host paths of its `--mount`s, which the kind node must mount. */
+  hostMounts: string[]
   /** Where each cache of each scale set lives on this machine. */
   caches: {scaleSet: string; target: string; hostPath: string}[]
 }
@@ -66,6 +73,7 @@ export function planInstallation(
     cacheRoot: settings.cacheRoot,
     nodeCacheRoot: NODE_CACHE_ROOT,
   })
+  const mounts = resolveMounts(installation.mounts, settings.existingCluster ? undefined : NODE_MOUNTS_ROOT)
   const scaleSets = instances.map((instance): ScaleSetPlan => {
     const context: RenderContext = {
       installation: view,
@@ -76,7 +84,9 @@ export function planInstallation(
         minRunners: instance.minRunners,
         maxRunners: instance.maxRunners,
       },
+      runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       caches: instance.caches,
+      mounts,
       namespace: SCALE_SET_NAMESPACE,
       chartVersion: settings.chartVersion,
       labels: deskrunLabels(installation.name, instance.name),
@@ -97,7 +107,10 @@ export function planInstallation(
         chartVersion: settings.chartVersion,
         mode: rendered,
       }),
-      objects: rendered.objects ?? [],
+      objects: [
+        ...(rendered.objects ?? []),
+        ...networkObjects(installation, instance.name, SCALE_SET_NAMESPACE, context.labels),
+      ],
     }
   })
   return {
@@ -105,6 +118,7 @@ export function planInstallation(
     namespace: SCALE_SET_NAMESPACE,
     secret: authSecret(installation, SCALE_SET_NAMESPACE, deskrunLabels(installation.name)),
     scaleSets,
+    hostMounts: hostMountSources([installation]),
     caches: instances.flatMap((instance) =>
       instance.caches.map((cache) => ({
         scaleSet: instance.name,

@@ -13,6 +13,8 @@ export const ORIGINAL_CACHE_ROOT = '/tmp/github-runner-cache'
  * so anything there would live in RAM and vanish with the node.
  */
 export const NODE_CACHE_ROOT = '/var/lib/deskrun/cache'
+/** Where the kind node sees each `--mount` host path: `{NODE_MOUNTS_ROOT}{host path}` (apart from its own folders). */
+export const NODE_MOUNTS_ROOT = '/var/lib/deskrun/mounts'
 
 /** How long one kind, helm or kubectl call may take (`--timeout`). */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000

@@ -1,6 +1,7 @@
 import type {ListrTask} from 'listr2'
 
 import {createCacheRoot} from '../adapters/cache-root.js'
+import {hostMountSources} from '../domain/installation/mounts.js'
 import {hasCacheMount, kindClusterConfigYaml} from '../domain/kind-config.js'
 import {DeskrunError} from '../domain/errors.js'
 import {NODE_CACHE_ROOT, isKindCluster, targetContext} from '../domain/settings.js'
@@ -40,7 +41,8 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
  */
 export async function createKindCluster(deps: Deps, task: {output?: unknown}): Promise<boolean> {
   const {clusterName, cacheRoot} = deps.config
-  const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT})
+  const hostMounts = hostMountSources(Object.values(deps.config.installations))
+  const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT, hostMounts})
   await createCacheRoot(cacheRoot)
   try {
     await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})

@@ -3,6 +3,7 @@ import type {Installation} from '../domain/installation/types.js'
 import type {KubernetesVersion} from '../domain/kube.js'
 import {findMode, type ModeRegistry} from '../domain/modes/registry.js'
 import {planInstallation, type InstallationPlan} from '../domain/plan.js'
+import {isKindCluster} from '../domain/settings.js'
 import type {Tools} from '../adapters/tools/index.js'
 
 /** What every pipeline step works with. */
@@ -27,7 +28,7 @@ export function planFor(
   const {clusterName, cacheRoot, chartVersion} = config
   return planInstallation(
     installation,
-    {clusterName, cacheRoot, chartVersion, kubernetesVersion},
+    {clusterName, cacheRoot, chartVersion, kubernetesVersion, existingCluster: !isKindCluster(config)},
     findMode(modes, installation.mode),
   )
 }

@@ -5,7 +5,7 @@
  * and deskrun's Secrets and ConfigMaps) and the controller's release record.
  */
 import {CONTROLLER_NAMESPACE, CONTROLLER_RELEASE, SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
-import {hasCacheMount} from '../domain/kind-config.js'
+import {hasCacheMount, nodeHostMounts} from '../domain/kind-config.js'
 import {MANAGED_BY_LABEL, type KubeObject} from '../domain/kube.js'
 import {
   emptyObservation,
@@ -70,6 +70,7 @@ async function observeKindNode(deps: Deps): Promise<ObservedCluster> {
     exists: true,
     running: node.running,
     cacheMount: hasCacheMount(node.mounts, cacheRoot, NODE_CACHE_ROOT),
+    hostMounts: nodeHostMounts(node.mounts),
     kubernetesVersion: kubernetesVersionOfImage(node.image),
   }
 }

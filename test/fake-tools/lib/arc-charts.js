@@ -1,6 +1,7 @@
 // What the two ARC charts render, after the 0.14.2 templates: the controller's CRDs, ServiceAccount and
 // Deployment; the scale set's Secret, RBAC and AutoscalingRunnerSet, or the chart's render errors.
 import crypto from 'node:crypto'
+import path from 'node:path'
 
 import {CLEANUP_FINALIZER, controllers} from './arc-controller.js'
 import {ToolError} from './common.js'
@@ -362,14 +363,19 @@ export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r)
     ...(values.runnerGroup ? {runnerGroup: values.runnerGroup} : {}),
     ...(values.runnerScaleSetName ? {runnerScaleSetName: values.runnerScaleSetName} : {}),
     ...(values.scaleSetLabels?.length ? {runnerScaleSetLabels: values.scaleSetLabels} : {}),
-    ...(values.proxy ? {proxy: values.proxy} : {}),
+    ...(values.githubServerTLS ? {githubServerTLS: serverTLSSpec(values.githubServerTLS)} : {}),
+    ...(values.proxy ? {proxy: proxySpec(values.proxy)} : {}),
     ...(isNum(max) ? {maxRunners: Math.trunc(max)} : {}),
     ...(isNum(min) ? {minRunners: Math.trunc(min)} : {}),
     ...(values.listenerTemplate ? {listenerTemplate: values.listenerTemplate} : {}),
     template: podTemplate,
   }
   const manager = {metadata: {finalizers: [CLEANUP_FINALIZER]}}
-  objects.push(newObject('Role', `${fullname}-manager`, namespace, {...manager, rules: MANAGER_RULES}))
+  // manager_role.yaml: the controller reads the CA ConfigMap named by githubServerTLS.
+  const rules = values.githubServerTLS
+    ? [...MANAGER_RULES, {apiGroups: [''], resources: ['configmaps'], verbs: ['get']}]
+    : MANAGER_RULES
+  objects.push(newObject('Role', `${fullname}-manager`, namespace, {...manager, rules}))
   objects.push(
     newObject('RoleBinding', `${fullname}-manager`, namespace, {
       ...manager,
@@ -384,6 +390,59 @@ export function renderScaleSet(/** @type {any} */ cluster, /** @type {any} */ r)
     }),
   )
   return {objects: objects.map((o) => owned(o, r.release, r.namespace)), crds: [], podTemplate}
+}
+
+/** autoscalingrunnerset.yaml `proxy`: only url and credentialSecretRef per scheme, noProxy only as a list. */
+function proxySpec(/** @type {any} */ proxy) {
+  /** @type {any} */
+  const spec = {}
+  for (const scheme of ['http', 'https']) {
+    const endpoint = proxy[scheme]
+    if (!endpoint) continue
+    spec[scheme] = {
+      url: endpoint.url,
+      ...(endpoint.credentialSecretRef ? {credentialSecretRef: endpoint.credentialSecretRef} : {}),
+    }
+  }
+  if (Array.isArray(proxy.noProxy) && proxy.noProxy.length > 0) spec.noProxy = proxy.noProxy
+  return spec
+}
+
+/** autoscalingrunnerset.yaml `githubServerTLS`: only the ConfigMap reference (runnerMountPath shapes the pod). */
+function serverTLSSpec(/** @type {any} */ tls) {
+  const ref = tls.certificateFrom?.configMapKeyRef
+  return tls.certificateFrom ? {certificateFrom: {configMapKeyRef: {name: ref?.name, key: ref?.key}}} : {}
+}
+
+/**
+ * With githubServerTLS.runnerMountPath, every mode's runner container gets the CA (a subPath mount of the
+ * ConfigMap key), NODE_EXTRA_CA_CERTS pointing at it and RUNNER_UPDATE_CA_CERTS=1, each only when the
+ * user's runner has none of that name; the pod gets the `github-server-tls-cert` volume first.
+ */
+function withServerTLS(/** @type {any} */ spec, /** @type {any} */ tls) {
+  if (!tls?.runnerMountPath) return
+  const {name, key} = tls.certificateFrom.configMapKeyRef
+  const at = path.posix.normalize(`${tls.runnerMountPath}/${key}`)
+  const volume = 'github-server-tls-cert'
+  spec.containers = spec.containers.map((/** @type {any} */ container) => {
+    if (container.name !== 'runner') return container
+    const env = container.env ?? []
+    const mounts = container.volumeMounts ?? []
+    const absent = (/** @type {any[]} */ list, /** @type {string} */ n) => !list.some((x) => x.name === n)
+    return {
+      ...container,
+      env: [
+        ...env,
+        ...(absent(env, 'NODE_EXTRA_CA_CERTS') ? [{name: 'NODE_EXTRA_CA_CERTS', value: at}] : []),
+        ...(absent(env, 'RUNNER_UPDATE_CA_CERTS') ? [{name: 'RUNNER_UPDATE_CA_CERTS', value: '1'}] : []),
+      ],
+      volumeMounts: [
+        ...mounts,
+        ...(absent(mounts, volume) ? [{name: volume, mountPath: at, subPath: key}] : []),
+      ],
+    }
+  })
+  spec.volumes = [{name: volume, configMap: {name, items: [{key, path: key}]}}, ...(spec.volumes ?? [])]
 }
 
 /** kube_mode_role.yaml: what the container hook may do in the scale set's namespace. */
@@ -498,6 +557,7 @@ function renderPodTemplate(
       work ?? {name: 'work', emptyDir: {}},
       ...nonWork,
     ]
+    withServerTLS(spec, values.githubServerTLS)
     return {spec}
   }
   // `if or .Values.template.spec.initContainers (eq $containerMode.type "dind")`: an empty list is false.
@@ -530,6 +590,7 @@ function renderPodTemplate(
     spec.containers = containers
     if (userVolumes.length) spec.volumes = userVolumes
   }
+  withServerTLS(spec, values.githubServerTLS)
   const metadata = values.template?.metadata
   return metadata ? {metadata, spec} : {spec}
 }

@@ -257,8 +257,10 @@ function createCluster(/** @type {any} */ ctx, /** @type {any} */ flags) {
   }
   // kind passes extraMounts as `docker run --volume`, for which the daemon creates a missing source
   // folder and its parents, as root with mode 0755 (the fake can only make them as whoever runs it).
+  // An existing source, a file or socket too, is bind-mounted as it is.
   for (const node of nodes)
     for (const {hostPath} of node.extraMounts) {
+      if (fs.existsSync(hostPath)) continue
       const first = fs.mkdirSync(hostPath, {recursive: true})
       for (let dir = hostPath; first && dir.length >= first.length; dir = path.dirname(dir))
         fs.chmodSync(dir, 0o755)

@@ -191,11 +191,11 @@ describe('loadConfig', () => {
       installationId: '',
       privateKey: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----',
     })
-    expect(multi.unsupportedMounts).to.deep.equal([
-      {Source: '/var/run/docker.sock', Target: '/var/run/docker.sock', Type: 'Socket'},
+    // The original's socket mount is a --mount now; its directory mounts were caches.
+    expect(multi.mounts).to.deep.equal([
+      {source: '/var/run/docker.sock', target: '/var/run/docker.sock', type: 'Socket', readOnly: false},
     ])
-    expect(notes).to.have.length(1)
-    expect(notes[0]).to.include('Socket mount /var/run/docker.sock').and.include('not supported')
+    expect(notes).to.deep.equal([])
     expect(config.installations.old.instances).to.equal(1)
     expect(config.installations.old.caches).to.deep.equal([])
     expect(config.extra).to.deep.equal({cluster_hosts: {box: {Name: 'box'}}})

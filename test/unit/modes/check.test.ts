@@ -268,6 +268,16 @@ describe('checkRender', () => {
       expect(problemsOf({values: {}}, {caches: [docker]})).to.deep.equal([unmounted])
     })
 
+    it('wants every --mount mounted as a hostPath, by every mode (one written before --mount would drop it)', () => {
+      const nix = {source: '/nix/store', target: '/nix/store', type: 'Directory' as const, readOnly: true}
+      const unmounted =
+        '--mount /nix/store (/var/lib/deskrun/mounts/nix/store) is not mounted as a hostPath volume.'
+      const noCaches = fakeMode(() => valid, false)
+      const {context} = renderOne(noCaches, {mounts: [nix]})
+      expect(checkRender(noCaches, context, valid)).to.deep.equal([unmounted])
+      expect(problemsOf({values: {}}, {mounts: [nix]})).to.deep.equal([unmounted])
+    })
+
     it('refuses caches for a mode that does not take them', () => {
       const mode = fakeMode(() => valid, false)
       const {context} = renderOne(mode, {caches: [docker]})

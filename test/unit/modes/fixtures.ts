@@ -2,11 +2,13 @@
 import {parse} from 'yaml'
 
 import {DEFAULT_CHART_VERSION, SCALE_SET_NAMESPACE} from '../../../src/lib/domain/arc/charts.js'
+import {DEFAULT_RUNNER_IMAGE} from '../../../src/lib/domain/installation/image.js'
+import {resolveMounts} from '../../../src/lib/domain/installation/mounts.js'
 import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
 import type {Installation, Instance} from '../../../src/lib/domain/installation/types.js'
 import {deskrunLabels, type KubeObject} from '../../../src/lib/domain/kube.js'
 import type {ContainerMode, RenderContext, RenderResult} from '../../../src/lib/domain/modes/api.js'
-import {NODE_CACHE_ROOT, ORIGINAL_CACHE_ROOT} from '../../../src/lib/domain/settings.js'
+import {NODE_CACHE_ROOT, NODE_MOUNTS_ROOT, ORIGINAL_CACHE_ROOT} from '../../../src/lib/domain/settings.js'
 
 export const roots = {cacheRoot: ORIGINAL_CACHE_ROOT, nodeCacheRoot: NODE_CACHE_ROOT}
 
@@ -40,7 +42,9 @@ export function contextFor(
       minRunners: instance.minRunners,
       maxRunners: instance.maxRunners,
     },
+    runnerImage: inst.runnerImage ?? DEFAULT_RUNNER_IMAGE,
     caches: instance.caches,
+    mounts: resolveMounts(inst.mounts, NODE_MOUNTS_ROOT),
     namespace: SCALE_SET_NAMESPACE,
     chartVersion,
     labels: deskrunLabels(inst.name, instance.name),

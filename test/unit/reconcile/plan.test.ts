@@ -240,6 +240,33 @@ describe('reconcile: planChanges', () => {
       expect(plan.blockers[0].hint).to.include('deskrun cluster delete && deskrun up')
     })
 
+    describe('--mount host paths', () => {
+      const socket = {source: '/var/run/docker.sock', target: '/var/run/docker.sock', type: 'Socket' as const}
+      const withMounts = {
+        mounts: [
+          {...socket, readOnly: false},
+          {source: '/nix/store', target: '/nix/store', type: 'Directory' as const, readOnly: true},
+        ],
+      }
+
+      it('stops when the kind node does not mount one, naming it and how to recreate the cluster', () => {
+        const observed = converged([planOf('web', withMounts)])
+        observed.cluster.hostMounts = ['/nix/store']
+        const plan = planChanges(want([planOf('web', withMounts)]), observed)
+        expect(plan.blockers.map((blocker) => blocker.code)).to.deep.equal(['HOST_MOUNT_MISSING'])
+        expect(plan.blockers[0].message).to.include('/var/run/docker.sock').and.not.include('/nix/store')
+        expect(plan.blockers[0].hint).to.include('deskrun cluster delete && deskrun up')
+      })
+
+      it('goes on when the node mounts them all, or when it cannot tell (a cluster of your own)', () => {
+        const observed = converged([planOf('web', withMounts)])
+        observed.cluster.hostMounts = ['/nix/store', '/var/run/docker.sock']
+        expect(planChanges(want([planOf('web', withMounts)]), observed).blockers).to.deep.equal([])
+        delete observed.cluster.hostMounts
+        expect(planChanges(want([planOf('web', withMounts)]), observed).blockers).to.deep.equal([])
+      })
+    })
+
     it('does not mind a missing cache mount when no installation has caches', () => {
       const observed = converged([planOf('web')])
       observed.cluster.cacheMount = false

@@ -14,6 +14,7 @@ import type {RenderResult} from '../modes/api.js'
 import {DIND_CONTAINER} from '../modes/dind.js'
 import {RUNNER_CONTAINER} from '../modes/helpers.js'
 import {CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, MAX_SCALE_SET_NAME_LENGTH} from './charts.js'
+import {networkValues} from './network.js'
 
 /** Keys only deskrun sets; a mode that sets one would break routing, auth or cleanup. */
 export const DESKRUN_VALUE_KEYS = [
@@ -26,6 +27,8 @@ export const DESKRUN_VALUE_KEYS = [
   'scaleSetLabels',
   'controllerServiceAccount',
   'namespaceOverride',
+  'proxy',
+  'githubServerTLS',
 ] as const
 
 /** The chart version that introduced scaleSetLabels. */
@@ -103,6 +106,7 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
     // Without these the chart searches the cluster for the controller at render time, which fails
     // under dry runs and whenever the controller is missing or installed twice.
     controllerServiceAccount: {name: CONTROLLER_SERVICE_ACCOUNT, namespace: CONTROLLER_NAMESPACE},
+    ...networkValues(installation, instance.name),
     ...mode.values,
   }
   // Pinned: its runner (and in the kubernetes modes its job pods, which follow the runner) use that

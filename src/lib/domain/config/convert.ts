@@ -1,6 +1,6 @@
 /** Between the file's shape (version 1, the original's field names) and the domain view. */
 import {DEFAULT_CHART_VERSION} from '../arc/charts.js'
-import type {Auth, CacheSpec} from '../installation/types.js'
+import type {Auth, CacheSpec, HostMountType} from '../installation/types.js'
 import {DEFAULT_CLUSTER_NAME, ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../settings.js'
 import {
   CONFIG_VERSION,
@@ -30,6 +30,10 @@ const INSTALLATION_KEYS = new Set([
   'CachePaths',
   'Mounts',
   'RunnerGroup',
+  'RunnerImage',
+  'Proxy',
+  'NoProxy',
+  'GitHubCA',
   'Labels',
   'AuthType',
   'AuthValue',
@@ -89,6 +93,10 @@ function installationToDomain(
     deployed: file.Deployed ?? false,
   }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
+  if (file.RunnerImage !== undefined) installation.runnerImage = file.RunnerImage
+  if (file.Proxy !== undefined) installation.proxy = file.Proxy
+  if (file.NoProxy !== undefined) installation.noProxy = [...file.NoProxy]
+  if (file.GitHubCA !== undefined) installation.githubCA = file.GitHubCA
   if (file.Node !== undefined) installation.node = file.Node
   if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
@@ -96,15 +104,14 @@ function installationToDomain(
   if (file.CPUs !== undefined) installation.cpus = file.CPUs
   if (file.Memory !== undefined) installation.memory = file.Memory
 
-  if (file.Mounts && file.Mounts.length > 0) {
-    installation.unsupportedMounts = file.Mounts
-    for (const mount of file.Mounts) {
-      note(
-        `Installation ${key}: the ${mount.Type} mount ${mount.Source ?? ''} -> ${mount.Target} from the original ` +
-          `deskrun is not supported and is ignored (it stays in the config file).`,
-      )
-    }
-  }
+  // An unknown Type is kept as it is, for validation to name.
+  if (file.Mounts && file.Mounts.length > 0)
+    installation.mounts = file.Mounts.map((mount) => ({
+      source: mount.Source || mount.Target,
+      target: mount.Target,
+      type: (mount.Type || 'DirectoryOrCreate') as HostMountType,
+      readOnly: mount.ReadOnly ?? false,
+    }))
 
   const extra = unknownKeys(file, INSTALLATION_KEYS)
   if (Object.keys(extra).length > 0) {
@@ -153,11 +160,19 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
     AuthValue: auth.type === 'pat' ? auth.token : auth.privateKey,
     Deployed: installation.deployed,
   }
-  if (installation.unsupportedMounts && installation.unsupportedMounts.length > 0) {
-    file.Mounts = installation.unsupportedMounts
-  }
+  if (installation.mounts && installation.mounts.length > 0)
+    file.Mounts = installation.mounts.map((mount) => ({
+      Source: mount.source,
+      Target: mount.target,
+      Type: mount.type,
+      ...(mount.readOnly ? {ReadOnly: true} : {}),
+    }))
 
   if (installation.runnerGroup !== undefined) file.RunnerGroup = installation.runnerGroup
+  if (installation.runnerImage !== undefined) file.RunnerImage = installation.runnerImage
+  if (installation.proxy !== undefined) file.Proxy = installation.proxy
+  if (installation.noProxy !== undefined) file.NoProxy = [...installation.noProxy]
+  if (installation.githubCA !== undefined) file.GitHubCA = installation.githubCA
   if (installation.node !== undefined) file.Node = installation.node
   if (installation.nodes && Object.keys(installation.nodes).length > 0) file.Nodes = {...installation.nodes}
   if (installation.labels.length > 0) file.Labels = installation.labels

@@ -61,7 +61,12 @@ const originalCachePath: Schema = {
 const mount: Schema = {
   type: 'object',
   required: ['Target'],
-  properties: {Source: text, Target: nonEmpty('an absolute path inside the job'), Type: text},
+  properties: {
+    Source: text,
+    Target: nonEmpty('an absolute path inside the job'),
+    Type: text,
+    ReadOnly: {type: 'boolean', expected: 'true or false'},
+  },
   expected: 'an object {"Source": "...", "Target": "...", "Type": "DirectoryOrCreate"}',
 }
 
@@ -84,6 +89,10 @@ function installationSchema(originalShape: boolean): Schema {
       ),
       Mounts: nullable({type: 'array', items: mount, expected: 'a list of mounts'}, originalShape),
       RunnerGroup: text,
+      Proxy: nonEmpty('a proxy URL such as http://proxy.example.com:3128'),
+      NoProxy: {type: 'array', items: text, expected: 'a list of hosts, domains or addresses'},
+      GitHubCA: nonEmpty('the PEM CA certificate(s) of your GitHub Enterprise Server'),
+      RunnerImage: nonEmpty('an image reference such as ghcr.io/actions/actions-runner:latest'),
       Node: nonEmpty('a node name (kubectl get nodes)'),
       Nodes: {
         type: 'object',

@@ -13,12 +13,18 @@ export interface FileCachePath {
   Source?: string
 }
 
-/** The original's later, more general host mounts. deskrun keeps the directory ones as caches. */
+/**
+ * A `--mount`, in the shape of the original's later host mounts. (In files of the original, whose
+ * directory mounts were caches, those become caches: see migrate.ts.)
+ */
 export interface FileMount {
+  /** Host path; empty or absent: the same as Target. */
   Source?: string
   Target: string
   /** DirectoryOrCreate (default when empty), Directory or Socket. */
   Type?: string
+  /** deskrun's addition: mounted read-only. */
+  ReadOnly?: boolean
 }
 
 export interface FileInstallation {
@@ -34,9 +40,17 @@ export interface FileInstallation {
   /** Absent or 0 in files of the original from before `--instances`: one instance. */
   Instances?: number
   CachePaths?: FileCachePath[]
-  /** Only mounts deskrun cannot use (e.g. Socket) are written back, so that nothing is lost. */
+  /** `--mount` host paths. */
   Mounts?: FileMount[]
   RunnerGroup?: string
+  /** `--proxy` URL; may hold the proxy's credentials (the file is 0600 like AuthValue). */
+  Proxy?: string
+  /** `--no-proxy` entries. */
+  NoProxy?: string[]
+  /** `--github-ca-file`: the PEM CA bundle itself. */
+  GitHubCA?: string
+  /** `--runner-image`; absent: ARC's runner image. */
+  RunnerImage?: string
   Labels?: string[]
   AuthType: 'pat' | 'github-app'
   /** The PAT, or the GitHub App's PEM private key, as in the original. */
@@ -75,8 +89,6 @@ export interface StoredInstallation extends Installation {
   deployed: boolean
   /** Where the credential came from when it was added (never the credential itself). */
   authSource?: CredentialSource
-  /** Mounts from the original that deskrun does not support; kept so that saving loses nothing. */
-  unsupportedMounts?: FileMount[]
   /** Keys deskrun does not know, kept as they were. */
   extra?: Record<string, unknown>
 }

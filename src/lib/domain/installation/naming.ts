@@ -26,6 +26,16 @@ export function hookExtensionName(instanceName: string): string {
   return `${instanceName}-hook-extension`
 }
 
+/** The Secret with the credentials of an instance's `--proxy` (the chart's proxy credentialSecretRef). */
+export function proxySecretName(instanceName: string): string {
+  return `${instanceName}-proxy-auth`
+}
+
+/** The ConfigMap with an instance's `--github-ca-file` (the chart's githubServerTLS configMapKeyRef). */
+export function githubCAName(instanceName: string): string {
+  return `${instanceName}-github-ca`
+}
+
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 
 /** Scale set names of an installation: `[name]` for one instance, `name-1 .. name-N` for several. */

@@ -21,6 +21,20 @@ export interface CacheSpec {
   source?: string
 }
 
+export const HOST_MOUNT_TYPES = ['DirectoryOrCreate', 'Directory', 'Socket'] as const
+/** The kubelet's hostPath type: make a missing folder, require a folder, require a Unix socket. */
+export type HostMountType = (typeof HOST_MOUNT_TYPES)[number]
+
+/** A `--mount` request: a host path (not a cache) shown to jobs as it is, e.g. the Docker socket. */
+export interface HostMountSpec {
+  /** Absolute path on the user's machine. */
+  source: string
+  /** Absolute path inside the job / runner container. */
+  target: string
+  type: HostMountType
+  readOnly: boolean
+}
+
 /** One entry of the config: what the user asked for with `deskrun add`. */
 export interface Installation {
   name: string
@@ -31,10 +45,20 @@ export interface Installation {
   maxRunners: number
   instances: number
   caches: CacheSpec[]
+  /** `--mount`: host paths mounted as they are (absent: none). */
+  mounts?: HostMountSpec[]
   runnerGroup?: string
   /** Extra runs-on labels (ARC scaleSetLabels). */
   labels: string[]
   auth: Auth
+  /** `--proxy`: http(s)://[USER:PASSWORD@]HOST[:PORT] for runners, listeners and the controller's GitHub calls. */
+  proxy?: string
+  /** `--no-proxy`: hosts, domains and addresses reached without the proxy. */
+  noProxy?: string[]
+  /** `--github-ca-file`: the PEM CA bundle of a GitHub Enterprise Server (its contents). */
+  githubCA?: string
+  /** `--runner-image`: the runner container's image; absent: ARC's (DEFAULT_RUNNER_IMAGE). */
+  runnerImage?: string
   /** `--node`: every instance runs on this node (`kubernetes.io/hostname`). */
   node?: string
   /** The node each instance was pinned to on a cluster of several nodes (chosen once, then kept). */

@@ -6,6 +6,9 @@ import {resourceProblems} from './resources.js'
 import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
+import {imageReferenceProblem} from './image.js'
+import {mountProblems} from './mounts.js'
+import {networkProblems} from './network.js'
 import {MAX_INSTANCES} from './instances.js'
 import {instanceNames, nameProblems} from './naming.js'
 import {sharingProblems} from './sharing.js'
@@ -19,7 +22,9 @@ export const FLAGS = {
   maxRunners: '--max-runners',
   instances: '--instances',
   cache: '--cache',
+  mount: '--mount',
   runnerGroup: '--runner-group',
+  runnerImage: '--runner-image',
   node: '--node',
   label: '--label',
   authType: '--auth-type',
@@ -332,6 +337,10 @@ function clashProblems(inst: Installation, others: ValidationOptions['otherInsta
 
 function labelProblems(inst: Installation): string[] {
   const problems: string[] = []
+  if (inst.runnerImage !== undefined) {
+    const problem = imageReferenceProblem(inst.runnerImage, FLAGS.runnerImage)
+    if (problem) problems.push(problem)
+  }
   if (inst.runnerGroup !== undefined && inst.runnerGroup.trim() === '') {
     problems.push(`${FLAGS.runnerGroup} is empty; give the runner group's name or leave the flag out.`)
   }
@@ -405,6 +414,8 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...scalingProblems(inst),
     ...cacheProblems(inst.caches, {cacheRoot}),
     ...cacheFolderProblems(inst, opts, cacheRoot),
+    ...mountProblems(inst, cacheRoot),
+    ...networkProblems(inst),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
     ...resourceProblems(inst),

@@ -2,6 +2,7 @@
  * The container mode API. Built-in modes and modes from oclif plugins implement the same interface
  * and reach deskrun through the same hook event (`deskrun:container-modes`).
  */
+import type {HostMount} from '../installation/mounts.js'
 import type {CacheMount, Installation} from '../installation/types.js'
 import type {KubeObject, KubernetesVersion} from '../kube.js'
 
@@ -22,8 +23,19 @@ export interface RenderContext {
     minRunners: number
     maxRunners: number
   }
+  /**
+   * The image of the runner container (`--runner-image`, or ARC's ghcr.io/actions/actions-runner:latest):
+   * use it for the runner and for any container that needs the runner's files or tools.
+   */
+  runnerImage: string
   /** Resolved cache mounts of this instance (empty when the mode does not take caches). */
   caches: readonly CacheMount[]
+  /**
+   * `--mount` host paths (the Docker socket, a read-only folder), for every mode: mount them wherever
+   * the mode mounts caches (`hostMountVolumes`, `hostMountVolumeMounts`). Unlike caches they are the
+   * same for every instance and are never prepared or partitioned.
+   */
+  mounts: readonly HostMount[]
   /** Namespace of the scale set, its pods and any object the mode returns. */
   namespace: string
   /** gha-runner-scale-set chart version that will be installed. */

@@ -15,6 +15,8 @@ import {
   CONTAINER_HOOKS_ENV,
   envVars,
   hookExtension,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   isInNodeSystemPath,
   jobContainerPatch,
   KUBERNETES_NOVOLUME_HOOK,
@@ -40,7 +42,7 @@ function jobPodSecurityContext(): IPodSecurityContext {
 }
 
 function render(context: RenderContext): RenderResult {
-  const {caches} = context
+  const {caches, mounts} = context
   const resources = resourceRequirements(context.installation)
   const extension = hookExtension(context, {
     spec: {
@@ -54,11 +56,15 @@ function render(context: RenderContext): RenderResult {
         jobContainerPatch({
           securityContext: privilegedRootSecurityContext(),
           env: envVars(SYSTEMD_ENV),
-          volumeMounts: [...cacheVolumeMounts(caches), ...nodeSystemVolumeMounts()],
+          volumeMounts: [
+            ...cacheVolumeMounts(caches),
+            ...hostMountVolumeMounts(mounts),
+            ...nodeSystemVolumeMounts(),
+          ],
           ...(resources ? {resources} : {}),
         }),
       ],
-      volumes: [...cacheVolumes(caches), ...nodeSystemVolumes()],
+      volumes: [...cacheVolumes(caches), ...hostMountVolumes(mounts), ...nodeSystemVolumes()],
     },
   })
 
@@ -69,6 +75,7 @@ function render(context: RenderContext): RenderResult {
   // Every container that mounts the caches runs as root, so the root-owned folders the kubelet makes
   // need no cacheInitContainers (docs/caches.md).
   const runner = runnerContainer({
+    image: context.runnerImage,
     env: [
       ...envVars({
         [CONTAINER_HOOKS_ENV]: KUBERNETES_NOVOLUME_HOOK,
@@ -78,27 +85,36 @@ function render(context: RenderContext): RenderResult {
       }),
       extension.env,
     ],
-    volumeMounts: [...cacheVolumeMounts(caches), extension.volumeMount],
+    volumeMounts: [...cacheVolumeMounts(caches), ...hostMountVolumeMounts(mounts), extension.volumeMount],
     securityContext: privilegedRootSecurityContext(),
   })
 
   return {
     values: {
       containerMode: {type: 'kubernetes-novolume'},
-      template: {spec: {containers: [runner], volumes: [...cacheVolumes(caches), extension.volume]}},
+      template: {
+        spec: {
+          containers: [runner],
+          volumes: [...cacheVolumes(caches), ...hostMountVolumes(mounts), extension.volume],
+        },
+      },
     },
     objects: [extension.configMap],
   }
 }
 
-/** A cache inside the node's /sys, /proc or /dev would be made there, on the node, and hide what the job needs. */
+/** A cache or mount inside the node's /sys, /proc or /dev would be made there, on the node, and hide what the job needs. */
 function validate(installation: InstallationView): string[] {
-  return installation.caches
-    .filter((cache) => isInNodeSystemPath(cache.target))
+  const paths = [
+    ...installation.caches.map((cache) => ({flag: '--cache', target: cache.target})),
+    ...(installation.mounts ?? []).map((mount) => ({flag: '--mount', target: mount.target})),
+  ]
+  return paths
+    .filter((one) => isInNodeSystemPath(one.target))
     .map(
-      (cache) =>
-        `--cache ${cache.target}: this mode mounts the node's ${NODE_SYSTEM_PATHS.join(', ')} into jobs; ` +
-        'cache a path outside /sys, /proc and /dev.',
+      (one) =>
+        `${one.flag} ${one.target}: this mode mounts the node's ${NODE_SYSTEM_PATHS.join(', ')} into jobs; ` +
+        `${one.flag.slice(2)} a path outside /sys, /proc and /dev.`,
     )
 }
 
@@ -110,7 +126,7 @@ export const cachedPrivilegedMode = defineContainerMode({
     "kubernetes-novolume mode with a hook extension: job pods run as root in the node's PID and IPC namespaces; " +
     'their job container is privileged with SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_CHROOT and more, sets ' +
     "SYSTEMD_IGNORE_CHROOT=1, and mounts the node's /sys, /sys/fs/cgroup (Bidirectional), /proc, /dev, /dev/pts " +
-    'and /dev/shm and the --cache paths. Jobs without `container:` run in the runner container: privileged root ' +
+    'and /dev/shm and the --cache and --mount paths. Jobs without `container:` run in the runner container: privileged root ' +
     'with the caches, but with its own /proc, /sys and /dev. On kind this is root on your machine.',
   takesCaches: true,
   validate,

@@ -82,7 +82,12 @@ export function checkRender(mode: ContainerMode, context: RenderContext, result:
     isRecord(values.template) && isRecord(values.template.spec)
       ? (values.template.spec as PodSpec)
       : undefined
-  if (!spec) return mode.takesCaches ? [...problems, ...unmountedCaches(context, [])] : problems
+  if (!spec)
+    return [
+      ...problems,
+      ...(mode.takesCaches ? unmountedCaches(context, []) : []),
+      ...unmountedHostMounts(context, []),
+    ]
   const specProblems = podSpecProblems(spec)
   // Mounts, the hook template and caches can only be followed through a well-formed pod spec.
   if (specProblems.length > 0) return [...problems, ...specProblems]
@@ -94,9 +99,12 @@ export function checkRender(mode: ContainerMode, context: RenderContext, result:
   if (hook?.problem) return [...problems, hook.problem]
   const hookProblems = hook?.template ? hookTemplateProblems(hook.template, hook.source) : []
   if (hookProblems.length > 0) return [...problems, ...hookProblems]
-  return mode.takesCaches
-    ? [...problems, ...unmountedCaches(context, [spec, hook?.template?.spec])]
-    : problems
+  const specs = [spec, hook?.template?.spec]
+  return [
+    ...problems,
+    ...(mode.takesCaches ? unmountedCaches(context, specs) : []),
+    ...unmountedHostMounts(context, specs),
+  ]
 }
 
 /** Renders one instance and checks it; a mode that throws or renders something broken is named. */
@@ -340,6 +348,14 @@ function hookTemplateProblems(template: NonNullable<HookTemplate['template']>, s
   }
 
   return problems
+}
+
+/** Every mode must mount each `--mount` somewhere (a mode written before --mount existed would drop them). */
+function unmountedHostMounts(context: RenderContext, specs: (PodSpec | undefined)[]): string[] {
+  const paths = new Set(specs.flatMap((spec) => (spec?.volumes ?? []).map((volume) => volume.hostPath?.path)))
+  return (context.mounts ?? [])
+    .filter((mount) => !paths.has(mount.nodePath))
+    .map((mount) => `--mount ${mount.target} (${mount.nodePath}) is not mounted as a hostPath volume.`)
 }
 
 /** A mode that takes caches must mount every one of them somewhere: in the runner pod or in job pods. */

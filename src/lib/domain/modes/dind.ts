@@ -9,17 +9,20 @@
  */
 import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
 
+import {isInside} from '../installation/caches.js'
 import {resourceRequirements} from '../installation/resources.js'
+import type {HostMount} from '../installation/mounts.js'
 import type {CacheMount} from '../installation/types.js'
-import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
+import {defineContainerMode, type InstallationView, type RenderContext, type RenderResult} from './api.js'
 import {
   cacheInitContainers,
   cacheVolumeMounts,
   cacheVolumes,
   envVars,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   isDockerDataRoot,
   nativeSidecars,
-  RUNNER_IMAGE,
   RUNNER_WORK_DIR,
   runnerContainer,
 } from './helpers.js'
@@ -37,10 +40,10 @@ const EXTERNALS_COPY_DIR = '/home/runner/tmpDir'
 const VOLUME = {work: 'work', socket: 'dind-sock', externals: 'dind-externals'} as const
 
 /** Copies the runner's externals (node for actions) where the daemon can bind-mount them into job containers. */
-function externalsInitContainer(): IContainer {
+function externalsInitContainer(runnerImage: string): IContainer {
   return {
     name: 'init-dind-externals',
-    image: RUNNER_IMAGE,
+    image: runnerImage,
     command: ['cp'],
     args: ['-r', `${EXTERNALS_DIR}/.`, `${EXTERNALS_COPY_DIR}/`],
     volumeMounts: [{name: VOLUME.externals, mountPath: EXTERNALS_COPY_DIR}],
@@ -83,15 +86,22 @@ function daemonContainer(caches: readonly CacheMount[], sidecar: boolean): ICont
   }
 }
 
-function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderResult {
+function fullTemplate(
+  caches: readonly CacheMount[],
+  mounts: readonly HostMount[],
+  sidecar: boolean,
+  runnerImage: string,
+): RenderResult {
   const daemonCaches = caches.filter(isDockerDataRoot)
   const runnerCaches = caches.filter((cache) => !isDockerDataRoot(cache))
   const runner = runnerContainer({
+    image: runnerImage,
     env: envVars({DOCKER_HOST, RUNNER_WAIT_FOR_DOCKER_IN_SECONDS: '120'}),
     volumeMounts: [
       {name: VOLUME.work, mountPath: RUNNER_WORK_DIR},
       {name: VOLUME.socket, mountPath: SOCKET_DIR},
       ...cacheVolumeMounts(runnerCaches),
+      ...hostMountVolumeMounts(mounts),
     ],
   })
   const daemon = daemonContainer(daemonCaches, sidecar)
@@ -100,6 +110,7 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderRe
     {name: VOLUME.socket, emptyDir: {}},
     {name: VOLUME.externals, emptyDir: {}},
     ...cacheVolumes(caches),
+    ...hostMountVolumes(mounts),
   ]
   return {
     values: {
@@ -108,7 +119,7 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderRe
           // The daemon runs as root; the runner (uid 1001) needs its cache folders opened up first.
           initContainers: [
             ...cacheInitContainers(runnerCaches, runner.image),
-            externalsInitContainer(),
+            externalsInitContainer(runnerImage),
             ...(sidecar ? [daemon] : []),
           ],
           containers: [runner, ...(sidecar ? [] : [daemon])],
@@ -120,10 +131,32 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderRe
 }
 
 function render(context: RenderContext): RenderResult {
+  const {caches, mounts} = context
   // The chart's dind container takes no resources: with --cpus / --memory deskrun writes the pod itself.
   const limited = resourceRequirements(context.installation) !== undefined
-  if (context.caches.length > 0 || limited) return fullTemplate(context.caches, nativeSidecars(context))
-  return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runnerContainer()]}}}}
+  if (caches.length > 0 || limited)
+    return fullTemplate(caches, mounts, nativeSidecars(context), context.runnerImage)
+  // The chart copies the runner's image into its own init container (the externals copy), and keeps
+  // the runner's mounts and the template's volumes beside its own.
+  const runner = runnerContainer({image: context.runnerImage, volumeMounts: hostMountVolumeMounts(mounts)})
+  const volumes = hostMountVolumes(mounts)
+  return {
+    values: {
+      containerMode: {type: 'dind'},
+      template: {spec: {containers: [runner], ...(volumes.length > 0 ? {volumes} : {})}},
+    },
+  }
+}
+
+/** The runner's /var/run holds the sidecar daemon's socket: a --mount there would hide it or be hidden. */
+function validate(installation: InstallationView): string[] {
+  return (installation.mounts ?? [])
+    .filter((mount) => mount.target === SOCKET_DIR || isInside(mount.target, SOCKET_DIR))
+    .map(
+      (mount) =>
+        `--mount ${mount.target}: in dind mode ${SOCKET_DIR} holds the sidecar daemon's socket (DOCKER_HOST); ` +
+        'mount elsewhere, or use another mode to give jobs the host Docker daemon.',
+    )
 }
 
 export const dindMode = defineContainerMode({
@@ -133,7 +166,8 @@ export const dindMode = defineContainerMode({
   description:
     'A privileged docker:dind sidecar next to the runner; DOCKER_HOST points the runner at it. A --cache at ' +
     '/var/lib/docker is mounted into the daemon, so image layers survive between jobs; other --cache paths are ' +
-    'mounted into the runner container.',
+    'mounted into the runner container, and so are --mount paths.',
   takesCaches: true,
+  validate,
   render,
 })

@@ -15,6 +15,8 @@ import type {
 } from 'kubernetes-models/v1'
 
 import {isInside, normalisePath} from '../installation/caches.js'
+import {DEFAULT_RUNNER_IMAGE} from '../installation/image.js'
+import type {HostMount} from '../installation/mounts.js'
 import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
 import type {CacheMount} from '../installation/types.js'
@@ -29,7 +31,8 @@ const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml')
 
 /** ARC injects the runner's JIT configuration into the container with exactly this name. */
 export const RUNNER_CONTAINER = 'runner'
-export const RUNNER_IMAGE = 'ghcr.io/actions/actions-runner:latest'
+/** ARC's runner image: the default of `--runner-image` (RenderContext.runnerImage holds the one to use). */
+export const RUNNER_IMAGE = DEFAULT_RUNNER_IMAGE
 export const RUNNER_COMMAND = ['/home/runner/run.sh']
 export const RUNNER_WORK_DIR = '/home/runner/_work'
 
@@ -95,6 +98,22 @@ export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[]
   return caches.map((cache) => ({name: cache.volumeName, mountPath: cache.target}))
 }
 
+/**
+ * One hostPath volume per `--mount`, on the node's view of the host path, with the type the user gave:
+ * Socket and Directory make the pod wait for what must already be there instead of an empty folder.
+ */
+export function hostMountVolumes(mounts: readonly HostMount[]): IVolume[] {
+  return mounts.map((mount) => ({name: mount.volumeName, hostPath: {path: mount.nodePath, type: mount.type}}))
+}
+
+export function hostMountVolumeMounts(mounts: readonly HostMount[]): IVolumeMount[] {
+  return mounts.map((mount) => ({
+    name: mount.volumeName,
+    mountPath: mount.target,
+    ...(mount.readOnly ? {readOnly: true} : {}),
+  }))
+}
+
 export {DOCKER_DATA_ROOT} from '../installation/sharing.js'
 
 /** Whether the cache is the Docker data root (or lies inside it): where a dind daemon keeps its images. */
@@ -114,7 +133,7 @@ export const SHARED_CACHE_MODE = '1777'
  * write its cache. This init container runs as root before the pod's containers start and gives each
  * cache folder SHARED_CACHE_MODE (docs/caches.md says why not a chown to 1001). Pass it the caches
  * that non-root containers mount (in job pods too: they land on the runner's node and see the same
- * folders) and the runner's image, which the pod pulls anyway. Daemon data roots are left out: they
+ * folders) and the runner's image (RenderContext.runnerImage), which the pod pulls anyway. Daemon data roots are left out: they
  * stay root's (dockerd and containerd set their own modes). Returns an empty list when there is nothing to prepare.
  */
 /** The caches the init container opens up: all but daemon data roots. */
@@ -200,6 +219,8 @@ export function isInNodeSystemPath(target: string): boolean {
 }
 
 export interface RunnerContainerOptions {
+  /** Pass RenderContext.runnerImage; default: ARC's runner image. */
+  image?: string
   env?: IEnvVar[]
   volumeMounts?: IVolumeMount[]
   securityContext?: ISecurityContext
@@ -212,7 +233,7 @@ export interface RunnerContainerOptions {
 export function runnerContainer(options: RunnerContainerOptions = {}): IContainer {
   return {
     name: RUNNER_CONTAINER,
-    image: RUNNER_IMAGE,
+    image: options.image ?? RUNNER_IMAGE,
     command: [...RUNNER_COMMAND],
     ...(options.env?.length ? {env: options.env} : {}),
     ...(options.volumeMounts?.length ? {volumeMounts: options.volumeMounts} : {}),

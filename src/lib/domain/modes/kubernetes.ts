@@ -10,6 +10,8 @@ import {
   cacheVolumes,
   envVars,
   hookExtension,
+  hostMountVolumeMounts,
+  hostMountVolumes,
   jobContainerPatch,
   preparedCaches,
   REQUIRE_JOB_CONTAINER_ENV,
@@ -30,8 +32,8 @@ export function workVolumeClaim(): Record<string, unknown> {
 
 /**
  * Caches are taken (the original's README shows `--cache` with this default mode). Steps run in the
- * job pod, never in the runner container (a job container is required), so the caches are mounted
- * into job pods only, through a hook extension; the runner pod just carries that extension. Job
+ * job pod, never in the runner container (a job container is required), so the caches and --mount
+ * paths are mounted into job pods only, through a hook extension; the runner pod just carries that extension. Job
  * images run as any uid, and job pods land on the runner's node, so an init container of the runner
  * pod opens the cache folders up before any job starts; that is the only use of the caches' volumes
  * in the runner pod.
@@ -42,22 +44,31 @@ function render(context: RenderContext): RenderResult {
   const env = envVars({[REQUIRE_JOB_CONTAINER_ENV]: 'true'})
   // --cpus / --memory reach the job container (where the steps run) only through a hook extension.
   const resources = resourceRequirements(context.installation)
-  if (context.caches.length === 0 && !resources) {
-    return {values: {containerMode, template: {spec: {containers: [runnerContainer({env})]}}}}
+  if (context.caches.length === 0 && context.mounts.length === 0 && !resources) {
+    return {
+      values: {
+        containerMode,
+        template: {spec: {containers: [runnerContainer({image: context.runnerImage, env})]}},
+      },
+    }
   }
 
   const extension = hookExtension(context, {
     spec: {
       containers: [
         jobContainerPatch({
-          volumeMounts: cacheVolumeMounts(context.caches),
+          volumeMounts: [...cacheVolumeMounts(context.caches), ...hostMountVolumeMounts(context.mounts)],
           ...(resources ? {resources} : {}),
         }),
       ],
-      ...(context.caches.length > 0 ? {volumes: cacheVolumes(context.caches)} : {}),
+      volumes: [...cacheVolumes(context.caches), ...hostMountVolumes(context.mounts)],
     },
   })
-  const runner = runnerContainer({env: [...env, extension.env], volumeMounts: [extension.volumeMount]})
+  const runner = runnerContainer({
+    image: context.runnerImage,
+    env: [...env, extension.env],
+    volumeMounts: [extension.volumeMount],
+  })
   // Only the init container mounts the caches in the runner pod.
   const prepared = preparedCaches(context.caches)
   const spec = {
@@ -77,7 +88,7 @@ export const kubernetesMode = defineContainerMode({
   description:
     "ARC's kubernetes container mode. Jobs need `container:` in the workflow; their steps run in a job pod " +
     'that shares a 1Gi work volume (storage class standard) with the runner. --cache paths are mounted into ' +
-    'the job pods.',
+    'the job pods, and so are --mount paths.',
   takesCaches: true,
   render,
 })

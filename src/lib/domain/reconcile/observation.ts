@@ -25,6 +25,8 @@ export interface ObservedCluster {
   running: boolean
   /** The node mounts the cache root from this machine; undefined when it could not be told. */
   cacheMount?: boolean
+  /** The `--mount` host paths the kind node mounts; undefined on a cluster deskrun did not create. */
+  hostMounts?: string[]
   kubernetesVersion?: KubernetesVersion
   /** The Ready nodes of a cluster deskrun did not create (its kind cluster has one node). */
   nodes?: string[]

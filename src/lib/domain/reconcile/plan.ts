@@ -91,6 +91,8 @@ export function planChanges(desired: Desired, observed: Observation): Plan {
     const needsMount = desired.installations.some((installation) => installation.caches.length > 0)
     if (needsMount && cluster.cacheMount === false)
       plan.blockers.push(cacheMountMissing(desired.clusterName, desired.cacheRoot))
+    const missing = missingHostMounts(desired, cluster.hostMounts)
+    if (missing.length > 0) plan.blockers.push(hostMountsMissing(desired.clusterName, missing))
     if (desired.ensure) plan.unchanged.push(`cluster ${desired.clusterName}`)
   }
   const upgrade = desired.ensure ? arcUpgrade(desired, observed) : undefined
@@ -429,6 +431,21 @@ function nodeStopped(clusterName: string): Blocker {
     code: 'CLUSTER_STOPPED',
     message: `The node of the cluster "${clusterName}" is not running (after a reboot Docker may not have restarted it).`,
     hint: `Start it, then run deskrun up again:\n  docker start ${clusterName}-control-plane`,
+  }
+}
+
+/** The `--mount` host paths the installations need that the kind node does not mount (none when unknown). */
+function missingHostMounts(desired: Desired, mounted: readonly string[] | undefined): string[] {
+  if (mounted === undefined) return []
+  const needed = new Set(desired.installations.flatMap((installation) => installation.hostMounts))
+  return [...needed].filter((source) => !mounted.includes(source)).sort()
+}
+
+function hostMountsMissing(clusterName: string, sources: string[]): Blocker {
+  return {
+    code: 'HOST_MOUNT_MISSING',
+    message: `The cluster "${clusterName}" does not mount ${sources.join(', ')} from your machine, which --mount needs.`,
+    hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
   }
 }
 

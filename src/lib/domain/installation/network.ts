@@ -1,0 +1,111 @@
+/**
+ * `--proxy`, `--no-proxy` and `--github-ca-file`: how runners reach GitHub from behind a corporate
+ * proxy or a GitHub Enterprise Server with its own CA, in the shape ARC's scale set chart takes them
+ * (`proxy`, `githubServerTLS`). A proxy URL may carry credentials: they go into a Secret the chart
+ * refers to (credentialSecretRef), never into Helm values, argv or messages.
+ */
+import type {Installation} from './types.js'
+
+/** Where the chart mounts the CA in the runner (and sets NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS). */
+export const CA_RUNNER_MOUNT_PATH = '/usr/local/share/ca-certificates/'
+/** The ConfigMap key of the CA; the runner sees it at CA_RUNNER_MOUNT_PATH/CA_KEY. */
+export const CA_KEY = 'ca.crt'
+
+export interface ProxyParts {
+  /** The URL without credentials: what the chart's `proxy.http(s).url` gets. */
+  url: string
+  /** Present when the URL carried credentials. */
+  credentials?: {username: string; password: string}
+}
+
+/** The URL as it may be shown: credentials replaced by `***`. */
+export function displayProxy(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@')
+}
+
+/** Why `url` is not a proxy URL ARC takes; undefined when it is one. Never repeats credentials. */
+export function proxyProblem(url: string): string | undefined {
+  const example =
+    'for example --proxy http://proxy.example.com:3128 (or http://USER:PASSWORD@proxy.example.com:3128)'
+  let parsed: URL
+  try {
+    parsed = new URL(url.trim())
+  } catch {
+    return `--proxy${/^[a-z]+:\/\//i.test(url) ? ` ${displayProxy(url)}` : ''} is not a URL: ${example}.`
+  }
+  const shown = `--proxy ${displayProxy(url.trim())}`
+  if (!['http:', 'https:'].includes(parsed.protocol))
+    return `${shown}: the proxy must be an http:// or https:// URL, ${example}.`
+  if (!parsed.hostname) return `${shown} names no host: ${example}.`
+  if ((parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search || parsed.hash)
+    return `${shown}: a proxy URL is scheme, host and port only, ${example}.`
+  return undefined
+}
+
+/** The URL without credentials, and the credentials (decoded, as the proxy will want them). */
+export function splitProxy(url: string): ProxyParts {
+  const parsed = new URL(url.trim())
+  const base = `${parsed.protocol}//${parsed.host}`
+  if (!parsed.username && !parsed.password) return {url: base}
+  return {
+    url: base,
+    credentials: {
+      username: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+    },
+  }
+}
+
+/** `--no-proxy a.example.com,10.0.0.0/8` -> its entries. */
+export function parseNoProxy(values: readonly string[]): string[] {
+  return values.flatMap((value) => value.split(',')).map((entry) => entry.trim())
+}
+
+const CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+\r?\n-----END CERTIFICATE-----/g
+
+/** Why `pem` is not a CA bundle (PEM certificates only); undefined when it is one. */
+export function caProblem(pem: string, file = 'the CA file'): string | undefined {
+  if (/PRIVATE KEY-----/.test(pem))
+    return `--github-ca-file: ${file} holds a private key; give the CA certificate only.`
+  const rest = pem.replaceAll(CERTIFICATE, '').trim()
+  if (!CERTIFICATE.test(pem) || rest !== '')
+    return (
+      `--github-ca-file: ${file} is not a PEM certificate bundle ("-----BEGIN CERTIFICATE-----" blocks only); ` +
+      'export the CA of your GitHub Enterprise Server as PEM.'
+    )
+  return undefined
+}
+
+/** How list and status show the settings: the proxy without credentials, whether a CA is set. */
+export function networkSummary(inst: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>): {
+  proxy?: string
+  noProxy?: string[]
+  githubCA: boolean
+} {
+  return {
+    ...(inst.proxy !== undefined ? {proxy: displayProxy(inst.proxy)} : {}),
+    ...(inst.noProxy?.length ? {noProxy: [...inst.noProxy]} : {}),
+    githubCA: inst.githubCA !== undefined,
+  }
+}
+
+/** Everything wrong with an installation's proxy and CA settings (empty = fine). */
+export function networkProblems(inst: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>): string[] {
+  const problems: string[] = []
+  if (inst.proxy !== undefined) {
+    const problem = proxyProblem(inst.proxy)
+    if (problem) problems.push(problem)
+  }
+  if (inst.noProxy !== undefined && inst.proxy === undefined)
+    problems.push('--no-proxy is given without --proxy; add --proxy URL or drop --no-proxy.')
+  for (const entry of inst.noProxy ?? [])
+    if (entry === '' || /\s/.test(entry))
+      problems.push(
+        `--no-proxy "${entry}" must be a host, domain or address without spaces (comma-separated).`,
+      )
+  if (inst.githubCA !== undefined) {
+    const problem = caProblem(inst.githubCA)
+    if (problem) problems.push(problem)
+  }
+  return problems
+}
