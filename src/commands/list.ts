@@ -1,6 +1,7 @@
 import {listInstallations} from '../lib/app/list.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {table} from '../lib/cli/table.js'
+import {NO_INSTALLATIONS} from '../lib/cli/get-started.js'
 
 export default class List extends BaseCommand {
   static override summary = 'List the runner installations in the config.'
@@ -16,7 +17,7 @@ export default class List extends BaseCommand {
     await this.parse(List)
     const result = await listInstallations({note: (message) => this.note(message)})
     if (result.installations.length === 0) {
-      this.log('No installations yet. Add one with: deskrun add NAME --repository URL ...')
+      this.log(NO_INSTALLATIONS)
       return result
     }
     const rows = result.installations.map((installation) => ({

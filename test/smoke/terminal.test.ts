@@ -92,4 +92,14 @@ describe('at a terminal', function () {
       .and.match(/^✓ ok {4}kubectl /m)
     expect(screen.split('\n').at(-1)).to.match(/^All set/)
   })
+
+  it('an unknown command asks "did you mean" the closest one; no runs nothing and exits 127', async () => {
+    terminal = await Terminal.deskrun(['stauts'], {columns: 100, env: shellEnv()})
+    await terminal.waitFor(/Did you mean status\?/)
+    await terminal.type('n')
+    await terminal.keys('Enter')
+    expect(await terminal.exitCode()).to.equal(127)
+    expect(await terminal.screen(true)).to.contain('stauts is not a deskrun command')
+    expect(await s.fake.calls()).to.deep.equal([])
+  })
 })

@@ -8,7 +8,7 @@ import {
   chartVersionOf,
 } from '../domain/arc/charts.js'
 import {UsageError} from '../domain/errors.js'
-import {instanceNames} from '../domain/installation/naming.js'
+import {findByName, instanceNames} from '../domain/installation/naming.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -69,8 +69,10 @@ interface RunnerSet {
 
 export async function status(context: ActionContext, name?: string): Promise<StatusReport> {
   const config = await readConfig(context)
-  if (name && !config.installations[name])
-    throw new UsageError(`No installation named "${name}".`, {
+  // An installation, or one instance of it (`web-2`).
+  const wanted = name === undefined ? undefined : findByName(config.installations, name)
+  if (name && !wanted)
+    throw new UsageError(`No installation or instance named "${name}".`, {
       hint: 'See the installations with: deskrun list',
     })
   await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
@@ -79,7 +81,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     throw await explainFailure(context, config, error)
   })
   const selected = Object.values(config.installations).filter(
-    (installation) => !name || installation.name === name,
+    (installation) => !wanted || installation.name === wanted.installation,
   )
   const report: StatusReport = {
     cluster,
@@ -119,9 +121,11 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     report.installations.push({
       name: installation.name,
       mode: installation.mode,
-      scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) =>
-        scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
-      ),
+      scaleSets: instanceNames(installation.name, installation.instances)
+        .filter((scaleSet) => !wanted?.instance || scaleSet === wanted.instance)
+        .map((scaleSet) =>
+          scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
+        ),
     })
   }
   return report
