@@ -4,6 +4,11 @@
 // unless FORCE_COLOR asks for them.
 if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR ??= '1'
 
+// Node 22.1 and later keep compiled code between runs (on Node 20 there is no such call): oclif's many
+// modules are most of deskrun's start-up.
+const {default: nodeModule} = await import('node:module')
+nodeModule.enableCompileCache?.()
+
 // Only what starts oclif: the whole of @oclif/core is loaded by the commands that need it, and
 // `deskrun --version` and `--help` start quicker without it.
 const {execute} = await import('@oclif/core/execute')

@@ -34,6 +34,11 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         'gh auth token | <%= config.bin %> <%= command.id %> dind-runner --repository https://github.com/owner/repo --mode dind --auth-value -',
     },
     {
+      description: 'At most 2 CPUs and 4 GiB for each container that runs jobs:',
+      command:
+        '<%= config.bin %> <%= command.id %> small-runner --repository https://github.com/owner/repo --cpus 2 --memory 4Gi --auth-value-file ~/.gh-token',
+    },
+    {
       description: 'A GitHub App for an organization:',
       command:
         '<%= config.bin %> <%= command.id %> org-runner --repository https://github.com/my-org --auth-type github-app --app-id 123456 --installation-id 7890123 --private-key-file ./app.private-key.pem',
@@ -65,6 +70,8 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       runnerGroup: flags['runner-group'],
       node: flags.node,
       label: flags.label ?? [],
+      cpus: flags.cpus,
+      memory: flags.memory,
       credentials: {
         authType: flags['auth-type'] as AuthType,
         authValue: flags['auth-value'],

@@ -31,7 +31,7 @@ export default class List extends BaseCommand {
       name: installation.name,
       mode: installation.mode,
       'runs-on': installation.scaleSets.join(', '),
-      runners: runnerRange(installation),
+      runners: `${runnerRange(installation)}${installation.paused ? ' (paused)' : ''}`,
       deployed: installation.deployed ? 'yes' : 'no',
       caches: installation.caches.map((cache) => cache.target).join(', ') || '-',
       repository: installation.repository,

@@ -41,7 +41,8 @@ export default class Status extends BaseCommand {
     )
     if (report.installations.length === 0) this.log(NO_INSTALLATIONS)
     for (const installation of report.installations) {
-      this.log(`\n${installation.name} (${installation.mode})`)
+      const paused = installation.paused ? ', paused: deskrun resume to take jobs again' : ''
+      this.log(`\n${installation.name} (${installation.mode}${paused})`)
       for (const scaleSet of installation.scaleSets)
         for (const line of describe(scaleSet)) this.log(`  ${line}`)
     }
@@ -62,7 +63,16 @@ function describe(scaleSet: ScaleSetStatus): string[] {
       ? `  listener ${scaleSet.listener.name}: ${scaleSet.listener.phase}${scaleSet.listener.reason ? ` (${scaleSet.listener.reason})` : ''}`
       : '  listener: none yet (it connects to GitHub; a missing listener often means bad credentials)',
   )
-  for (const runner of scaleSet.runners)
-    lines.push(`  runner ${runner.name}: ${runner.phase}${runner.reason ? ` (${runner.reason})` : ''}`)
+  for (const runner of scaleSet.runners) {
+    const job = scaleSet.jobs.find((one) => one.runner === runner.name)
+    const doing = job
+      ? `, running ${job.job ?? 'a job'} of ${job.workflow ?? job.repository ?? '?'}`
+      : runner.phase === 'Running'
+        ? ', idle'
+        : ''
+    lines.push(
+      `  runner ${runner.name}: ${runner.phase}${runner.reason ? ` (${runner.reason})` : ''}${doing}`,
+    )
+  }
   return lines
 }

@@ -376,6 +376,18 @@ const cases: Case[] = [
   },
   {name: 'label with a space', args: withToken('r', '--label', 'two words'), message: /label/i, exit: 2},
   {
+    name: 'cpus not a CPU amount',
+    args: withToken('r', '--cpus', 'two'),
+    message: /--cpus "two" is not a CPU amount/,
+    exit: 2,
+  },
+  {
+    name: 'memory in Docker units',
+    args: withToken('r', '--memory', '4g'),
+    message: /--memory "4g".*4Gi/,
+    exit: 2,
+  },
+  {
     name: 'empty runner group (an unset variable, say)',
     args: withToken('r', '--runner-group', ''),
     message: /--runner-group is empty/,

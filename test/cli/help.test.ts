@@ -16,6 +16,12 @@ const COMMANDS = [
   'cluster delete',
   'cluster status',
   'modes',
+  'pause',
+  'resume',
+  'snippet',
+  'cache list',
+  'cache prune',
+  'logs',
 ]
 
 describe('help', () => {
@@ -42,7 +48,20 @@ describe('help', () => {
   })
 
   it('commands that return data accept --json', async () => {
-    for (const command of ['add', 'list', 'status', 'remove', 'up', 'modes', 'cluster status']) {
+    for (const command of [
+      'add',
+      'list',
+      'status',
+      'remove',
+      'up',
+      'modes',
+      'cluster status',
+      'pause',
+      'resume',
+      'snippet',
+      'cache list',
+      'cache prune',
+    ]) {
       const help = await fake.run([...command.split(' '), '--help'])
       expect(help.stdout, command).to.match(/^\s+--json\s/m)
     }

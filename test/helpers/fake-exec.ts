@@ -70,12 +70,16 @@ export async function callFake(
   const stop = new AbortController()
   let timedOut = false
   let isCanceled = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    stop.abort()
-  }, options.timeoutMs)
+  // 0: no limit, as execa's `timeout` (`kubectl logs --follow` runs until Ctrl-C).
+  const timer =
+    options.timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true
+          stop.abort()
+        }, options.timeoutMs)
+      : undefined
   // A call left hanging by a failed test must not keep the test process alive after the last test.
-  timer.unref()
+  timer?.unref()
   const cancel = () => {
     isCanceled = true
     stop.abort()

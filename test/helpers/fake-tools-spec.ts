@@ -622,6 +622,37 @@ export function describeFakeTools(options: {processes: boolean}): void {
         )
       })
 
+      it('prints pod logs as kubectl logs does: selector, tail, prefix, containers, follow limit', async () => {
+        await cluster()
+        await controller()
+        const [pod] = await pods('arc-systems', 'app.kubernetes.io/part-of')
+        const name = pod.metadata.name
+        const lines = Array.from({length: 12}, (_, i) => `line ${i + 1}`)
+        await fakes.writePodLog('deskrun', {namespace: 'arc-systems', name, container: 'manager'}, lines)
+        const selector = ['-n', 'arc-systems', '-l', 'app.kubernetes.io/component=controller-manager']
+        // With a selector kubectl shows the last 10 lines unless --tail says otherwise.
+        const tailed = ok(await kubectl(['logs', ...selector, '--prefix']))
+        expect(tailed.stdout.split('\n')[0]).to.equal(`[pod/${name}/manager] line 3`)
+        expect(ok(await kubectl(['logs', name, '-n', 'arc-systems'])).stdout).to.equal(
+          lines.map((line) => `${line}\n`).join(''),
+        )
+        const none = ok(await kubectl(['logs', '-n', 'arc-systems', '-l', 'app=none']))
+        expect([none.stdout, none.stderr]).to.deep.equal([
+          '',
+          'No resources found in arc-systems namespace.\n',
+        ])
+        const wrong = await kubectl(['logs', ...selector, '-c', 'nope'])
+        expect([wrong.exitCode, wrong.stderr]).to.deep.equal([
+          1,
+          `Error from server (BadRequest): container nope is not valid for pod ${name}\n`,
+        ])
+        const both = await kubectl(['logs', name, '-l', 'a=b', '-n', 'arc-systems'])
+        expect(both.stderr).to.equal('error: only a selector (-l) or a POD name is allowed\n')
+        // The limit counts only when more than one stream is followed.
+        const followed = ok(await kubectl(['logs', ...selector, '-f', '--max-log-requests=1', '--tail=1']))
+        expect(followed.stdout).to.equal('line 12\n')
+      })
+
       it('applies, reads and deletes a Secret from stdin', async () => {
         await cluster()
         const secret = {

@@ -15,7 +15,13 @@ import {fileURLToPath} from 'node:url'
 
 import {execa, type Result} from 'execa'
 
-import {addRemoteCluster, assignJob, denyInCluster, setReleaseStatus} from '../fake-tools/lib/state.js'
+import {
+  addRemoteCluster,
+  assignJob,
+  denyInCluster,
+  setReleaseStatus,
+  writePodLog,
+} from '../fake-tools/lib/state.js'
 import {callFake, FAKES_BIN, type FakeToolName} from './fake-exec.js'
 import {runInProcess} from './in-process.js'
 
@@ -389,6 +395,15 @@ export class FakeTools {
     phase?: string,
   ): Promise<void> {
     assignJob(this.stateDir, cluster, runner, job, phase)
+  }
+
+  /** Lines a container of a pod wrote to its log, for `kubectl logs` to show. */
+  async writePodLog(
+    cluster: string,
+    pod: {namespace: string; name: string; container: string},
+    lines: string[],
+  ): Promise<void> {
+    writePodLog(this.stateDir, cluster, pod.namespace, pod.name, pod.container, lines)
   }
 
   /** A cluster kind did not make (say a homelab k3s), reachable through kube context `context`. */

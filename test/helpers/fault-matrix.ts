@@ -301,16 +301,19 @@ export class FaultMatrix {
     try {
       const {fired, configBefore} = await this.strike(s, entry)
       const {state, calls} = await clean
-      const target = calls[tool][call - 1]
-      if (!target) throw new Error(`the clean run made no call ${call} of ${tool}: see its test`)
-      // The same call as in the clean run, but for the limit `--timeout` hands the tool (shorter for a hang).
+      if (!calls[tool][call - 1])
+        throw new Error(`the clean run made no call ${call} of ${tool}: see its test`)
+      // A call of the clean run, but for the limit `--timeout` hands the tool (shorter for a hang). Calls
+      // that run side by side (scale sets, the reads of the cluster) start in either order between
+      // processes, so the n-th call is one of the clean run's calls, not always the n-th of it.
       const limitless = (argv: string[]) =>
         argv.map((arg, i) =>
           ['--timeout', '--wait'].includes(argv[i - 1]) && /^\d/.test(arg) ? 'LIMIT' : arg,
         )
-      expect(limitless(fired.argv), 'the fault struck the call of the clean run').to.deep.equal(
-        limitless(target.argv),
-      )
+      expect(
+        calls[tool].map((one) => limitless(one.argv)),
+        'the fault struck a call of the clean run',
+      ).to.deep.include(limitless(fired.argv))
 
       // Nothing lost: the config still loads; what add saved is marked not deployed; up changes no more
       // than which installations are deployed (those whose scale sets all made it).

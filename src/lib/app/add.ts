@@ -31,6 +31,8 @@ export interface AddRequest {
   runnerGroup?: string
   node?: string
   label: string[]
+  cpus?: string
+  memory?: string
   credentials: CredentialFlags
 }
 
@@ -133,6 +135,8 @@ async function installationFrom(
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     ...(request.node !== undefined ? {node: request.node} : {}),
     labels: request.label,
+    ...(request.cpus !== undefined ? {cpus: request.cpus} : {}),
+    ...(request.memory !== undefined ? {memory: request.memory} : {}),
     auth: credentials.auth,
   }
   return {installation, authSource: credentials.source}

@@ -24,6 +24,11 @@ export interface ListedInstallation {
   auth: {type: string; set: boolean; source: CredentialSource | 'config'}
   /** Whether the last add/up deployed it (the config's record; `deskrun status` asks the cluster). */
   deployed: boolean
+  /** `deskrun pause`: no new runner starts until `deskrun resume`. */
+  paused: boolean
+  /** `--cpus` / `--memory` limits; absent: none. */
+  cpus?: string
+  memory?: string
 }
 
 /** Reads the config only: works without Docker or a cluster. */
@@ -54,6 +59,9 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
       source: installation.authSource ?? 'config',
     },
     deployed: installation.deployed,
+    paused: Boolean(installation.paused),
+    ...(installation.cpus ? {cpus: installation.cpus} : {}),
+    ...(installation.memory ? {memory: installation.memory} : {}),
   }))
   return {clusterName: config.clusterName, installations}
 }

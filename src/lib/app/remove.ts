@@ -96,7 +96,8 @@ export async function removeInstallation(
   }
 }
 
-async function purge(folders: string[]): Promise<void> {
+/** Deletes cache folders; one that cannot be deleted (jobs write as root) stops with the sudo command. */
+export async function purge(folders: string[]): Promise<void> {
   for (const folder of folders) {
     try {
       await rm(folder, {recursive: true, force: true})

@@ -31,11 +31,35 @@ export interface ScaleSetStatus {
   runnerSet?: {currentRunners: number; pendingRunners: number; runningRunners: number}
   listener?: PodStatus
   runners: PodStatus[]
+  /** The jobs its runners run now (ARC's EphemeralRunner status); runners without one are idle. */
+  jobs: RunningJob[]
+}
+
+export interface RunningJob {
+  runner: string
+  repository?: string
+  /** `owner/repo/.github/workflows/ci.yml@refs/heads/main` */
+  workflow?: string
+  job?: string
+  runId?: number
+}
+
+interface EphemeralRunner {
+  metadata: {name: string; labels?: Record<string, string>}
+  status?: {
+    jobRequestId?: number
+    jobRepositoryName?: string
+    jobWorkflowRef?: string
+    workflowRunId?: number
+    jobDisplayName?: string
+  }
 }
 
 export interface InstallationStatus {
   name: string
   mode: string
+  /** `deskrun pause`: no new runner starts until `deskrun resume`. */
+  paused: boolean
   scaleSets: ScaleSetStatus[]
 }
 
@@ -94,15 +118,17 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     installations: [],
   }
   const {helm, kubectl} = deps.tools
-  const [controllerReleases, scaleSetReleases, runnerSets, controllerPods, runnerPods] = cluster.exists
-    ? await Promise.all([
-        helm.releases(CONTROLLER_NAMESPACE),
-        helm.releases(SCALE_SET_NAMESPACE),
-        kubectl.list<RunnerSet>('autoscalingrunnersets', {namespace: SCALE_SET_NAMESPACE}),
-        kubectl.list<Pod>('pods', {namespace: CONTROLLER_NAMESPACE}),
-        kubectl.list<Pod>('pods', {namespace: SCALE_SET_NAMESPACE}),
-      ])
-    : [[], [], [], [], []]
+  const [controllerReleases, scaleSetReleases, runnerSets, controllerPods, runnerPods, runners] =
+    cluster.exists
+      ? await Promise.all([
+          helm.releases(CONTROLLER_NAMESPACE),
+          helm.releases(SCALE_SET_NAMESPACE),
+          kubectl.list<RunnerSet>('autoscalingrunnersets', {namespace: SCALE_SET_NAMESPACE}),
+          kubectl.list<Pod>('pods', {namespace: CONTROLLER_NAMESPACE}),
+          kubectl.list<Pod>('pods', {namespace: SCALE_SET_NAMESPACE}),
+          kubectl.list<EphemeralRunner>('ephemeralrunners', {namespace: SCALE_SET_NAMESPACE}),
+        ])
+      : [[], [], [], [], [], []]
 
   const controller = controllerReleases.find((release) => release.name === CONTROLLER_RELEASE)
   if (controller) {
@@ -121,14 +147,28 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     report.installations.push({
       name: installation.name,
       mode: installation.mode,
+      paused: Boolean(installation.paused),
       scaleSets: instanceNames(installation.name, installation.instances)
         .filter((scaleSet) => !wanted?.instance || scaleSet === wanted.instance)
-        .map((scaleSet) =>
-          scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
-        ),
+        .map((scaleSet) => ({
+          ...scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
+          jobs: runningJobs(scaleSet, runners),
+        })),
     })
   }
   return report
+}
+
+function runningJobs(scaleSet: string, runners: EphemeralRunner[]): RunningJob[] {
+  return runners
+    .filter((runner) => runner.metadata.labels?.[SCALE_SET_LABEL] === scaleSet && runner.status?.jobRequestId)
+    .map(({metadata, status = {}}) => ({
+      runner: metadata.name,
+      ...(status.jobRepositoryName ? {repository: status.jobRepositoryName} : {}),
+      ...(status.jobWorkflowRef ? {workflow: status.jobWorkflowRef} : {}),
+      ...(status.jobDisplayName ? {job: status.jobDisplayName} : {}),
+      ...(status.workflowRunId ? {runId: status.workflowRunId} : {}),
+    }))
 }
 
 function scaleSetStatus(
@@ -137,7 +177,7 @@ function scaleSetStatus(
   runnerSets: RunnerSet[],
   controllerPods: Pod[],
   runnerPods: Pod[],
-): ScaleSetStatus {
+): Omit<ScaleSetStatus, 'jobs'> {
   const release = releases.find((candidate) => candidate.name === name)
   const runnerSet = runnerSets.find((candidate) => candidate.metadata.name === name)
   const listener = controllerPods.find((pod) => pod.metadata.labels?.[SCALE_SET_LABEL] === name)

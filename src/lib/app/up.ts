@@ -150,6 +150,8 @@ const FILE_FIELDS: Record<string, string> = {
   '--label': 'Labels',
   '--app-id': 'AppID',
   '--installation-id': 'InstallationID',
+  '--cpus': 'CPUs',
+  '--memory': 'Memory',
 }
 
 function fieldNames(problems: string[]): string[] {

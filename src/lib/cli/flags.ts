@@ -56,6 +56,20 @@ export const installationFlags = {
     multiple: true,
     helpGroup: 'RUNNER',
   }),
+  cpus: Flags.string({
+    summary:
+      'CPU limit of each container that runs jobs: cores (2, 1.5) or millicores (500m). [default: none]',
+    description:
+      'Applies to the runner container, the job container of the kubernetes modes and the Docker daemon of dind, each on its own; they request at most 100m, so runners still start on a busy machine.',
+    helpGroup: 'RESOURCES',
+  }),
+  memory: Flags.string({
+    summary:
+      'Memory limit of each container that runs jobs, in Kubernetes units: 512Mi, 4Gi. [default: none]',
+    description:
+      'Applies like --cpus; a container that goes over it is killed (OOMKilled) and its job fails. They request at most 256Mi.',
+    helpGroup: 'RESOURCES',
+  }),
 }
 
 export const authFlags = {

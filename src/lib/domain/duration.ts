@@ -29,3 +29,15 @@ export function goDuration(ms: number): string {
   const seconds = (ms % 60_000) / 1000
   return `${hours ? `${hours}h` : ''}${hours || minutes ? `${minutes}m` : ''}${seconds}s`
 }
+
+const AGE_UNITS: Record<string, number> = {h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000}
+
+/** `--older-than`: `30d`, `12h`, `2w` (a bare number: days), as milliseconds. */
+export function parseAge(input: string, flag = '--older-than'): number {
+  const match = /^(\d+)(h|d|w)?$/.exec(input.trim())
+  if (!match || Number(match[1]) <= 0)
+    throw new UsageError(`${flag} "${input}" is not an age.`, {
+      hint: `Use for example ${flag} 30d, 12h or 2w.`,
+    })
+  return Number(match[1]) * AGE_UNITS[match[2] ?? 'd']
+}

@@ -172,10 +172,17 @@ function ensureScaleSet(/** @type {any} */ cluster, /** @type {any} */ ars, /** 
     namespace: ns,
     selector: `actions.github.com/scale-set-name=${name}`,
   })
-  for (const extra of runners.slice(min)) {
+  // Scaling down removes idle runners only: one with a job keeps it until the job is done (ARC's
+  // EphemeralRunnerSet reconciler, deleteIdleEphemeralRunners).
+  const idle = runners.filter((/** @type {any} */ runner) => !runner.status?.jobRequestId)
+  for (const extra of idle.slice(0, Math.max(0, runners.length - min))) {
     extra.metadata.finalizers = []
     deleteObject(cluster, extra)
   }
+  runners = listObjects(cluster, 'EphemeralRunner', {
+    namespace: ns,
+    selector: `actions.github.com/scale-set-name=${name}`,
+  })
   const claim = ars.spec.template.spec.volumes?.find((/** @type {any} */ v) => v.ephemeral)?.ephemeral
     .volumeClaimTemplate.spec
   const pending =

@@ -88,6 +88,19 @@ const COMMANDS = {
     },
     run: del,
   },
+  logs: {
+    spec: {
+      selector: {type: 'string', short: 'l'},
+      container: {type: 'string', short: 'c'},
+      'all-containers': {type: 'bool'},
+      prefix: {type: 'bool'},
+      tail: {type: 'string'},
+      follow: {type: 'bool', short: 'f'},
+      'max-log-requests': {type: 'string'},
+      timestamps: {type: 'bool'},
+    },
+    run: logs,
+  },
   'create namespace': {spec: {...OUTPUT, 'dry-run': {type: 'optional', default: 'unchanged'}}, run: createNs},
   'create ns': {spec: {...OUTPUT, 'dry-run': {type: 'optional', default: 'unchanged'}}, run: createNs},
   'config current-context': {
@@ -148,7 +161,7 @@ const COMMANDS = {
   },
 }
 
-const NOT_EMULATED = ['describe', 'logs', 'exec', 'wait', 'patch', 'label', 'annotate', 'rollout', 'scale', 'edit', 'port-forward', 'top', 'api-resources', 'explain', 'run', 'expose', 'set', 'diff', 'replace', 'cp', 'proxy', 'attach', 'debug', 'events', 'cordon', 'drain', 'taint', 'kustomize', 'plugin', 'completion', 'create', 'config'] // prettier-ignore
+const NOT_EMULATED = ['describe', 'exec', 'wait', 'patch', 'label', 'annotate', 'rollout', 'scale', 'edit', 'port-forward', 'top', 'api-resources', 'explain', 'run', 'expose', 'set', 'diff', 'replace', 'cp', 'proxy', 'attach', 'debug', 'events', 'cordon', 'drain', 'taint', 'kustomize', 'plugin', 'completion', 'create', 'config'] // prettier-ignore
 
 /** One call of the fake kubectl, in process (see invoke.js). @type {import('./invoke.js').Tool} */
 export const run = (argv, io) =>
@@ -287,6 +300,75 @@ function targets(/** @type {string[]} */ args) {
     return {word: pairs[0][0], names: pairs.map((p) => p[1])}
   }
   return {word: args[0], names: args.slice(1)}
+}
+
+/**
+ * `kubectl logs POD [CONTAINER]` or `kubectl logs -l SELECTOR` (kubectl 1.33 `pkg/cmd/logs`): one stream
+ * per pod (and container, with --all-containers), in pod name order (kubectl's own order is not fixed);
+ * --tail defaults to 10 lines with a selector, all without; --prefix starts each line with
+ * `[pod/NAME/CONTAINER] `. What a container logs comes from `writePodLog`. --follow prints what is there
+ * and returns, as if every stream ended (nothing takes time here); --timestamps is accepted and ignored.
+ */
+function logs(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string[]} */ args) {
+  const {cluster} = connect(ctx, flags)
+  const namespace = flags.namespace ?? 'default'
+  if (args.length === 0 && !flags.selector)
+    throw new ToolError(
+      "expected POD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples",
+    )
+  if (args.length > 0 && flags.selector) throw new ToolError('only a selector (-l) or a POD name is allowed')
+  const container = args[1] ?? flags.container
+  if (flags['all-containers'] && container)
+    throw new ToolError(`--all-containers=true should not be specified with container name ${container}`)
+  const tail = flags.tail !== undefined ? Number(flags.tail) : flags.selector ? 10 : -1
+  if (!Number.isInteger(tail) || tail < -1) throw new ToolError('--tail must be greater than or equal to -1')
+  /** @type {any[]} */
+  let pods
+  if (flags.selector) {
+    pods = listObjects(cluster, 'Pod', {namespace, selector: flags.selector}).sort((a, b) =>
+      a.metadata.name.localeCompare(b.metadata.name),
+    )
+    if (pods.length === 0) {
+      ctx.err(`No resources found in ${namespace} namespace.\n`)
+      return
+    }
+  } else {
+    const name = args[0].replace(/^pods?\//, '')
+    const pod = getObject(cluster, 'Pod', namespace, name)
+    if (!pod) throw new ToolError(`Error from server (NotFound): pods "${name}" not found`)
+    pods = [pod]
+  }
+  const streams = pods.flatMap((pod) => {
+    const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name)
+    const main = pod.spec.containers.map((/** @type {any} */ c) => c.name)
+    if (flags['all-containers']) return names.map((name) => ({pod, container: name}))
+    if (container) {
+      if (!names.includes(container))
+        throw new ToolError(
+          `Error from server (BadRequest): container ${container} is not valid for pod ${pod.metadata.name}`,
+        )
+      return [{pod, container}]
+    }
+    const chosen = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? main[0]
+    if (main.length > 1) ctx.err(`Defaulted container "${chosen}" out of: ${names.join(', ')}\n`)
+    return [{pod, container: chosen}]
+  })
+  const max = flags['max-log-requests'] !== undefined ? Number(flags['max-log-requests']) : 5
+  // kubectl checks the limit only when it follows more than one stream.
+  if (flags.follow && streams.length > 1 && streams.length > max)
+    throw new ToolError(
+      `you are attempting to follow ${streams.length} log streams, but maximum allowed concurrency is ${max}, use --max-log-requests to increase the limit`,
+    )
+  for (const {pod, container: name} of streams) {
+    if (pod.status?.phase === 'Pending')
+      throw new ToolError(
+        `Error from server (BadRequest): container "${name}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
+      )
+    const lines = cluster.podLogs?.[`${namespace}/${pod.metadata.name}/${name}`] ?? []
+    const shown = tail === -1 ? lines : lines.slice(Math.max(0, lines.length - tail))
+    const prefix = flags.prefix ? `[pod/${pod.metadata.name}/${name}] ` : ''
+    for (const line of shown) ctx.out(`${prefix}${line}\n`)
+  }
 }
 
 function get(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {string[]} */ args) {

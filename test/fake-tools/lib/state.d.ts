@@ -23,3 +23,11 @@ export function addRemoteCluster(
   spec: {name: string; context: string; version?: string; nodes?: number},
 ): void
 export function denyInCluster(dir: string, name: string, denied: string[]): void
+export function writePodLog(
+  dir: string,
+  cluster: string,
+  namespace: string,
+  pod: string,
+  container: string,
+  lines: string[],
+): void

@@ -194,6 +194,20 @@ export function assignJob(dir, cluster, runner, job, phase) {
   })
 }
 
+/**
+ * What a container of a pod has written to its log (the kubelet keeps it; `kubectl logs` reads it).
+ * @param {string} dir @param {string} cluster @param {string} namespace @param {string} pod
+ * @param {string} container @param {string[]} lines
+ */
+export function writePodLog(dir, cluster, namespace, pod, container, lines) {
+  withState(dir, (state) => {
+    const found = state.remote?.[cluster] ?? state.clusters[cluster]
+    if (!found) throw new Error(`fake tools: no cluster ${cluster}`)
+    const key = `${namespace}/${pod}/${container}`
+    found.podLogs = {...found.podLogs, [key]: [...(found.podLogs?.[key] ?? []), ...lines]}
+  })
+}
+
 /** What the user may not do in a cluster (`kubectl auth can-i` says "no"), e.g. `create namespaces`. @param {string} dir @param {string} name @param {string[]} denied */
 export function denyInCluster(dir, name, denied) {
   withState(dir, (state) => {

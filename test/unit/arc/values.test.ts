@@ -43,6 +43,19 @@ describe('scaleSetValues', () => {
     expect(values).to.deep.include({runnerGroup: 'desk', scaleSetLabels: ['gpu', 'linux']})
   })
 
+  it('gives a paused installation at most 0 runners, every instance', () => {
+    const all = [
+      ...valuesOf(installation({paused: true})),
+      ...valuesOf(installation({paused: true, instances: 2})),
+    ]
+    expect(all.map((values) => [values.minRunners, values.maxRunners])).to.deep.equal([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ])
+    expect(checkScaleSetValues(all[0])).to.deep.equal([])
+  })
+
   it('names each instance and gives it one runner', () => {
     const all = valuesOf(installation({instances: 3, caches: [docker]}))
     expect(

@@ -180,6 +180,18 @@ describe('config migration', () => {
     expect(toDomain(written)).to.deep.equal(app)
   })
 
+  it('keeps a pause (Paused only when true)', () => {
+    const {file: current} = migrate(structuredClone(ORIGINAL))
+    const domain = toDomain(current)
+    const [name] = Object.keys(domain.installations)
+    const paused = {...domain, installations: {[name]: {...domain.installations[name], paused: true}}}
+    const written = toFile(paused)
+    expect(written.installations[name].Paused).to.equal(true)
+    expect(configProblems(written)).to.deep.equal([])
+    expect(toDomain(written).installations[name].paused).to.equal(true)
+    expect(toFile(toDomain(current)).installations[name]).not.to.have.property('Paused')
+  })
+
   it('leaves defaults out of the file so that newer defaults apply', () => {
     const {file: current} = migrate(structuredClone(ORIGINAL))
     const written = toFile(toDomain(current))

@@ -18,6 +18,9 @@ export interface NodeReadiness {
   kubeletVersion?: string
 }
 
+/** Pods whose logs `deskrun logs --follow` streams at once (kubectl's default is 5). */
+const MAX_FOLLOWED_LOGS = 40
+
 /** The field manager of everything deskrun applies: the owner of the fields it sets. */
 export const FIELD_MANAGER = 'deskrun'
 
@@ -125,6 +128,27 @@ export class Kubectl {
     if (result.exitCode !== 0 && /doesn't have a resource type/.test(result.stderr)) return []
     if (result.exitCode !== 0) throw toolFailure('kubectl', result, {step})
     return (JSON.parse(result.stdout) as {items: T[]}).items
+  }
+
+  /**
+   * `kubectl logs` of the pods the selector finds, each line prefixed with its pod and container and
+   * handed to `onLine` as it comes. `follow` streams until the pods end or Ctrl-C: no time limit then.
+   * Returns what kubectl said on stderr (say, that no pod matched).
+   */
+  async logs(
+    options: GetOptions & {
+      container: string
+      tail?: number
+      follow?: boolean
+      onLine: (line: string) => void
+    },
+  ): Promise<{stderr: string}> {
+    const {container, tail, follow, onLine} = options
+    const args = ['logs', ...scope(options), '--container', container, '--prefix']
+    if (tail !== undefined) args.push(`--tail=${tail}`)
+    if (follow) args.push('--follow', `--max-log-requests=${MAX_FOLLOWED_LOGS}`)
+    const result = await this.run(args, {step: 'read the logs', onLine, ...(follow ? {timeoutMs: 0} : {})})
+    return {stderr: result.stderr}
   }
 
   async delete(type: string, options: GetOptions & {names?: string[]}): Promise<void> {

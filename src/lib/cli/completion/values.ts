@@ -14,6 +14,10 @@ export const FLAG_VALUES: Readonly<Record<string, ValueKind>> = {mode: 'mode'}
 /** deskrun's arguments whose values change, by command id and argument name. */
 export const ARG_VALUES: Readonly<Record<string, Readonly<Record<string, ValueKind>>>> = {
   status: {name: 'installation'},
+  pause: {name: 'installation'},
+  resume: {name: 'installation'},
+  snippet: {name: 'installation'},
+  logs: {name: 'installation'},
   remove: {name: 'installation'},
 }
 

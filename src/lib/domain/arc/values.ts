@@ -7,9 +7,12 @@ import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
 import semver from 'semver'
 
 import {DeskrunError} from '../errors.js'
+import {resourceRequirements, type ResourceRequirements} from '../installation/resources.js'
 import type {Installation, Instance} from '../installation/types.js'
 import {githubUrlProblem, URL_FORMS} from '../installation/validate.js'
 import type {RenderResult} from '../modes/api.js'
+import {DIND_CONTAINER} from '../modes/dind.js'
+import {RUNNER_CONTAINER} from '../modes/helpers.js'
 import {CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, MAX_SCALE_SET_NAME_LENGTH} from './charts.js'
 
 /** Keys only deskrun sets; a mode that sets one would break routing, auth or cleanup. */
@@ -46,6 +49,31 @@ function pinned(template: unknown, node: string): Record<string, unknown> {
   return {...base, spec: {...spec, nodeSelector: {...spec.nodeSelector, [NODE_LABEL]: node}}}
 }
 
+/**
+ * `--cpus` / `--memory` on the containers that run a job's work in every mode: the runner, and the dind
+ * daemon where the mode writes it (the chart's own dind container takes no resources). A container that
+ * sets its own resources keeps them.
+ */
+function limited(template: unknown, resources: ResourceRequirements): unknown {
+  const base = template as {spec?: {containers?: unknown[]; initContainers?: unknown[]}} | undefined
+  if (!base?.spec) return template
+  const patch = (list?: unknown[]) =>
+    list?.map((item) => {
+      const container = item as {name?: string; resources?: unknown}
+      const runsJobs = container.name === RUNNER_CONTAINER || container.name === DIND_CONTAINER
+      return runsJobs && container.resources === undefined ? {...container, resources} : item
+    })
+  const {containers, initContainers} = base.spec
+  return {
+    ...base,
+    spec: {
+      ...base.spec,
+      ...(containers ? {containers: patch(containers)} : {}),
+      ...(initContainers ? {initContainers: patch(initContainers)} : {}),
+    },
+  }
+}
+
 /** The label every node carries with its name; what pins a pod to one node. */
 export const NODE_LABEL = 'kubernetes.io/hostname'
 
@@ -67,8 +95,9 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
     githubConfigUrl: installation.repository.replace(/\/+$/, ''),
     githubConfigSecret: secretName,
     runnerScaleSetName: instance.name,
-    minRunners: instance.minRunners,
-    maxRunners: instance.maxRunners,
+    // Paused: ARC starts no runner for a scale set with at most 0, and removes only idle ones.
+    minRunners: installation.paused ? 0 : instance.minRunners,
+    maxRunners: installation.paused ? 0 : instance.maxRunners,
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
     ...(installation.labels.length > 0 ? {scaleSetLabels: [...installation.labels]} : {}),
     // Without these the chart searches the cluster for the controller at render time, which fails
@@ -79,6 +108,8 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
   // Pinned: its runner (and in the kubernetes modes its job pods, which follow the runner) use that
   // node's cache folders only.
   if (node) values.template = pinned(values.template, node)
+  const resources = resourceRequirements(installation)
+  if (resources) values.template = limited(values.template, resources)
   const problems = checkScaleSetValues(values, {chartVersion})
   if (problems.length > 0) {
     throw new DeskrunError(

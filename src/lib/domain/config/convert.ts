@@ -39,6 +39,9 @@ const INSTALLATION_KEYS = new Set([
   'Deployed',
   'Node',
   'Nodes',
+  'Paused',
+  'CPUs',
+  'Memory',
 ])
 
 function unknownKeys(record: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
@@ -89,6 +92,9 @@ function installationToDomain(
   if (file.Node !== undefined) installation.node = file.Node
   if (file.Nodes !== undefined && Object.keys(file.Nodes).length > 0) installation.nodes = {...file.Nodes}
   if (file.AuthSource !== undefined) installation.authSource = file.AuthSource
+  if (file.Paused) installation.paused = true
+  if (file.CPUs !== undefined) installation.cpus = file.CPUs
+  if (file.Memory !== undefined) installation.memory = file.Memory
 
   if (file.Mounts && file.Mounts.length > 0) {
     installation.unsupportedMounts = file.Mounts
@@ -160,6 +166,9 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
     file.InstallationID = auth.installationId
   }
   if (installation.authSource !== undefined) file.AuthSource = installation.authSource
+  if (installation.paused) file.Paused = true
+  if (installation.cpus !== undefined) file.CPUs = installation.cpus
+  if (installation.memory !== undefined) file.Memory = installation.memory
 
   return Object.assign(file, unknownKeys(installation.extra ?? {}, INSTALLATION_KEYS))
 }

@@ -103,6 +103,9 @@ function installationSchema(originalShape: boolean): Schema {
         expected: `where the credential was read from: ${CREDENTIAL_SOURCES.join(', ')}`,
       },
       Deployed: {type: 'boolean', expected: 'true or false'},
+      Paused: {type: 'boolean', expected: 'true or false (deskrun pause / deskrun resume)'},
+      CPUs: nonEmpty('a CPU limit such as "2", "1.5" or "500m"'),
+      Memory: nonEmpty('a memory limit such as "4Gi" or "512Mi"'),
     },
   }
 }

@@ -46,6 +46,11 @@ export interface FileInstallation {
   /** Where `deskrun add` read AuthValue from; absent in files written by hand or by the original. */
   AuthSource?: CredentialSource
   Deployed?: boolean
+  /** `deskrun pause`: written only when true. */
+  Paused?: boolean
+  /** `--cpus` and `--memory`, as given (Kubernetes quantities). */
+  CPUs?: string
+  Memory?: string
   [unknownKey: string]: unknown
 }
 

@@ -39,6 +39,11 @@ export interface Installation {
   node?: string
   /** The node each instance was pinned to on a cluster of several nodes (chosen once, then kept). */
   nodes?: Record<string, string>
+  /** `deskrun pause`: no new runner starts (min and max runners 0); runners with a job finish it. */
+  paused?: boolean
+  /** `--cpus` (2, 1.5, 500m) and `--memory` (4Gi): limits of each container that runs the job's work. */
+  cpus?: string
+  memory?: string
 }
 
 /** A cache as a pod sees it: the host folder, the same folder inside the kind node, the mount point. */

@@ -2,6 +2,7 @@
  * Checks an installation before anything is saved or deployed. Every message names the flag that
  * fixes it and never repeats a token or key.
  */
+import {resourceProblems} from './resources.js'
 import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
@@ -406,5 +407,6 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...cacheFolderProblems(inst, opts, cacheRoot),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
+    ...resourceProblems(inst),
   ]
 }

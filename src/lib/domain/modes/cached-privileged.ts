@@ -6,6 +6,7 @@
  */
 import type {IPodSecurityContext} from 'kubernetes-models/v1'
 
+import {resourceRequirements} from '../installation/resources.js'
 import {defineContainerMode, type InstallationView, type RenderContext, type RenderResult} from './api.js'
 import {
   ALLOW_RUN_AS_ROOT_ENV,
@@ -40,6 +41,7 @@ function jobPodSecurityContext(): IPodSecurityContext {
 
 function render(context: RenderContext): RenderResult {
   const {caches} = context
+  const resources = resourceRequirements(context.installation)
   const extension = hookExtension(context, {
     spec: {
       // The node's /proc names processes by their pid on the node: a job in a PID namespace of its own
@@ -53,6 +55,7 @@ function render(context: RenderContext): RenderResult {
           securityContext: privilegedRootSecurityContext(),
           env: envVars(SYSTEMD_ENV),
           volumeMounts: [...cacheVolumeMounts(caches), ...nodeSystemVolumeMounts()],
+          ...(resources ? {resources} : {}),
         }),
       ],
       volumes: [...cacheVolumes(caches), ...nodeSystemVolumes()],

@@ -9,6 +9,7 @@
  */
 import type {IContainer, IVolume, IVolumeMount} from 'kubernetes-models/v1'
 
+import {resourceRequirements} from '../installation/resources.js'
 import type {CacheMount} from '../installation/types.js'
 import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
 import {
@@ -119,7 +120,9 @@ function fullTemplate(caches: readonly CacheMount[], sidecar: boolean): RenderRe
 }
 
 function render(context: RenderContext): RenderResult {
-  if (context.caches.length > 0) return fullTemplate(context.caches, nativeSidecars(context))
+  // The chart's dind container takes no resources: with --cpus / --memory deskrun writes the pod itself.
+  const limited = resourceRequirements(context.installation) !== undefined
+  if (context.caches.length > 0 || limited) return fullTemplate(context.caches, nativeSidecars(context))
   return {values: {containerMode: {type: 'dind'}, template: {spec: {containers: [runnerContainer()]}}}}
 }
 

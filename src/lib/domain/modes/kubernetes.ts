@@ -2,6 +2,7 @@
  * `kubernetes`: ARC's kubernetes container mode. The runner pod only coordinates; each job runs in
  * its own pod, created by the container hook, sharing the runner's work volume.
  */
+import {resourceRequirements} from '../installation/resources.js'
 import {defineContainerMode, type RenderContext, type RenderResult} from './api.js'
 import {
   cacheInitContainers,
@@ -39,14 +40,21 @@ function render(context: RenderContext): RenderResult {
   const containerMode = {type: 'kubernetes' as const, kubernetesModeWorkVolumeClaim: workVolumeClaim()}
   // Spelled out although it is the chart's default: the error users see (ARC issue 2977) names it.
   const env = envVars({[REQUIRE_JOB_CONTAINER_ENV]: 'true'})
-  if (context.caches.length === 0) {
+  // --cpus / --memory reach the job container (where the steps run) only through a hook extension.
+  const resources = resourceRequirements(context.installation)
+  if (context.caches.length === 0 && !resources) {
     return {values: {containerMode, template: {spec: {containers: [runnerContainer({env})]}}}}
   }
 
   const extension = hookExtension(context, {
     spec: {
-      containers: [jobContainerPatch({volumeMounts: cacheVolumeMounts(context.caches)})],
-      volumes: cacheVolumes(context.caches),
+      containers: [
+        jobContainerPatch({
+          volumeMounts: cacheVolumeMounts(context.caches),
+          ...(resources ? {resources} : {}),
+        }),
+      ],
+      ...(context.caches.length > 0 ? {volumes: cacheVolumes(context.caches)} : {}),
     },
   })
   const runner = runnerContainer({env: [...env, extension.env], volumeMounts: [extension.volumeMount]})
