@@ -1,8 +1,11 @@
 import {Help} from '@oclif/core/help'
 
+import {GET_STARTED} from './lib/cli/get-started.js'
+
 /**
  * oclif's root help lists topics but hides the commands inside them; deskrun has few enough
- * commands that `deskrun --help` shows all of its own (cluster create/delete/status included).
+ * commands that `deskrun --help` shows all of its own (cluster create/delete/status included). Above
+ * them, the two commands a newcomer starts with.
  */
 export default class DeskrunHelp extends Help {
   protected override async showRootHelp(): Promise<void> {
@@ -12,6 +15,18 @@ export default class DeskrunHelp extends Help {
     )
     const topics = this.sortedTopics.filter((topic) => !topic.name.includes(':'))
     this.log(this.formatRoot())
+    this.log('')
+    this.log(
+      this.section(
+        'GET STARTED',
+        [
+          'Check this machine, then add runners for a repository (its token in FILE):',
+          '$ deskrun doctor',
+          `$ ${GET_STARTED}`,
+          'Workflows then reach them with runs-on: NAME.',
+        ].join('\n'),
+      ),
+    )
     this.log('')
     this.log(this.formatTopics(topics))
     this.log('')

@@ -1,11 +1,19 @@
-import {listInstallations} from '../lib/app/list.js'
+import {listInstallations, type ListedInstallation} from '../lib/app/list.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {table} from '../lib/cli/table.js'
+import {NO_INSTALLATIONS} from '../lib/cli/get-started.js'
+import {terminalColumns} from '../lib/cli/text.js'
+
+/** "1 to 5" (min to max), "2" when both are the same, "1 each" for --instances (one runner per scale set). */
+function runnerRange({instances, minRunners, maxRunners}: ListedInstallation): string {
+  if (instances > 1) return `${maxRunners} each`
+  return minRunners === maxRunners ? String(maxRunners) : `${minRunners} to ${maxRunners}`
+}
 
 export default class List extends BaseCommand {
   static override summary = 'List the runner installations in the config.'
   static override description =
-    'Reads the config only (no Docker or cluster needed). DEPLOYED is what the last add or up did; `deskrun status` asks the cluster.'
+    'Reads the config only (no Docker or cluster needed). RUNNERS is how many runners each scale set keeps (min to max); DEPLOYED is what the last add or up did; `deskrun status` asks the cluster. Piped, each installation is one tab-separated line: name, mode, runs-on, runners, deployed, caches, repository.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --json',
@@ -16,19 +24,34 @@ export default class List extends BaseCommand {
     await this.parse(List)
     const result = await listInstallations({note: (message) => this.note(message)})
     if (result.installations.length === 0) {
-      this.log('No installations yet. Add one with: deskrun add NAME --repository URL ...')
+      this.log(NO_INSTALLATIONS)
       return result
     }
     const rows = result.installations.map((installation) => ({
       name: installation.name,
       mode: installation.mode,
       'runs-on': installation.scaleSets.join(', '),
-      runners: `${installation.minRunners}-${installation.maxRunners}${installation.paused ? ' (paused)' : ''}`,
+      runners: `${runnerRange(installation)}${installation.paused ? ' (paused)' : ''}`,
+      deployed: installation.deployed ? 'yes' : 'no',
       caches: installation.caches.map((cache) => cache.target).join(', ') || '-',
       repository: installation.repository,
-      deployed: installation.deployed ? 'yes' : 'no',
     }))
-    this.log(table(rows, ['name', 'mode', 'runs-on', 'runners', 'caches', 'repository', 'deployed']))
+    // Names a user types stay whole; the URL goes under its row rather than be cut.
+    this.log(
+      table(
+        rows,
+        [
+          'name',
+          'mode',
+          'runs-on',
+          'runners',
+          'deployed',
+          {key: 'caches', shorten: true},
+          {key: 'repository', below: true},
+        ],
+        terminalColumns(),
+      ),
+    )
     return result
   }
 }

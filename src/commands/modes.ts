@@ -2,6 +2,7 @@ import {BaseCommand} from '../lib/cli/base-command.js'
 import {DATA_ROOT_RULE} from '../lib/domain/installation/sharing.js'
 import {describeSource, type ModeSource} from '../lib/domain/modes/registry.js'
 import {table} from '../lib/cli/table.js'
+import {terminalColumns, wrapWords} from '../lib/cli/text.js'
 
 export interface ModeEntry {
   name: string
@@ -41,6 +42,7 @@ ${CACHES}`
       takesCaches: mode.takesCaches,
       source,
     }))
+    const columns = terminalColumns()
     this.log(
       table(
         modes.map((mode) => ({
@@ -49,10 +51,15 @@ ${CACHES}`
           source: describeSource(mode.source),
           summary: mode.summary,
         })),
-        ['mode', 'caches', 'source', 'summary'],
+        // The mode is what `add --mode` takes: it stays whole; the summary goes under it when the row is too long.
+        ['mode', 'caches', {key: 'source', shorten: true}, {key: 'summary', below: true}],
+        columns,
       ),
     )
-    this.log(CACHES)
+    // Piped, stdout holds the table's lines only.
+    if (!columns) return {modes, warnings: registry.warnings}
+    this.log('')
+    this.log(wrapWords(CACHES, columns).join('\n'))
     return {modes, warnings: registry.warnings}
   }
 }

@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 
 import {status, type ScaleSetStatus} from '../lib/app/status.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {NO_INSTALLATIONS} from '../lib/cli/get-started.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'Show the cluster, the ARC controller, and each scale set with its runners.'
@@ -10,12 +11,15 @@ export default class Status extends BaseCommand {
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> my-runner',
+    '<%= config.bin %> <%= command.id %> multi-runner-2',
     '<%= config.bin %> <%= command.id %> --json',
   ]
   static override enableJsonFlag = true
 
   static override args = {
-    name: Args.string({description: 'Only this installation.'}),
+    name: Args.string({
+      description: 'Only this installation, or one of its instances (NAME-2, a runs-on: value add printed).',
+    }),
   }
 
   async run() {
@@ -23,7 +27,9 @@ export default class Status extends BaseCommand {
     const report = await status(await this.actionContext(flags, {pluginModes: false}), args.name)
     const {cluster, controller} = report
     if (!cluster.exists) {
-      this.log(`Cluster ${cluster.name}: not found. Bring everything up with: deskrun up`)
+      // Nothing to bring up from an empty config: the next step is the first installation.
+      this.log(`Cluster ${cluster.name}: not found.`)
+      this.log(report.installations.length > 0 ? 'Bring everything up with: deskrun up' : NO_INSTALLATIONS)
       return report
     }
     const ready = cluster.nodes.every((node) => node.ready)
@@ -33,7 +39,7 @@ export default class Status extends BaseCommand {
         ? `Controller ${controller.release} (${controller.namespace}): ${controller.status}, chart ${controller.version}, ${controller.ready ? 'ready' : 'not ready'}`
         : `Controller ${controller.release}: not installed (deskrun up installs it)`,
     )
-    if (report.installations.length === 0) this.log('No installations. Add one with: deskrun add')
+    if (report.installations.length === 0) this.log(NO_INSTALLATIONS)
     for (const installation of report.installations) {
       const paused = installation.paused ? ', paused: deskrun resume to take jobs again' : ''
       this.log(`\n${installation.name} (${installation.mode}${paused})`)

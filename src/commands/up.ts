@@ -7,6 +7,7 @@ import {ExitCode} from '../lib/domain/errors.js'
 import {yesFlag} from '../lib/cli/flags.js'
 import {redact} from '../lib/domain/redact.js'
 import {elapsedSince} from '../lib/pipeline/run.js'
+import {NO_INSTALLATIONS} from '../lib/cli/get-started.js'
 
 export default class Up extends BaseCommand {
   static override summary = 'Make the cluster match the config: cluster, controller and every scale set.'
@@ -69,8 +70,7 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
     })
     const {skipped} = result
     if (result.plan) this.showPlan(result.plan)
-    else if (result.installations.length === 0 && skipped.length === 0)
-      this.log('The config has no installations yet; add one with: deskrun add')
+    else if (result.installations.length === 0 && skipped.length === 0) this.log(NO_INSTALLATIONS)
     else if (result.installations.length === 0) this.log('Nothing was deployed.')
     else {
       const took = elapsedSince(started)

@@ -504,7 +504,7 @@ const cases: Case[] = [
   {
     name: 'status of an unknown installation',
     args: ['status', 'ghost'],
-    message: /No installation named "ghost"/,
+    message: /No installation or instance named "ghost"/,
     exit: 2,
   },
   {

@@ -92,4 +92,61 @@ describe('at a terminal', function () {
       .and.match(/^✓ ok {4}kubectl /m)
     expect(screen.split('\n').at(-1)).to.match(/^All set/)
   })
+
+  it('an unknown command asks "did you mean" the closest one; no runs nothing and exits 127', async () => {
+    terminal = await Terminal.deskrun(['stauts'], {columns: 100, env: shellEnv()})
+    await terminal.waitFor(/Did you mean status\?/)
+    await terminal.type('n')
+    await terminal.keys('Enter')
+    expect(await terminal.exitCode()).to.equal(127)
+    expect(await terminal.screen(true)).to.contain('stauts is not a deskrun command')
+    expect(await s.fake.calls()).to.deep.equal([])
+  })
+
+  describe('tables at 100 and 60 columns', () => {
+    // Longer than a row has room for at 60 columns, short enough for a line of its own.
+    const LONG_REPO = 'https://github.com/some-organization/a-long-repository'
+    beforeEach(() =>
+      s.writeInstallations({
+        'docker-runner': {
+          ContainerMode: 'cached-privileged-kubernetes',
+          MaxRunners: 1,
+          CachePaths: [{Target: '/var/lib/docker'}, {Target: '/root/.cache/go-build'}],
+          Repository: LONG_REPO,
+        },
+        web: {},
+      }),
+    )
+
+    /** The screen after `deskrun ...args` ends in a terminal this wide. */
+    async function shown(args: string[], columns: number): Promise<string> {
+      terminal = await Terminal.deskrun(args, {columns, env: shellEnv()})
+      expect(await terminal.exitCode()).to.equal(0)
+      const screen = await terminal.screen(true)
+      await terminal.close()
+      terminal = undefined
+      return screen
+    }
+
+    for (const columns of [100, 60]) {
+      it(`list and modes at ${columns} columns: names, modes and URLs whole, no ruler past the edge`, async () => {
+        const list = await shown(['list'], columns)
+        // tmux shows a line the terminal wrapped as two: a name split by the edge would not be found whole.
+        for (const whole of ['docker-runner', 'cached-privileged-kubernetes', LONG_REPO, '1 to 5'])
+          expect(list, list).to.contain(whole)
+        // At 100 columns the rows fit as a table; at 60 each installation is a block of lines.
+        if (columns === 100) expect(list).to.match(/^ {2}name +mode +runs-on +runners +deployed +caches$/m)
+        else expect(list).to.match(/^ {2}mode +cached-privileged-kubernetes$/m)
+        const modes = await shown(['modes'], columns)
+        for (const whole of ['kubernetes', 'cached-privileged-kubernetes', 'dind'])
+          expect(modes, modes).to.match(new RegExp(`^ +${whole} +yes +built-in`, 'm'))
+        // The paragraph under the table is wrapped between words too.
+        for (const whole of ['/var/lib/containerd,', '~/.local/share/docker', 'installation.'])
+          expect(modes, modes).to.contain(whole)
+        for (const screen of [list, modes])
+          for (const line of screen.split('\n').filter((text) => text.includes('─')))
+            expect(line.length, line).to.be.at.most(columns)
+      })
+    }
+  })
 })

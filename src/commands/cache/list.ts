@@ -2,6 +2,7 @@ import {listCaches} from '../../lib/app/cache.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {formatBytes} from '../../lib/cli/bytes.js'
 import {table} from '../../lib/cli/table.js'
+import {terminalColumns} from '../../lib/cli/text.js'
 
 export default class CacheList extends BaseCommand {
   static override summary = 'List the cache folders on this machine: whose, how big, when last used.'
@@ -28,7 +29,8 @@ export default class CacheList extends BaseCommand {
       size: cache.exists ? `${formatBytes(cache.bytes)}${cache.complete ? '' : '+'}` : 'not made yet',
       'last used': cache.lastUsed ? cache.lastUsed.slice(0, 16).replace('T', ' ') : '-',
     }))
-    this.log(table(rows, ['folder', 'installation', 'path', 'state', 'size', 'last used']))
+    // Folders, names and paths are copied and typed: kept whole (a narrow terminal gets a block per folder).
+    this.log(table(rows, ['folder', 'installation', 'path', 'state', 'size', 'last used'], terminalColumns()))
     return result
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '../domain/arc/charts.js'
 import {UsageError} from '../domain/errors.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
-import {instanceNames} from '../domain/installation/naming.js'
+import {findByName, instanceNames} from '../domain/installation/naming.js'
 import {networkSummary} from '../domain/installation/network.js'
 import type {HostMountSpec} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
@@ -102,8 +102,10 @@ interface RunnerSet {
 
 export async function status(context: ActionContext, name?: string): Promise<StatusReport> {
   const config = await readConfig(context)
-  if (name && !config.installations[name])
-    throw new UsageError(`No installation named "${name}".`, {
+  // An installation, or one instance of it (`web-2`).
+  const wanted = name === undefined ? undefined : findByName(config.installations, name)
+  if (name && !wanted)
+    throw new UsageError(`No installation or instance named "${name}".`, {
       hint: 'See the installations with: deskrun list',
     })
   await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
@@ -112,7 +114,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     throw await explainFailure(context, config, error)
   })
   const selected = Object.values(config.installations).filter(
-    (installation) => !name || installation.name === name,
+    (installation) => !wanted || installation.name === wanted.installation,
   )
   const report: StatusReport = {
     cluster,
@@ -158,10 +160,12 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       mounts: installation.mounts ?? [],
       network: networkSummary(installation),
-      scaleSets: instanceNames(installation.name, installation.instances).map((scaleSet) => ({
-        ...scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
-        jobs: runningJobs(scaleSet, runners),
-      })),
+      scaleSets: instanceNames(installation.name, installation.instances)
+        .filter((scaleSet) => !wanted?.instance || scaleSet === wanted.instance)
+        .map((scaleSet) => ({
+          ...scaleSetStatus(scaleSet, scaleSetReleases, runnerSets, controllerPods, runnerPods),
+          jobs: runningJobs(scaleSet, runners),
+        })),
     })
   }
   return report

@@ -175,7 +175,9 @@ async function converge(
       installation,
       releases: instanceNames(installation, config.installations[installation].instances),
     })),
-    ensure: true,
+    // From a config without installations there is nothing to bring up (no cluster, no controller);
+    // only scale sets deskrun deployed earlier are uninstalled.
+    ensure: Object.keys(config.installations).length > 0,
     refresh: options.refresh,
   }
   const progress = {json: context.json}

@@ -8,6 +8,7 @@ import {Command, Errors, Flags, settings, ux, type Interfaces} from '@oclif/core
 import {DeskrunError, ExitCode, exitCodeFor, type Progress} from '../domain/errors.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {redact} from '../domain/redact.js'
+import {explainUnknownFlags} from './suggest.js'
 import type {ActionContext} from '../app/context.js'
 import {parseDuration} from '../domain/duration.js'
 import {DEFAULT_TIMEOUT_MS} from '../domain/settings.js'
@@ -170,6 +171,11 @@ export abstract class BaseCommand extends Command {
       if (progress) this.logToStderr(progressSummary(progress, error.exit === ExitCode.interrupted))
       this.error(message, {exit, suggestions: hint ? hint.split('\n') : undefined})
     }
+    explainUnknownFlags(
+      error,
+      Object.keys(this.ctor.flags ?? {}),
+      `${this.config.bin} ${this.id?.replaceAll(':', ' ')}`,
+    )
     error.message = redact(error.message)
     // Not a message deskrun or oclif meant to give: a bug, whose stack is what a report needs.
     if (this.debugEnabled && !(error instanceof Errors.CLIError) && error.stack)

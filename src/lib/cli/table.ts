@@ -1,91 +1,105 @@
 /**
- * Tables for human output, in the look of @oclif/table's `headers-only-with-underline` (which deskrun
- * used before): a bold heading, an underline, left-aligned cells. That library renders through React
- * and ink; for a few rows of text it cost more start-up time than everything else `deskrun list` does.
- * On a terminal the table fits its width: the widest columns wrap first, never narrower than their
- * heading. Elsewhere (a pipe, a file) every row stays on one line.
+ * Tables for human output. On a terminal: a bold heading, an underline, left-aligned cells (the look of
+ * @oclif/table's `headers-only-with-underline`, which deskrun used before), fitted to the terminal's
+ * width without ever splitting a word, a URL or a name:
+ *  1. a column marked `below` (a long text, e.g. a summary or a URL) leaves the row for a line of its
+ *     own under it, wrapped between words;
+ *  2. then columns marked `shorten` are cut with "…", the widest first, never narrower than their heading;
+ *  3. when the row still does not fit (the key columns alone are wider than the terminal), each row
+ *     becomes a block of `heading  value` lines.
+ * Not on a terminal (a pipe, a file): one line per row, cells separated by tabs, no heading and no
+ * rulers, as gh prints, so that `| grep` and `| cut -f2` work.
  */
-import {stripVTControlCharacters} from 'node:util'
-
 import {ux} from '@oclif/core'
 
-const PADDING = 1
-const MIN_TEXT = 3
+import {displayWidth, padEnd, shorten, wrapWords} from './text.js'
 
-const width = (text: string): number => [...stripVTControlCharacters(text)].length
+export interface Column<K extends string = string> {
+  key: K
+  /** The heading (default: the key). */
+  heading?: string
+  /** May be cut with "…" to fit: text that helps reading but is never typed or copied. */
+  shorten?: boolean
+  /** May go on a line of its own under the row when the row does not fit. */
+  below?: boolean
+}
 
-export function table<T extends Record<string, unknown>>(data: T[], columns: (keyof T & string)[]): string {
-  const cells = data.map((row) => columns.map((column) => String(row[column] ?? '')))
-  const widths = columns.map((column, index) =>
-    Math.max(width(column), ...cells.map((row) => Math.max(...row[index].split('\n').map(width)))),
-  )
-  fit(widths, columns, terminalWidth())
+const INDENT = '  '
+const GAP = '  '
+const BELOW_INDENT = '    '
 
-  const line = (texts: string[]): string[] => {
-    const wrapped = texts.map((text, index) => wrap(text, widths[index]))
-    const height = Math.max(...wrapped.map((lines) => lines.length))
-    return Array.from({length: height}, (_, row) =>
-      wrapped
-        .map((lines, index) => pad(lines[row] ?? '', widths[index]))
-        .join(' '.repeat(1 + 2 * PADDING))
-        .trimEnd(),
-    ).map((text) => `${' '.repeat(1 + PADDING)}${text}`)
+/** `width`: the terminal's columns, or undefined when the output is not a terminal. */
+export function table<K extends string>(
+  rows: readonly Record<K, string>[],
+  columns: readonly (Column<K> | K)[],
+  width: number | undefined,
+): string {
+  const specs = columns.map((column): Column<K> => (typeof column === 'string' ? {key: column} : column))
+  if (width === undefined)
+    return rows.map((row) => specs.map(({key}) => row[key].replaceAll(/[\t\n]+/g, ' ')).join('\t')).join('\n')
+
+  const heading = (column: Column<K>) => column.heading ?? column.key
+  const natural = (column: Column<K>) =>
+    Math.max(displayWidth(heading(column)), ...rows.map((row) => displayWidth(row[column.key])))
+  const total = (inline: Column<K>[], widths: number[]) =>
+    INDENT.length + widths.reduce((sum, cell) => sum + cell, 0) + GAP.length * (inline.length - 1)
+
+  let inline = specs
+  let widths = inline.map(natural)
+  if (total(inline, widths) > width) {
+    inline = specs.filter((column) => !column.below)
+    widths = inline.map(natural)
   }
-  const heading = line(columns.map((column) => ux.colorize('bold', ux.colorize('blue', column))))
-  const underline = ` ${'─'.repeat(widths.reduce((sum, cell) => sum + cell + 2 * PADDING + 1, -1))}`
-  // The blank line after it is @oclif/table's too.
-  return `${[...heading, underline, ...cells.flatMap(line)].join('\n')}\n`
-}
-
-/** What @oclif/table (and so deskrun's users) took for the width: an override, else the terminal's. */
-function terminalWidth(): number | undefined {
-  return (
-    Number.parseInt(process.env.OCLIF_TABLE_COLUMN_OVERRIDE ?? '', 10) || process.stdout.columns || undefined
-  )
-}
-
-/** Narrows the widest columns until the table fits: first down to their heading, then to a few characters. */
-function fit(widths: number[], columns: string[], available: number | undefined): void {
-  if (!available) return
-  const total = () => widths.reduce((sum, cell) => sum + cell + 2 * PADDING + 1, 1)
-  for (const minimum of [(index: number) => width(columns[index]), () => MIN_TEXT]) {
-    const order = widths.map((_, index) => index).sort((a, b) => widths[b] - widths[a])
-    for (const index of order) {
-      if (total() <= available) return
-      widths[index] = Math.max(minimum(index), widths[index] - (total() - available))
-    }
+  for (const index of indexesByWidth(widths)) {
+    const over = total(inline, widths) - width
+    if (over <= 0) break
+    if (inline[index].shorten)
+      widths[index] = Math.max(displayWidth(heading(inline[index])), widths[index] - over)
   }
+  if (total(inline, widths) > width) return blocks(rows, specs, width)
+
+  const below = specs.filter((column) => !inline.includes(column))
+  const line = (cells: string[]) =>
+    `${INDENT}${cells.map((cell, index) => padEnd(shorten(cell, widths[index]), widths[index])).join(GAP)}`.trimEnd()
+  const headings = line(inline.map((column) => ux.colorize('bold', ux.colorize('blue', heading(column)))))
+  const ruler = ` ${'─'.repeat(total(inline, widths) - 1)}`
+  const body = rows.flatMap((row) => [
+    line(inline.map(({key}) => row[key])),
+    ...below.flatMap(({key}) =>
+      row[key] ? wrapWords(row[key], width - BELOW_INDENT.length).map((text) => BELOW_INDENT + text) : [],
+    ),
+  ])
+  return [headings, ruler, ...body].join('\n')
 }
+
+/** Column indexes, widest first. */
+const indexesByWidth = (widths: number[]) =>
+  widths.map((_, index) => index).sort((a, b) => widths[b] - widths[a])
 
 /**
- * Word-wraps text to `size` characters a line as wrap-ansi (which @oclif/table used) does: a word longer
- * than a line is cut, and starts on the current line when that takes no more lines.
+ * Each row as lines of `heading  value`, values wrapped between words, a blank line between rows. A
+ * value with a word too long for its place beside the heading (a URL) starts on the next line.
  */
-function wrap(text: string, size: number): string[] {
-  if (!text.includes('\n') && width(text) <= size) return [text]
-  return stripVTControlCharacters(text)
-    .split('\n')
-    .flatMap((paragraph) => {
-      const rows = ['']
-      const used = () => width(rows.at(-1)!)
-      for (const word of paragraph.split(' ')) {
-        rows[rows.length - 1] = rows.at(-1)!.trimStart()
-        if (used() > 0) rows[rows.length - 1] += ' '
-        const length = width(word)
-        if (length > size) {
-          const linesFromHere = 1 + Math.floor((length - (size - used()) - 1) / size)
-          if (Math.floor((length - 1) / size) < linesFromHere) rows.push('')
-          for (const character of word) {
-            if (used() >= size) rows.push('')
-            rows[rows.length - 1] += character
-          }
-          continue
-        }
-        if (used() + length > size && used() > 0 && length > 0) rows.push('')
-        rows[rows.length - 1] += word
-      }
-      return rows.map((row) => row.trimEnd())
+function blocks<K extends string>(
+  rows: readonly Record<K, string>[],
+  specs: Column<K>[],
+  width: number,
+): string {
+  const headingWidth = Math.max(...specs.map((column) => displayWidth(column.heading ?? column.key)))
+  const valueWidth = width - INDENT.length - headingWidth - 2
+  const block = (row: Record<K, string>) =>
+    specs.flatMap((column) => {
+      const heading = `${INDENT}${padEnd(ux.colorize('bold', column.heading ?? column.key), headingWidth)}  `
+      const value = row[column.key]
+      const longest = Math.max(...value.split(/\s+/).map(displayWidth))
+      if (longest > valueWidth)
+        return [
+          heading.trimEnd(),
+          ...wrapWords(value, width - BELOW_INDENT.length).map((text) => BELOW_INDENT + text),
+        ]
+      return wrapWords(value, valueWidth).map((text, index) =>
+        index === 0 ? heading + text : ' '.repeat(displayWidth(heading)) + text,
+      )
     })
+  return rows.map((row) => block(row).join('\n')).join('\n\n')
 }
-
-const pad = (text: string, size: number): string => text + ' '.repeat(Math.max(0, size - width(text)))

@@ -25,12 +25,16 @@ export function wrapWords(text: string, width: number): string[] {
   })
 }
 
-/** The text cut to `width` characters, its last one "…" when anything was left out. */
+/**
+ * The text cut to `width` characters, its last one "…" when anything was left out: at the end of a
+ * word where that keeps most of the room, so the words shown are whole.
+ */
 export function shorten(text: string, width: number): string {
-  const plain = stripVTControlCharacters(text)
-  const characters = [...plain]
+  const characters = [...stripVTControlCharacters(text)]
   if (characters.length <= width) return text
-  return `${characters.slice(0, Math.max(0, width - 1)).join('')}…`
+  const kept = characters.slice(0, Math.max(0, width - 1)).join('')
+  const space = kept.lastIndexOf(' ')
+  return `${space >= width / 2 ? kept.slice(0, space + 1) : kept}…`
 }
 
 /** The text padded with spaces to `width` characters on screen. */

@@ -44,6 +44,21 @@ export function instanceNames(name: string, instances: number): string[] {
   return Array.from({length: instances}, (_, i) => `${name}-${i + 1}`)
 }
 
+/**
+ * What a name the user typed means: an installation, or one of its instances (`name-2`, as `add`
+ * printed it, for `runs-on:`). An installation of that very name wins.
+ */
+export function findByName(
+  installations: Readonly<Record<string, {instances: number}>>,
+  typed: string,
+): {installation: string; instance?: string} | undefined {
+  if (installations[typed]) return {installation: typed}
+  for (const [installation, {instances}] of Object.entries(installations))
+    if (instances > 1 && instanceNames(installation, instances).includes(typed))
+      return {installation, instance: typed}
+  return undefined
+}
+
 /** The longest name a user may give an installation with this many instances. */
 export function maxInstallationNameLength(instances: number): number {
   return instances <= 1 ? MAX_SCALE_SET_NAME_LENGTH : MAX_SCALE_SET_NAME_LENGTH - `-${instances}`.length
