@@ -42,6 +42,7 @@ describe('up with entries it cannot deploy', () => {
       expect(report).to.contain(`\n  ${name}\n`).and.contain(reason)
       expect(report).to.contain(`Fix installations.${name} in ${s.configFile}`)
       expect(report).to.contain(`deskrun remove ${name}, then deskrun add ${name}`)
+      expect(report).to.contain(`deskrun set ${name}`)
     }
     expect(report).to.contain('In the config file, --min-runners is MinRunners, --max-runners is MaxRunners.')
 

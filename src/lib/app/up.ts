@@ -118,8 +118,8 @@ function planChecked(
 ): {plan: InstallationPlan} | SkippedInstallation {
   const {name} = installation
   const fix = [
-    `Fix installations.${name} in ${configPath()} and run deskrun up again, or replace it: deskrun remove ${name}, ` +
-      `then deskrun add ${name} with the flags corrected.`,
+    `Fix installations.${name} in ${configPath()} and run deskrun up again, or change it: deskrun set ${name} ` +
+      `with the flags corrected (deskrun set --help), or replace it: deskrun remove ${name}, then deskrun add ${name}.`,
   ]
   try {
     // The registry explains a missing mode best: which plugin provided it and how to get it back.

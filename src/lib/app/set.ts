@@ -1,0 +1,167 @@
+import {markDeployed, updateConfig} from '../adapters/config-store.js'
+import {withClusterLock} from '../adapters/cluster-lock.js'
+import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
+import type {DeskrunConfig} from '../domain/config/types.js'
+import {UsageError} from '../domain/errors.js'
+import {parseCacheFlag} from '../domain/installation/caches.js'
+import type {Installation} from '../domain/installation/types.js'
+import type {Deps} from '../pipeline/deps.js'
+import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
+import {notDeployed} from './add.js'
+import {
+  checkPrerequisites,
+  installationProblemsIn,
+  readConfig,
+  recordNodePins,
+  type ActionContext,
+} from './context.js'
+
+/** What `deskrun set` may change; undefined keeps the installation's value. */
+export interface SetRequest {
+  name: string
+  minRunners?: number
+  maxRunners?: number
+  instances?: number
+  cache?: string[]
+  label?: string[]
+  runnerGroup?: string
+  runnerImage?: string
+  cpus?: string
+  memory?: string
+  /** Given when any credential flag is: the credential is read again, as `add` reads it. */
+  credentials?: CredentialFlags
+  dryRun?: boolean
+}
+
+export interface SetResult {
+  installation: string
+  /** `maxRunners: 5 → 3`, `credentials changed` (never their value). */
+  changes: string[]
+  changed: string[]
+}
+
+/**
+ * Changes an installation in place: checked as `add` checks a new one (bad input changes nothing),
+ * saved, then only that installation is brought to the new state (the same reconcile as `up`).
+ */
+export async function setInstallation(context: ActionContext, request: SetRequest): Promise<SetResult> {
+  const config = await readConfig(context)
+  const current = config.installations[request.name]
+  if (!current)
+    throw new UsageError(`No installation named "${request.name}".`, {
+      hint: 'See the installations with: deskrun list',
+    })
+  const updated = await changed(current, request, context)
+  const changes = describeChanges(current, updated)
+  if (changes.length === 0)
+    throw new UsageError(`Nothing to change: the flags give ${request.name} the settings it has.`, {
+      hint: 'See `deskrun set --help` for what can be changed.',
+    })
+  const withUpdated = (base: DeskrunConfig): DeskrunConfig => ({
+    ...base,
+    installations: {
+      ...base.installations,
+      [request.name]: {...base.installations[request.name], ...updated, deployed: false},
+    },
+  })
+  const problems = installationProblemsIn(config, updated, context.modes)
+  if (problems.length > 0)
+    throw new UsageError(
+      problems.length === 1 ? problems[0] : `Invalid change:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      {
+        hint: 'Nothing was changed. See `deskrun set --help`.',
+      },
+    )
+  if (request.dryRun) return {installation: request.name, changes, changed: []}
+
+  await checkPrerequisites(context, withUpdated(config))
+  const saved = await updateConfig(withUpdated, {onNote: context.note})
+  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
+  const wanted: ReconcileRequest = {
+    installations: [saved.installations[request.name]],
+    others: Object.values(saved.installations).filter((other) => other.name !== request.name),
+    kept: [],
+    scope: [request.name],
+    ensure: true,
+  }
+  const progress = {json: context.json}
+  let applied: string[] = []
+  try {
+    await withClusterLock(context, saved.clusterName, async () => {
+      const planned = await observeAndPlan(deps, wanted, progress)
+      await recordNodePins(context, planned.assigned)
+      applied = (await applyPlan(deps, planned, progress)).changed
+      await markDeployed([request.name], true, {onNote: context.note})
+    })
+  } catch (error) {
+    throw notDeployed(error, request.name)
+  }
+  return {installation: request.name, changes, changed: applied}
+}
+
+async function changed(
+  current: Installation,
+  request: SetRequest,
+  context: ActionContext,
+): Promise<Installation> {
+  const instances = request.instances ?? current.instances
+  if (instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
+    throw new UsageError(
+      '--min-runners and --max-runners cannot be combined with instances: each instance runs exactly one runner.',
+      {
+        hint: `Set --instances 1 for one scale set that scales.`,
+      },
+    )
+  let {auth} = current
+  if (request.credentials) {
+    const credentials = await readCredentials(request.credentials, {signal: context.signal})
+    if (credentials.warning) context.note(credentials.warning)
+    auth = credentials.auth
+  }
+  const single = instances === 1 && current.instances > 1
+  return {
+    ...current,
+    instances,
+    minRunners: instances > 1 ? 1 : (request.minRunners ?? (single ? 1 : current.minRunners)),
+    maxRunners:
+      instances > 1 ? 1 : (request.maxRunners ?? (single ? current.maxRunners : current.maxRunners)),
+    ...(request.cache !== undefined ? {caches: request.cache.map((value) => parseCacheFlag(value))} : {}),
+    ...(request.label !== undefined ? {labels: request.label} : {}),
+    ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
+    ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
+    ...(request.cpus !== undefined ? {cpus: request.cpus} : {}),
+    ...(request.memory !== undefined ? {memory: request.memory} : {}),
+    auth,
+  }
+}
+
+const FIELDS: [keyof Installation, string][] = [
+  ['instances', 'instances'],
+  ['minRunners', 'min runners'],
+  ['maxRunners', 'max runners'],
+  ['caches', 'caches'],
+  ['labels', 'labels'],
+  ['runnerGroup', 'runner group'],
+  ['runnerImage', 'runner image'],
+  ['cpus', 'cpus'],
+  ['memory', 'memory'],
+]
+
+/** What differs, in words; credentials only as "changed". */
+export function describeChanges(before: Installation, after: Installation): string[] {
+  const show = (value: unknown) =>
+    Array.isArray(value)
+      ? value
+          .map((item) =>
+            typeof item === 'object' && item !== null ? (item as {target?: string}).target : item,
+          )
+          .join(', ') || 'none'
+      : value === undefined
+        ? 'none'
+        : String(value)
+  const lines = FIELDS.filter(([key]) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(
+    ([key, words]) => `${words}: ${show(before[key])} → ${show(after[key])}`,
+  )
+  if (JSON.stringify(before.auth) !== JSON.stringify(after.auth)) lines.push('credentials changed')
+  return lines
+}
