@@ -19,6 +19,7 @@ export const ARG_VALUES: Readonly<Record<string, Readonly<Record<string, ValueKi
   snippet: {name: 'installation'},
   logs: {name: 'installation'},
   remove: {name: 'installation'},
+  set: {name: 'installation'},
 }
 
 /** How the shell completes one value: ask deskrun, offer fixed words, or offer files. */
