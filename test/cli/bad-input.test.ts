@@ -149,6 +149,13 @@ const cases: Case[] = [
     message: /github/i,
     exit: 2,
   },
+  {
+    name: 'URL on GitLab, not GitHub',
+    args: ['add', 'r', '--repository', 'https://gitlab.com/owner/repo', '--auth-value-file', '{token}'],
+    message:
+      /--repository "https:\/\/gitlab\.com\/owner\/repo" is not usable: gitlab\.com is GitLab, not GitHub/,
+    exit: 2,
+  },
   // modes
   {name: 'unknown mode', args: withToken('r', '--mode', 'podman'), message: /podman/, exit: 2},
   // numbers
