@@ -320,6 +320,18 @@ const cases: Case[] = [
     exit: 2,
   },
   {
+    name: 'empty token file',
+    args: add('r', '--auth-value-file', '{empty}'),
+    message: /The credential file \S+ is empty\./,
+    exit: 2,
+  },
+  {
+    name: 'private key file without --auth-type github-app',
+    args: add('r', '--private-key-file', '{key}'),
+    message: /--private-key-file is for a GitHub App, but --auth-type is pat.*--auth-type github-app/s,
+    exit: 2,
+  },
+  {
     name: 'token given twice',
     args: add('r', '--auth-value', TOKEN, '--auth-value-file', '{token}'),
     message: /once/,
@@ -593,6 +605,8 @@ describe('bad input changes nothing', function () {
     files['{public}'] = path.join(fake.root, 'public.pem')
     await writeFile(files['{token}'], TOKEN)
     await writeFile(files['{key}'], PRIVATE_KEY)
+    files['{empty}'] = path.join(fake.root, 'empty')
+    await writeFile(files['{empty}'], '\n')
     await writeFile(
       files['{public}'],
       '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----\n',
