@@ -144,4 +144,29 @@ describe("the newcomer's path", () => {
       expect(routeLines(add.stdout)).to.deep.equal(['  runs-on: docker'])
     })
   })
+
+  it('status: a controller that is not ready says where to look', async () => {
+    expectOk(await s.add('web'))
+    // No controller pod, as when its Deployment cannot start one (an image that does not pull, say).
+    const [pod] = (await s.fake.objects('deskrun', {kind: 'Pod', namespace: 'arc-systems'})).filter((one) =>
+      one.metadata.name.startsWith('arc-gha-rs-controller-'),
+    )
+    expectOk(
+      await s.fake.tool('kubectl', [
+        '--context',
+        'kind-deskrun',
+        '-n',
+        'arc-systems',
+        'delete',
+        'pod',
+        pod.metadata.name,
+      ]),
+    )
+    const status = await s.deskrun(['status'])
+    expectOk(status)
+    expect(status.stdout).to.contain(
+      'Controller arc (arc-systems): deployed, chart 0.14.2, not ready\n' +
+        '  Check its pods: kubectl --context kind-deskrun -n arc-systems get pods, and its log: deskrun logs --controller\n',
+    )
+  })
 })
