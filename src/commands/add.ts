@@ -5,6 +5,7 @@ import {BaseCommand} from '../lib/cli/base-command.js'
 import {authFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
 import {elapsedSince} from '../lib/pipeline/run.js'
 import type {AuthType} from '../lib/domain/installation/types.js'
+import {jobContainerLine} from '../lib/domain/snippet.js'
 
 export default class Add extends BaseCommand {
   static override summary = 'Add a runner installation and bring it up.'
@@ -109,10 +110,19 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       },
     })
     const took = elapsedSince(started)
+    const several = result.scaleSets.length > 1
     this.log(
-      `\n${result.installation} is up (${result.mode})${took ? `, after ${took}` : ''}. Route jobs to it with:`,
+      `\n${result.installation} is up (${result.mode})${took ? `, after ${took}` : ''}. Route jobs to it with` +
+        (several ? ` any one of these (one runner each):` : ':'),
     )
     for (const scaleSet of result.scaleSets) this.log(`  runs-on: ${scaleSet}`)
+    const container = jobContainerLine(result.jobContainer, result.mode)
+    if (container) this.log(`  ${container}`)
+    this.log(
+      several
+        ? `deskrun snippet ${result.installation} prints a matrix that runs a job on each instance.`
+        : `deskrun snippet ${result.installation} prints these lines again.`,
+    )
     if (result.caches.length > 0) {
       this.log('Caches on this machine:')
       for (const cache of result.caches) this.log(`  ${cache.scaleSet} ${cache.target} -> ${cache.hostPath}`)

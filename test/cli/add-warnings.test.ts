@@ -1,8 +1,11 @@
 /** What `add` deploys as asked but warns about: a scale set that never runs a job, a runs-on name two installations answer to. */
+import {writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import {expect} from 'chai'
 
 import {unwrap} from '../helpers/fake-tools.js'
-import {expectOk, type Sandbox, useSandbox} from './support.js'
+import {expectOk, REPO, type Sandbox, useSandbox} from './support.js'
 
 describe('deskrun add: warnings that do not refuse', () => {
   let s: Sandbox
@@ -28,5 +31,19 @@ describe('deskrun add: warnings that do not refuse', () => {
     const plain = await s.add('other', '--label', 'shared')
     expectOk(plain)
     expect(plain.stderr).not.to.contain('runs-on name')
+  })
+
+  it("a token with none of GitHub's shapes: deployed, with a warning that does not repeat it", async () => {
+    const token = 'glpat-NotAGitHubToken0123'
+    const file = path.join(s.fake.root, 'gitlab-token')
+    await writeFile(file, token)
+    const result = await s.deskrun(['add', 'odd', '--repository', REPO, '--auth-value-file', file])
+    expectOk(result)
+    expect(unwrap(result.stderr)).to.contain('Warning: The token does not look like a GitHub token')
+    expect(result.stdout + result.stderr).not.to.contain(token)
+    expect((await s.config()).installations.odd.AuthValue).to.equal(token)
+    const github = await s.add('usual')
+    expectOk(github)
+    expect(github.stderr).not.to.contain('GitHub token')
   })
 })

@@ -149,6 +149,13 @@ const cases: Case[] = [
     message: /github/i,
     exit: 2,
   },
+  {
+    name: 'URL on GitLab, not GitHub',
+    args: ['add', 'r', '--repository', 'https://gitlab.com/owner/repo', '--auth-value-file', '{token}'],
+    message:
+      /--repository "https:\/\/gitlab\.com\/owner\/repo" is not usable: gitlab\.com is GitLab, not GitHub/,
+    exit: 2,
+  },
   // modes
   {name: 'unknown mode', args: withToken('r', '--mode', 'podman'), message: /podman/, exit: 2},
   // numbers
@@ -310,6 +317,18 @@ const cases: Case[] = [
     name: 'token file that does not exist',
     args: add('r', '--auth-value-file', '/nonexistent/token'),
     message: /Cannot read/,
+    exit: 2,
+  },
+  {
+    name: 'empty token file',
+    args: add('r', '--auth-value-file', '{empty}'),
+    message: /The credential file \S+ is empty\./,
+    exit: 2,
+  },
+  {
+    name: 'private key file without --auth-type github-app',
+    args: add('r', '--private-key-file', '{key}'),
+    message: /--private-key-file is for a GitHub App, but --auth-type is pat.*--auth-type github-app/s,
     exit: 2,
   },
   {
@@ -586,6 +605,8 @@ describe('bad input changes nothing', function () {
     files['{public}'] = path.join(fake.root, 'public.pem')
     await writeFile(files['{token}'], TOKEN)
     await writeFile(files['{key}'], PRIVATE_KEY)
+    files['{empty}'] = path.join(fake.root, 'empty')
+    await writeFile(files['{empty}'], '\n')
     await writeFile(
       files['{public}'],
       '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----\n',

@@ -5,6 +5,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
+import {parse} from 'yaml'
 
 import {unwrap} from '../helpers/fake-tools.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
@@ -101,5 +102,71 @@ describe("the newcomer's path", () => {
       expect(unknown.exitCode).to.equal(2)
       expect(unwrap(unknown.stderr)).to.contain('No installation or instance named "multi-4"')
     })
+  })
+
+  describe("add's closing hint", () => {
+    /** The indented lines after "Route jobs to it with", as YAML a job could hold. */
+    const routeLines = (stdout: string) => {
+      const after = stdout.slice(stdout.indexOf('Route jobs')).split('\n').slice(1)
+      return after.slice(
+        0,
+        after.findIndex((line) => !line.startsWith('  ')),
+      )
+    }
+
+    it('in kubernetes mode shows the container: a job there must declare, as deskrun snippet does', async () => {
+      const add = await s.add('kube', '--mode', 'kubernetes')
+      expectOk(add)
+      const lines = routeLines(add.stdout)
+      expect(parse(lines.join('\n'))).to.deep.equal({'runs-on': 'kube', container: 'ubuntu:24.04'})
+      expect(add.stdout).to.contain('deskrun snippet kube')
+      const snippet = await s.deskrun(['snippet', 'kube'])
+      expect(lines.map((line) => line.trim())).to.deep.equal(snippet.stdout.trim().split('\n'))
+      const json = await s.add('kube-json', '--mode', 'kubernetes', '--json')
+      expect(JSON.parse(json.stdout)).to.deep.include({scaleSets: ['kube-json'], jobContainer: 'required'})
+    })
+
+    it('with --instances says that any one of the names works', async () => {
+      const add = await s.add('multi', '--mode', 'kubernetes', '--instances', '2')
+      expectOk(add)
+      expect(unwrap(add.stdout)).to.contain('Route jobs to it with any one of these (one runner each):')
+      expect(routeLines(add.stdout)).to.deep.equal([
+        '  runs-on: multi-1',
+        '  runs-on: multi-2',
+        '  container: ubuntu:24.04 # required in kubernetes mode: the steps run in this image',
+      ])
+      expect(add.stdout).to.contain('deskrun snippet multi prints a matrix')
+    })
+
+    it('in dind mode shows no container:', async () => {
+      const add = await s.add('docker', '--mode', 'dind')
+      expectOk(add)
+      expect(routeLines(add.stdout)).to.deep.equal(['  runs-on: docker'])
+    })
+  })
+
+  it('status: a controller that is not ready says where to look', async () => {
+    expectOk(await s.add('web'))
+    // No controller pod, as when its Deployment cannot start one (an image that does not pull, say).
+    const [pod] = (await s.fake.objects('deskrun', {kind: 'Pod', namespace: 'arc-systems'})).filter((one) =>
+      one.metadata.name.startsWith('arc-gha-rs-controller-'),
+    )
+    expectOk(
+      await s.fake.tool('kubectl', [
+        '--context',
+        'kind-deskrun',
+        '-n',
+        'arc-systems',
+        'delete',
+        'pod',
+        pod.metadata.name,
+      ]),
+    )
+    const status = await s.deskrun(['status'])
+    expectOk(status)
+    expect(status.stdout).to.contain(
+      'Controller arc (arc-systems): deployed, chart 0.14.2, not ready\n' +
+        '  Check its pods: kubectl --context kind-deskrun -n arc-systems get pods, and its log: deskrun logs --controller\n',
+    )
   })
 })

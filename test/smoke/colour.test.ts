@@ -28,6 +28,35 @@ describe('colours', function () {
     expect(result.stderr).not.to.contain(ESC)
   })
 
+  it('status colours what needs attention on a terminal (FORCE_COLOR stands for one), and a pipe gets plain text', async () => {
+    expectOk(await s.add('web'))
+    // No controller pod, as when its Deployment cannot start one.
+    const [pod] = (await s.fake.objects('deskrun', {kind: 'Pod', namespace: 'arc-systems'})).filter((one) =>
+      one.metadata.name.startsWith('arc-gha-rs-controller-'),
+    )
+    expectOk(
+      await s.fake.tool('kubectl', [
+        '--context',
+        'kind-deskrun',
+        '-n',
+        'arc-systems',
+        'delete',
+        'pod',
+        pod.metadata.name,
+      ]),
+    )
+    const piped = await s.fake.run(['status'], {
+      extra: {CI: 'true', NO_COLOR: undefined, TERM: 'xterm-256color'},
+    })
+    expectOk(piped)
+    expect(piped.stdout).to.contain('chart 0.14.2, not ready').and.not.contain(ESC)
+    const coloured = await s.fake.run(['status'], {extra: {NO_COLOR: undefined, FORCE_COLOR: '1'}})
+    expectOk(coloured)
+    expect(coloured.stdout)
+      .to.contain(`${ESC}31mnot ready${ESC}39m`)
+      .and.contain(`Cluster deskrun: ${ESC}32mready${ESC}39m`)
+  })
+
   it('FORCE_COLOR still asks for them', async () => {
     const result = await s.fake.run(['autocomplete', 'bash'], {
       extra: {CI: 'true', NO_COLOR: undefined, FORCE_COLOR: '1'},

@@ -7,6 +7,7 @@ import {addAbortSignal} from 'node:stream'
 
 import {DeskrunError, ExitCode, UsageError} from '../domain/errors.js'
 import {registerSecret} from '../domain/redact.js'
+import {unfamiliarTokenWarning} from '../domain/installation/token.js'
 import {
   AUTH_VALUE_ENV,
   type Auth,
@@ -26,7 +27,7 @@ export interface CredentialFlags {
 export interface CredentialInput {
   auth: Auth
   source: CredentialSource
-  /** Set when the value came on the command line, where shell history and `ps` can see it. */
+  /** Set when the value came on the command line, where shell history and `ps` can see it, or looks wrong. */
   warning?: string
 }
 
@@ -36,19 +37,23 @@ export async function readCredentials(
 ): Promise<CredentialInput> {
   const env = io.env ?? process.env
   const stdin = io.stdin ?? (() => readStdin(io.signal))
-  const given = [
-    flags.authValue,
-    flags.authValueFile,
-    flags.authType === 'github-app' ? flags.privateKeyFile : undefined,
-  ]
+  if (flags.privateKeyFile !== undefined && flags.authType !== 'github-app')
+    throw new UsageError(`--private-key-file is for a GitHub App, but --auth-type is ${flags.authType}.`, {
+      hint: 'Add --auth-type github-app (with --app-id and --installation-id), or pass a token with --auth-value-file.',
+    })
+  const given = [flags.authValue, flags.authValueFile, flags.privateKeyFile]
   if (given.filter((value) => value !== undefined).length > 1)
     throw new UsageError('Give the credential once: --auth-value, --auth-value-file or --private-key-file.')
 
   let value: string | undefined
   let source: CredentialSource = 'flag'
-  const file = flags.authValueFile ?? (flags.authType === 'github-app' ? flags.privateKeyFile : undefined)
+  const file = flags.authValueFile ?? flags.privateKeyFile
   if (file !== undefined) {
     value = file === '-' ? await stdin() : await readSecretFile(file)
+    if (file !== '-' && value.trim() === '')
+      throw new UsageError(`The credential file ${file} is empty.`, {
+        hint: `Write the ${flags.authType === 'pat' ? 'token' : "App's private key"} into it, or give another file.`,
+      })
     source = file === '-' ? 'stdin' : 'file'
   } else if (flags.authValue === '-') {
     value = await stdin()
@@ -69,10 +74,13 @@ export async function readCredentials(
           ? `Pass it with --auth-value-file PATH, --auth-value - (stdin) or the ${AUTH_VALUE_ENV} environment variable.`
           : `Pass the App's private key with --private-key-file PATH (or --auth-value-file, stdin with -, or ${AUTH_VALUE_ENV}).`,
     })
-  const warning =
+  const warnings = [
     source === 'flag'
       ? `The ${what} given with --auth-value is visible in your shell history and process list; prefer --auth-value-file or --auth-value -.`
-      : undefined
+      : undefined,
+    flags.authType === 'pat' ? unfamiliarTokenWarning(value) : undefined,
+  ].filter((line) => line !== undefined)
+  const warning = warnings.length > 0 ? warnings.join(' ') : undefined
   if (flags.authType === 'pat') return {auth: {type: 'pat', token: value}, source, warning}
   return {
     auth: {

@@ -11,6 +11,7 @@ import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {CredentialSource} from '../domain/installation/types.js'
 import type {Installation} from '../domain/installation/types.js'
 import {parseGitHubUrl} from '../domain/installation/validate.js'
+import {jobContainerOf, type JobContainer} from '../domain/snippet.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
 import {planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
@@ -50,6 +51,8 @@ export interface AddResult {
   mode: string
   /** The `runs-on:` values, one per instance. */
   scaleSets: string[]
+  /** Whether a job needs `container:` in this mode (as `deskrun snippet` says). */
+  jobContainer: JobContainer
   caches: {scaleSet: string; target: string; hostPath: string}[]
   changed: string[]
 }
@@ -109,6 +112,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
     installation: installation.name,
     mode: installation.mode,
     scaleSets: plan.scaleSets.map((scaleSet) => scaleSet.name),
+    jobContainer: jobContainerOf(plan.scaleSets[0].values),
     caches: plan.caches,
     changed,
   }

@@ -39,6 +39,15 @@ export function jobContainerOf(values: ModeValuesView): JobContainer {
   return required === 'false' ? 'optional' : 'required'
 }
 
+/** The `container:` line of a job in `mode` (commented out where it is optional); undefined where it has none. */
+export function jobContainerLine(jobContainer: JobContainer, mode: string): string | undefined {
+  if (jobContainer === 'required')
+    return `container: ${EXAMPLE_JOB_IMAGE} # required in ${mode} mode: the steps run in this image`
+  if (jobContainer === 'optional')
+    return `# container: ${EXAMPLE_JOB_IMAGE} # optional in ${mode} mode: without it the steps run in the runner container`
+  return undefined
+}
+
 export function workflowSnippet(input: {
   installation: string
   mode: string
@@ -59,13 +68,7 @@ export function workflowSnippet(input: {
       `    runner: [${runsOn.join(', ')}]`,
       'runs-on: ${{ matrix.runner }}',
     )
-  if (jobContainer === 'required')
-    lines.push(
-      `container: ${EXAMPLE_JOB_IMAGE} # required in ${input.mode} mode: the steps run in this image`,
-    )
-  if (jobContainer === 'optional')
-    lines.push(
-      `# container: ${EXAMPLE_JOB_IMAGE} # optional in ${input.mode} mode: without it the steps run in the runner container`,
-    )
+  const container = jobContainerLine(jobContainer, input.mode)
+  if (container) lines.push(container)
   return {installation, mode: input.mode, runsOn, jobContainer, text: lines.join('\n')}
 }

@@ -1,6 +1,10 @@
 import {expect} from 'chai'
 
-import {type GitHubTarget, parseGitHubUrl} from '../../../src/lib/domain/installation/validate.js'
+import {
+  type GitHubTarget,
+  githubUrlProblem,
+  parseGitHubUrl,
+} from '../../../src/lib/domain/installation/validate.js'
 
 describe('parseGitHubUrl', () => {
   const accepted: Array<[string, GitHubTarget]> = [
@@ -150,4 +154,21 @@ describe('parseGitHubUrl', () => {
       expect(parseGitHubUrl(input)).to.equal(undefined)
     })
   }
+
+  for (const [input, forge] of [
+    ['https://gitlab.com/owner/repo', 'gitlab.com is GitLab'],
+    ['https://www.gitlab.com/group', 'www.gitlab.com is GitLab'],
+    ['https://bitbucket.org/workspace/repo', 'bitbucket.org is Bitbucket'],
+    ['https://dev.azure.com/org/project', 'dev.azure.com is Azure DevOps'],
+    ['https://myorg.visualstudio.com/project', 'myorg.visualstudio.com is Azure DevOps'],
+    ['https://codeberg.org/owner/repo', 'codeberg.org is Codeberg'],
+  ]) {
+    it(`says ${input} is not GitHub`, () => {
+      expect(githubUrlProblem(input)).to.contain(`${forge}, not GitHub`)
+    })
+  }
+
+  it('still takes a GitHub Enterprise Server host whose name mentions another forge', () => {
+    expect(parseGitHubUrl('https://github.gitlab-mirror.example.com/team/app')?.scope).to.equal('repository')
+  })
 })

@@ -64,6 +64,22 @@ const RESERVED_OWNERS = new Set([
   'marketplace',
 ])
 
+/** Well-known hosts that are not GitHub: ARC's runners register only with GitHub (github.com or GHES). */
+const OTHER_FORGES: Record<string, string> = {
+  'gitlab.com': 'GitLab',
+  'bitbucket.org': 'Bitbucket',
+  'dev.azure.com': 'Azure DevOps',
+  'visualstudio.com': 'Azure DevOps',
+  'codeberg.org': 'Codeberg',
+}
+
+function otherForge(hostname: string): string | undefined {
+  const found = Object.keys(OTHER_FORGES).find(
+    (forge) => hostname === forge || hostname.endsWith(`.${forge}`),
+  )
+  return found && OTHER_FORGES[found]
+}
+
 type UrlAnalysis = {target: GitHubTarget} | {reason: string}
 
 function analyseUrl(input: string): UrlAnalysis {
@@ -80,6 +96,11 @@ function analyseUrl(input: string): UrlAnalysis {
     return {reason: 'it must not contain credentials; give them with --auth-type'}
   if (url.search || url.hash) return {reason: 'it must not have a query (?...) or fragment (#...)'}
   const host = url.host.toLowerCase()
+  const forge = otherForge(url.hostname.toLowerCase())
+  if (forge)
+    return {
+      reason: `${host} is ${forge}, not GitHub; deskrun's runners (GitHub Actions) register only with GitHub`,
+    }
   if (host.endsWith('.github.com') || host.endsWith('githubusercontent.com')) {
     return {reason: `${host} is not where runners register; use github.com`}
   }
