@@ -57,6 +57,18 @@ describe('the first seconds', () => {
     expectOk(await running.result)
   })
 
+  it('status shows a step while it reads the cluster', async () => {
+    expectOk(await s.add('my-runner'))
+    const helm = hold('helm', 'list')
+    const running = s.start(['status'])
+    await helm.held()
+    expect(await printedYet(running, 'Cluster kind-deskrun: reading')).to.equal(true)
+    await helm.open()
+    const result = await running.result
+    expectOk(result)
+    expect(result.stderr).to.contain('Cluster kind-deskrun: read')
+  })
+
   it('doctor asks kubectl while helm still answers nothing (the checks run side by side)', async () => {
     const helm = hold('helm', 'version')
     const running = s.start(['doctor', '--json'])

@@ -1,4 +1,4 @@
-import {isKindCluster} from '../domain/settings.js'
+import {isKindCluster, targetContext} from '../domain/settings.js'
 import {
   CONTROLLER_CHART_NAME,
   CONTROLLER_NAMESPACE,
@@ -16,6 +16,7 @@ import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
 import {readClusterStatus, type ClusterStatus} from '../pipeline/cluster.js'
+import {runStep} from '../pipeline/run.js'
 import {explainFailure, readConfig, type ActionContext} from './context.js'
 
 const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
@@ -110,9 +111,36 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     })
   await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
   const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
-  const cluster = await readClusterStatus(deps).catch(async (error: unknown) => {
-    throw await explainFailure(context, config, error)
-  })
+  // A step from the start: the reads may take a while on a slow cluster, and nothing else is shown meanwhile.
+  const {cluster, reads} = await runStep(
+    `Cluster ${targetContext(config)}: reading`,
+    async (task) => {
+      const found = await readClusterStatus(deps).catch(async (error: unknown) => {
+        throw await explainFailure(context, config, error)
+      })
+      const {helm, kubectl} = deps.tools
+      const all = found.exists
+        ? await Promise.all([
+            helm.releases(CONTROLLER_NAMESPACE),
+            helm.releases(SCALE_SET_NAMESPACE),
+            kubectl.list<RunnerSet>('autoscalingrunnersets', {namespace: SCALE_SET_NAMESPACE}),
+            kubectl.list<Pod>('pods', {namespace: CONTROLLER_NAMESPACE}),
+            kubectl.list<Pod>('pods', {namespace: SCALE_SET_NAMESPACE}),
+            kubectl.list<EphemeralRunner>('ephemeralrunners', {namespace: SCALE_SET_NAMESPACE}),
+          ])
+        : ([[], [], [], [], [], []] as [
+            HelmRelease[],
+            HelmRelease[],
+            RunnerSet[],
+            Pod[],
+            Pod[],
+            EphemeralRunner[],
+          ])
+      task.title = `Cluster ${targetContext(config)}: ${found.exists ? 'read' : 'not found'}`
+      return {cluster: found, reads: all}
+    },
+    {json: context.json},
+  )
   const selected = Object.values(config.installations).filter(
     (installation) => !wanted || installation.name === wanted.installation,
   )
@@ -126,18 +154,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
     },
     installations: [],
   }
-  const {helm, kubectl} = deps.tools
-  const [controllerReleases, scaleSetReleases, runnerSets, controllerPods, runnerPods, runners] =
-    cluster.exists
-      ? await Promise.all([
-          helm.releases(CONTROLLER_NAMESPACE),
-          helm.releases(SCALE_SET_NAMESPACE),
-          kubectl.list<RunnerSet>('autoscalingrunnersets', {namespace: SCALE_SET_NAMESPACE}),
-          kubectl.list<Pod>('pods', {namespace: CONTROLLER_NAMESPACE}),
-          kubectl.list<Pod>('pods', {namespace: SCALE_SET_NAMESPACE}),
-          kubectl.list<EphemeralRunner>('ephemeralrunners', {namespace: SCALE_SET_NAMESPACE}),
-        ])
-      : [[], [], [], [], [], []]
+  const [controllerReleases, scaleSetReleases, runnerSets, controllerPods, runnerPods, runners] = reads
 
   const controller = controllerReleases.find((release) => release.name === CONTROLLER_RELEASE)
   if (controller) {
