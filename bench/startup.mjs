@@ -53,7 +53,7 @@ function writeConfig() {
       CachePaths: i % 2 === 0 ? [{Target: '/var/lib/docker', Source: ''}] : [],
       Labels: [],
       AuthType: 'pat',
-      AuthValue: 'ghp_benchmarkTokenNotReal0000000000000000',
+      AuthValue: 'ghp_bench-not-a-real-token',
       AuthSource: 'file',
       Deployed: true,
     }

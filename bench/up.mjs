@@ -30,7 +30,7 @@ try {
   const installations = Object.fromEntries(
     Array.from({length: INSTALLATIONS}, (_, i) => [
       `r${i + 1}`,
-      {Name: `r${i + 1}`, Repository: 'https://github.com/owner/repo', ContainerMode: 'kubernetes', MinRunners: 1, MaxRunners: 2, AuthType: 'pat', AuthValue: 'ghp_BenchTokenNotReal0123456789abcdefABCD'},
+      {Name: `r${i + 1}`, Repository: 'https://github.com/owner/repo', ContainerMode: 'kubernetes', MinRunners: 1, MaxRunners: 2, AuthType: 'pat', AuthValue: 'ghp_bench-not-a-real-token'},
     ]),
   ) // prettier-ignore
   writeFileSync(
