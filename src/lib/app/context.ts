@@ -1,5 +1,5 @@
 import {loadConfig, secureConfig, updateConfig} from '../adapters/config-store.js'
-import type {DeskrunConfig} from '../domain/config/types.js'
+import type {DeskrunConfig, StoredInstallation} from '../domain/config/types.js'
 import {isKindCluster, type ClusterTarget} from '../domain/settings.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
 import {installationProblems, installationWarnings} from '../domain/installation/validate.js'
@@ -8,7 +8,7 @@ import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
-import {DeskrunError} from '../domain/errors.js'
+import {DeskrunError, UsageError} from '../domain/errors.js'
 
 /** What a command hands to an action: the loaded pieces and how to reach the tools. */
 export interface ActionContext {
@@ -110,6 +110,19 @@ export async function explainFailure(
   const timeoutMs = Math.min(context.timeoutMs ?? CHECK_TIMEOUT_MS, CHECK_TIMEOUT_MS)
   const [docker] = await runChecks(createContext(config, {timeoutMs, signal: context.signal}), ['docker'])
   return docker?.status === 'fail' ? prerequisitesError([docker]) : error
+}
+
+/** The installation of that name, or a usage error that lists the ones there are. */
+export function installationNamed(config: DeskrunConfig, name: string): StoredInstallation {
+  const installation = config.installations[name]
+  if (installation) return installation
+  const known = Object.keys(config.installations)
+  throw new UsageError(`No installation named "${name}".`, {
+    hint:
+      known.length > 0
+        ? `Installations: ${known.join(', ')} (see deskrun list).`
+        : 'There are none yet; add one with deskrun add.',
+  })
 }
 
 /**

@@ -5,7 +5,7 @@ import {withClusterLock} from '../adapters/cluster-lock.js'
 import {backupsWithUnusedCredentials, updateConfig} from '../adapters/config-store.js'
 import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {DeskrunError, UsageError} from '../domain/errors.js'
+import {DeskrunError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {purgePlan} from '../domain/installation/sharing.js'
 import {realFolder} from '../adapters/real-path.js'
@@ -13,7 +13,7 @@ import {isKindCluster} from '../domain/settings.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
-import {explainFailure, readConfig, type ActionContext} from './context.js'
+import {explainFailure, installationNamed, readConfig, type ActionContext} from './context.js'
 
 export interface RemoveResult {
   installation: string
@@ -40,16 +40,7 @@ export async function removeInstallation(
   options: {purgeCache: boolean},
 ): Promise<RemoveResult> {
   const config = await readConfig(context)
-  const installation = config.installations[name]
-  if (!installation) {
-    const known = Object.keys(config.installations)
-    throw new UsageError(`No installation named "${name}".`, {
-      hint:
-        known.length > 0
-          ? `Installations: ${known.join(', ')} (see deskrun list).`
-          : 'There are none yet; add one with deskrun add.',
-    })
-  }
+  const installation = installationNamed(config, name)
   await ensureWritableHome()
   await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
   const deps: Deps = {config, tools: context.tools(config), modes: context.modes}

@@ -10,6 +10,7 @@ import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reco
 import {notDeployed} from './add.js'
 import {
   checkPrerequisites,
+  installationNamed,
   installationProblemsIn,
   readConfig,
   recordNodePins,
@@ -46,11 +47,7 @@ export interface SetResult {
  */
 export async function setInstallation(context: ActionContext, request: SetRequest): Promise<SetResult> {
   const config = await readConfig(context)
-  const current = config.installations[request.name]
-  if (!current)
-    throw new UsageError(`No installation named "${request.name}".`, {
-      hint: 'See the installations with: deskrun list',
-    })
+  const current = installationNamed(config, request.name)
   const updated = await changed(current, request, context)
   const changes = describeChanges(current, updated)
   if (changes.length === 0)

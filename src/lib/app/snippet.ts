@@ -1,7 +1,6 @@
-import {UsageError} from '../domain/errors.js'
 import {jobContainerOf, workflowSnippet, type Snippet} from '../domain/snippet.js'
 import {planFor} from '../pipeline/deps.js'
-import {readConfig, type ActionContext} from './context.js'
+import {installationNamed, readConfig, type ActionContext} from './context.js'
 
 /** Reads the config and renders the mode (no cluster, no tool): what a workflow needs to reach NAME. */
 export async function snippet(
@@ -9,16 +8,7 @@ export async function snippet(
   name: string,
 ): Promise<Snippet> {
   const config = await readConfig(context)
-  const installation = config.installations[name]
-  if (!installation) {
-    const known = Object.keys(config.installations)
-    throw new UsageError(`No installation named "${name}".`, {
-      hint:
-        known.length > 0
-          ? `Installations: ${known.join(', ')} (see deskrun list).`
-          : 'There are none yet; add one with deskrun add.',
-    })
-  }
+  const installation = installationNamed(config, name)
   const plan = planFor(config, installation, context.modes)
   return workflowSnippet({
     installation: name,
