@@ -101,7 +101,7 @@ describe('deskrun doctor (the report)', function () {
       expect(permissions?.found)
         .to.contain('create customresourcedefinitions.apiextensions.k8s.io')
         .and.contain('create clusterroles.rbac.authorization.k8s.io')
-      expect(permissions?.found).not.to.contain('namespaces')
+      expect(permissions?.found).not.to.contain('namespaces').and.not.to.contain('nodes')
     })
 
     it('a context that does not answer fails the cluster check and says how to go back to kind', async () => {

@@ -90,8 +90,12 @@ async function checkExistingCluster(ctx: DoctorContext, state: CheckState, conte
   return ok({...base, found: `existing cluster, context ${context}: ${nodes.value.length} node(s) Ready`})
 }
 
-/** What deskrun creates that needs more than a namespace's rights: namespaces, ARC's CRDs, its cluster roles. */
+/**
+ * What deskrun does that needs more than a namespace's rights: read the nodes (up reads them to pin
+ * instances with caches), create namespaces, ARC's CRDs and its cluster roles.
+ */
 const NEEDED: [verb: string, resource: string][] = [
+  ['list', 'nodes'],
   ['create', 'namespaces'],
   ['create', 'customresourcedefinitions.apiextensions.k8s.io'],
   ['create', 'clusterroles.rbac.authorization.k8s.io'],
@@ -115,7 +119,7 @@ export async function checkPermissions(ctx: DoctorContext, state: CheckState): P
       found: `you may not ${missing.join(', ')} (kubectl auth can-i)`,
       fix: `deskrun installs ARC's CRDs and cluster roles, and its namespaces: ask the cluster's admin for these rights (e.g. a ClusterRoleBinding to cluster-admin for your user), or use a cluster you own.`,
     })
-  return ok({...base, found: 'may create namespaces, CRDs, cluster roles and their bindings'})
+  return ok({...base, found: 'may list nodes and create namespaces, CRDs, cluster roles and their bindings'})
 }
 
 export async function checkCacheMount(ctx: DoctorContext, state: CheckState): Promise<Check> {
