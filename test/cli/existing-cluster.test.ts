@@ -40,6 +40,15 @@ describe('an existing cluster (deskrun cluster use)', () => {
     expect(JSON.parse(again.stdout).changed).to.deep.equal([])
   })
 
+  it("the work volume of the kubernetes mode takes that cluster's default storage class, not kind's", async () => {
+    await use()
+    expectOk(await s.add('web'))
+    const [web] = (await s.fake.releases('homelab')).filter((release) => release.name === 'web')
+    const claim = (web.values?.containerMode as {kubernetesModeWorkVolumeClaim: Record<string, unknown>})
+      .kubernetesModeWorkVolumeClaim
+    expect(claim).to.deep.equal({accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}})
+  })
+
   it('works while this machine has no Docker running', async () => {
     await use()
     const added = await s.deskrun(

@@ -95,6 +95,7 @@ export function planInstallation(
         cacheRoot: settings.cacheRoot,
         nodeCacheRoot: NODE_CACHE_ROOT,
         ...(settings.kubernetesVersion ? {kubernetesVersion: settings.kubernetesVersion} : {}),
+        ...(settings.existingCluster ? {existing: true} : {}),
       },
     }
     const rendered = renderInstance(registered, context)

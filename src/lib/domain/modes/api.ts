@@ -54,6 +54,11 @@ export interface RenderContext {
      * Kubernetes then; deskrun renders again with the version before it deploys.
      */
     kubernetesVersion?: KubernetesVersion
+    /**
+     * A cluster deskrun did not create (`deskrun cluster use`): its storage classes are its own, so a
+     * volume claim takes its default class rather than kind's `standard`.
+     */
+    existing?: boolean
   }
 }
 

@@ -21,11 +21,14 @@ import {
 /** kind's local-path provisioner; other clusters need a class of their own. */
 export const KIND_STORAGE_CLASS = 'standard'
 
-/** Required by the chart in this mode: the runner and its job pods share this volume. */
-export function workVolumeClaim(): Record<string, unknown> {
+/**
+ * Required by the chart in this mode: the runner and its job pods share this volume. On kind, its
+ * local-path class; on a cluster deskrun did not create, that cluster's default class.
+ */
+export function workVolumeClaim(existingCluster = false): Record<string, unknown> {
   return {
     accessModes: ['ReadWriteOnce'],
-    storageClassName: KIND_STORAGE_CLASS,
+    ...(existingCluster ? {} : {storageClassName: KIND_STORAGE_CLASS}),
     resources: {requests: {storage: '1Gi'}},
   }
 }
@@ -39,7 +42,10 @@ export function workVolumeClaim(): Record<string, unknown> {
  * in the runner pod.
  */
 function render(context: RenderContext): RenderResult {
-  const containerMode = {type: 'kubernetes' as const, kubernetesModeWorkVolumeClaim: workVolumeClaim()}
+  const containerMode = {
+    type: 'kubernetes' as const,
+    kubernetesModeWorkVolumeClaim: workVolumeClaim(context.cluster.existing),
+  }
   // Spelled out although it is the chart's default: the error users see (ARC issue 2977) names it.
   const env = envVars({[REQUIRE_JOB_CONTAINER_ENV]: 'true'})
   // --cpus / --memory reach the job container (where the steps run) only through a hook extension.
@@ -87,7 +93,7 @@ export const kubernetesMode = defineContainerMode({
   summary: 'Each job runs in its own pod beside the runner; jobs must declare a container: image.',
   description:
     "ARC's kubernetes container mode. Jobs need `container:` in the workflow; their steps run in a job pod " +
-    'that shares a 1Gi work volume (storage class standard) with the runner. --cache paths are mounted into ' +
+    'that shares a 1Gi work volume (kind: storage class standard; a cluster of your own: its default class) with the runner. --cache paths are mounted into ' +
     'the job pods, and so are --mount paths.',
   takesCaches: true,
   render,
