@@ -7,6 +7,7 @@ import {
   SCALE_SET_NAMESPACE,
   chartVersionOf,
 } from '../domain/arc/charts.js'
+import {runsJob, type EphemeralRunner} from '../domain/arc/runners.js'
 import {UsageError} from '../domain/errors.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {findByName, instanceNames} from '../domain/installation/naming.js'
@@ -46,17 +47,6 @@ export interface RunningJob {
   workflow?: string
   job?: string
   runId?: number
-}
-
-interface EphemeralRunner {
-  metadata: {name: string; labels?: Record<string, string>}
-  status?: {
-    jobRequestId?: number
-    jobRepositoryName?: string
-    jobWorkflowRef?: string
-    workflowRunId?: number
-    jobDisplayName?: string
-  }
 }
 
 export interface InstallationStatus {
@@ -190,7 +180,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
 
 function runningJobs(scaleSet: string, runners: EphemeralRunner[]): RunningJob[] {
   return runners
-    .filter((runner) => runner.metadata.labels?.[SCALE_SET_LABEL] === scaleSet && runner.status?.jobRequestId)
+    .filter((runner) => runner.metadata.labels?.[SCALE_SET_LABEL] === scaleSet && runsJob(runner))
     .map(({metadata, status = {}}) => ({
       runner: metadata.name,
       ...(status.jobRepositoryName ? {repository: status.jobRepositoryName} : {}),

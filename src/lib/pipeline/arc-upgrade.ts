@@ -6,6 +6,7 @@
 import type {ListrTask} from 'listr2'
 
 import {CONTROLLER_NAMESPACE, CONTROLLER_RELEASE, SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
+import {runsJob, type EphemeralRunner} from '../domain/arc/runners.js'
 import {DeskrunError} from '../domain/errors.js'
 import type {Action, Plan} from '../domain/reconcile/plan.js'
 import type {ApplyOptions, ApplyOutcome} from './apply.js'
@@ -63,17 +64,6 @@ export function teardownSteps(
   ]
 }
 
-/** Runners with a job assigned (ARC's EphemeralRunner status names it). */
-interface EphemeralRunner {
-  metadata: {name: string}
-  status?: {phase?: string; jobRequestId?: number; jobRepositoryName?: string}
-}
-
-/** A runner with a job that it still runs (a failed or finished one keeps the job's fields until it goes). */
-const busy = (runner: EphemeralRunner) =>
-  Boolean(runner.status?.jobRequestId || runner.status?.jobRepositoryName) &&
-  !['Failed', 'Succeeded'].includes(runner.status?.phase ?? '')
-
 /** Waits until no runner has a job; returns how many still do when --force does not wait. */
 async function waitForJobs(
   deps: Deps,
@@ -87,7 +77,7 @@ async function waitForJobs(
       {namespace: SCALE_SET_NAMESPACE},
       'list the runners and their jobs',
     )
-    const running = runners.filter(busy)
+    const running = runners.filter(runsJob)
     if (running.length === 0 || options.force) return running.length
     if (Date.now() >= deadline)
       throw new DeskrunError(

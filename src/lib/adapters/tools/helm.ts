@@ -56,17 +56,6 @@ export class Helm {
     return (await this.releases(namespace)).find((release) => release.name === name)
   }
 
-  /** The values deskrun passed at the last install or upgrade. */
-  async values(namespace: string, release: string): Promise<Record<string, unknown>> {
-    const {stdout} = await this.run(
-      ['get', 'values', release, '--namespace', namespace, '--output', 'json'],
-      {
-        step: `read the values of ${release}`,
-      },
-    )
-    return (JSON.parse(stdout || 'null') as Record<string, unknown> | null) ?? {}
-  }
-
   /** Values go on stdin: no temp file, nothing on argv. */
   async upgradeInstall(
     request: UpgradeInstallRequest,

@@ -360,7 +360,7 @@ export function objectName(object: KubeObject): string {
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
 /** Kinds whose objects deskrun reads back (see pipeline/observe.ts); others are always applied. */
-export const OBSERVED_KINDS = new Set(['Secret', 'ConfigMap'])
+const OBSERVED_KINDS = new Set(['Secret', 'ConfigMap'])
 
 /** Why a server-side apply of `object` would change the cluster, or undefined when it would not. */
 function objectDifference(object: KubeObject, observed: Observation): string | undefined {
