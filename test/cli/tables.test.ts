@@ -10,9 +10,11 @@ describe('tables, piped', () => {
   let s: Sandbox
   useSandbox((created) => (s = created))
 
-  it('list: name, mode, runs-on, runners (min to max), deployed, caches, repository', async () => {
-    expectOk(await s.add('web', '--max-runners', '3'))
-    expectOk(await s.add('single', '--min-runners', '2', '--max-runners', '2'))
+  it('list: name, mode, runs-on, runners (min to max), limits, deployed, caches, repository', async () => {
+    expectOk(await s.add('web', '--max-runners', '3', '--cpus', '500m'))
+    expectOk(
+      await s.add('single', '--min-runners', '2', '--max-runners', '2', '--cpus', '2', '--memory', '4Gi'),
+    )
     expectOk(await s.add('multi', '--mode', 'dind', '--cache', '/var/lib/docker', '--instances', '2'))
     const list = await s.deskrun(['list'])
     expectOk(list)
@@ -22,9 +24,9 @@ describe('tables, piped', () => {
         .split('\n')
         .map((line) => line.split('\t')),
     ).to.deep.equal([
-      ['multi', 'dind', 'multi-1, multi-2', '1 each', 'yes', '/var/lib/docker', REPO],
-      ['single', 'kubernetes', 'single', '2', 'yes', '-', REPO],
-      ['web', 'kubernetes', 'web', '1 to 3', 'yes', '-', REPO],
+      ['multi', 'dind', 'multi-1, multi-2', '1 each', '-', 'yes', '/var/lib/docker', REPO],
+      ['single', 'kubernetes', 'single', '2', '2 CPUs, 4Gi', 'yes', '-', REPO],
+      ['web', 'kubernetes', 'web', '1 to 3', '0.5 CPUs', 'yes', '-', REPO],
     ])
   })
 

@@ -113,6 +113,8 @@ describe('at a terminal', function () {
           MaxRunners: 1,
           CachePaths: [{Target: '/var/lib/docker'}, {Target: '/root/.cache/go-build'}],
           Repository: LONG_REPO,
+          CPUs: '2',
+          Memory: '4Gi',
         },
         web: {},
       }),
@@ -132,10 +134,17 @@ describe('at a terminal', function () {
       it(`list and modes at ${columns} columns: names, modes and URLs whole, no ruler past the edge`, async () => {
         const list = await shown(['list'], columns)
         // tmux shows a line the terminal wrapped as two: a name split by the edge would not be found whole.
-        for (const whole of ['docker-runner', 'cached-privileged-kubernetes', LONG_REPO, '1 to 5'])
+        for (const whole of [
+          'docker-runner',
+          'cached-privileged-kubernetes',
+          LONG_REPO,
+          '1 to 5',
+          '2 CPUs, 4Gi',
+        ])
           expect(list, list).to.contain(whole)
         // At 100 columns the rows fit as a table; at 60 each installation is a block of lines.
-        if (columns === 100) expect(list).to.match(/^ {2}name +mode +runs-on +runners +deployed +caches$/m)
+        if (columns === 100)
+          expect(list).to.match(/^ {2}name +mode +runs-on +runners +limits +deployed +caches$/m)
         else expect(list).to.match(/^ {2}mode +cached-privileged-kubernetes$/m)
         const modes = await shown(['modes'], columns)
         for (const whole of ['kubernetes', 'cached-privileged-kubernetes', 'dind'])
