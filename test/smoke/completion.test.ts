@@ -145,6 +145,9 @@ describe('shell completion', function () {
       expect(script).to.contain(`'add --auth-type') REPLY='words pat github-app' ;;`)
       expect(script).to.contain(`'remove @1') REPLY='run installation' ;;`)
       expect(script).to.contain(`'status @1') REPLY='run installation' ;;`)
+      // pause and resume take any number of names: every later argument is one too.
+      expect(script).to.contain(`'pause @'*) REPLY='run installation' ;;`)
+      expect(script).not.to.contain(`'status @'*)`)
       expect(script.trimEnd()).to.match(/complete -F _deskrun_complete_values deskrun\n# <<< deskrun: .*<<<$/)
       expect(script.split('# >>> deskrun:')).to.have.length(2)
 
@@ -179,6 +182,8 @@ describe('shell completion', function () {
       expect(await bash('deskrun add my-runner --auth-type ')).to.deep.equal(['pat', 'github-app'])
       expect(await bash('deskrun remove ')).to.deep.equal(['box-one', 'gpu-box'])
       expect(await bash('deskrun status g')).to.deep.equal(['gpu-box'])
+      expect(await bash('deskrun pause box-one ')).to.deep.equal(['box-one', 'gpu-box'])
+      expect(await bash('deskrun resume box-one --json gpu-box x g')).to.deep.equal(['gpu-box'])
       expect(await bash('deskrun remove --timeout 5 --purge-cache b')).to.deep.equal(['box-one'])
       expect(await bash('deskrun autocomplete z')).to.deep.equal(['zsh'])
       expect(
@@ -203,6 +208,8 @@ describe('shell completion', function () {
         'gpu-box:gpu, https://github.com/owner/repo',
       ])
       expect(names(await zsh('deskrun', 'status', '--json', ''))).to.deep.equal(['box-one', 'gpu-box'])
+      expect(names(await zsh('deskrun', 'pause', 'box-one', 'g'))).to.deep.equal(['box-one', 'gpu-box'])
+      expect(await zsh('deskrun', 'status', 'box-one', '')).to.deep.equal(['oclif'])
       expect(await zsh('deskrun', 'mo')).to.deep.equal(['oclif'])
       expect(await zsh('deskrun', 'add', 'my-runner', '--auth-value-file', '')).to.deep.equal(['oclif'])
     })
@@ -231,6 +238,7 @@ describe('shell completion', function () {
         })
         await terminal.type(`source ${scripts.bash}\n`)
         await tab('deskrun add my-runner --re', /^\$ deskrun add my-runner --repository$/m)
+        await tab('deskrun pause box-one g', /^\$ deskrun pause box-one gpu-box$/m)
         const listed = await tab('deskrun remove web --', /--purge-cache/, 2)
         expect(listed).to.match(/^--json +--purge-cache +--timeout$/m)
       })

@@ -48,6 +48,8 @@ function valueArms(command: CommandSpec): string[] {
   command.args.forEach((source, i) => {
     if (source) arms.push(`${quote(`${command.id} @${i + 1}`)}) ${reply(source)} ;;`)
   })
+  // Any later argument (`deskrun pause web api <TAB>`); after the numbered arms, as case takes the first match.
+  if (command.rest) arms.push(`${quote(`${command.id} @`)}*) ${reply(command.rest)} ;;`)
   return arms
 }
 

@@ -40,6 +40,11 @@ export interface CommandSpec {
   flagNames: string[]
   /** One entry per positional argument, in order; undefined when deskrun offers nothing. */
   args: (ValueSource | undefined)[]
+  /**
+   * What every argument after them takes, for a command that takes any number (`strict = false`:
+   * pause and resume take several names): the values of its last argument.
+   */
+  rest?: ValueSource
 }
 
 /** What the generated scripts must know: every visible command with its flags and arguments. */
@@ -88,7 +93,8 @@ export function completionSpec(input: {
     const flagNames = Object.entries(command.flags ?? {})
       .filter(([name, flag]) => !flag.hidden && SAFE_WORD.test(name))
       .map(([name]) => `--${name}`)
-    commands.push({id: command.id, flags, flagNames, args})
+    const rest = command.strict === false ? args.at(-1) : undefined
+    commands.push({id: command.id, flags, flagNames, args, ...(rest ? {rest} : {})})
   }
 
   const topics = new Set(
