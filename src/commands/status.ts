@@ -7,7 +7,7 @@ import {statusLines} from '../lib/cli/status-render.js'
 export default class Status extends BaseCommand {
   static override summary = 'Show the cluster, the ARC controller, and each scale set with its runners.'
   static override description =
-    'Asks the cluster: Helm release state, the AutoscalingRunnerSet counts (current / pending / running), the listener pod that talks to GitHub, and each runner pod with its phase and, when stuck, the reason.'
+    'Asks the cluster: Helm release state, the AutoscalingRunnerSet counts (current / pending / running), the listener pod that talks to GitHub, each runner pod with its phase and, when stuck, the reason, and the job a busy runner runs (repository, workflow, job, and how long ago it started when the cluster recorded it).'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> my-runner',

@@ -331,6 +331,54 @@ export function describeFakeTools(options: {processes: boolean}): void {
         expect(await pods('arc-runners', 'actions.github.com/scale-set-name')).to.have.length(1)
       })
 
+      it("records the listener's job patch of an EphemeralRunner's status in managedFields, shown on request", async () => {
+        await cluster()
+        await controller()
+        await authSecret()
+        ok(await scaleSet('my-runner', scaleSetValues()))
+        const [runner] = await fakes.objects('deskrun', {kind: 'EphemeralRunner', namespace: 'arc-runners'})
+        const job = {
+          requestId: 7,
+          repository: 'owner/repo',
+          workflowRef: 'owner/repo/.github/workflows/ci.yml@refs/heads/main',
+          runId: 42,
+          name: 'build',
+        }
+        await fakes.assignJob('deskrun', runner.metadata.name, {...job, at: '2025-06-01T10:02:13.456Z'})
+        const get = (...extra: string[]) =>
+          kubectl(['get', 'ephemeralrunners', '-n', 'arc-runners', ...extra, '-o', 'json']).then(
+            (result) => JSON.parse(ok(result).stdout).items[0],
+          )
+        const plain = await get()
+        expect(plain.status).to.include({
+          jobRequestId: 7,
+          jobRepositoryName: 'owner/repo',
+          jobDisplayName: 'build',
+        })
+        expect(plain.metadata).not.to.have.property('managedFields')
+        expect((await get('--show-managed-fields')).metadata.managedFields).to.deep.equal([
+          {
+            manager: 'ghalistener',
+            operation: 'Update',
+            apiVersion: 'actions.github.com/v1alpha1',
+            time: '2025-06-01T10:02:13Z',
+            fieldsType: 'FieldsV1',
+            fieldsV1: {
+              'f:status': {
+                'f:jobDisplayName': {},
+                'f:jobRepositoryName': {},
+                'f:jobRequestId': {},
+                'f:jobWorkflowRef': {},
+                'f:workflowRunId': {},
+              },
+            },
+            subresource: 'status',
+          },
+        ])
+        await fakes.assignJob('deskrun', runner.metadata.name, null)
+        expect((await get('--show-managed-fields')).metadata).not.to.have.property('managedFields')
+      })
+
       it('fails the scale set install without the CRDs, with helm wording', async () => {
         await cluster()
         const result = await scaleSet('my-runner', scaleSetValues())

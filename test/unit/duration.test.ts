@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {formatDuration, goDuration, parseDuration} from '../../src/lib/domain/duration.js'
+import {formatDuration, formatElapsed, goDuration, parseDuration} from '../../src/lib/domain/duration.js'
 
 describe('parseDuration', () => {
   for (const [input, ms] of [
@@ -38,4 +38,17 @@ describe('goDuration', () => {
     [500, '500ms'],
   ] as const)
     it(`writes ${ms} ms as Go does: ${text}`, () => expect(goDuration(ms)).to.equal(text))
+})
+
+describe('formatElapsed', () => {
+  for (const [ms, text] of [
+    [-5000, '0s'],
+    [400, '0s'],
+    [40_000, '40s'],
+    [12 * 60_000 + 30_000, '12m'],
+    [3 * 3_600_000 + 5 * 60_000, '3h 5m'],
+    [2 * 3_600_000, '2h'],
+    [2 * 86_400_000 + 4 * 3_600_000 + 60_000, '2d 4h'],
+  ] as const)
+    it(`says ${text} for ${ms} ms`, () => expect(formatElapsed(ms)).to.equal(text))
 })

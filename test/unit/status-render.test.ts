@@ -100,6 +100,27 @@ describe('status lines', () => {
       .and.contain('web-2: <yellow>not deployed</yellow> (run deskrun up)')
   })
 
+  it("a runner's job: what it is, and since when only when that is known", () => {
+    const now = Date.parse('2025-06-01T12:00:00Z')
+    const job = {
+      runner: 'web-runner-a',
+      job: 'build',
+      workflow: 'owner/repo/.github/workflows/ci.yml@refs/heads/main',
+    }
+    const started = statusLines(
+      report({scaleSets: [scaleSet({jobs: [{...job, startedAt: '2025-06-01T10:45:30Z'}]})]}),
+      tag,
+      now,
+    )
+    expect(started.at(-1)).to.equal(
+      '    runner web-runner-a: <green>Running</green>, running build of owner/repo/.github/workflows/ci.yml@refs/heads/main, started 1h 14m ago',
+    )
+    const unknown = statusLines(report({scaleSets: [scaleSet({jobs: [job]})]}), tag, now)
+    expect(unknown.at(-1)).to.equal(
+      '    runner web-runner-a: <green>Running</green>, running build of owner/repo/.github/workflows/ci.yml@refs/heads/main',
+    )
+  })
+
   it('without a paint (stdout no terminal, NO_COLOR): plain text', () => {
     expect(statusLines(report({controllerReady: false})).join('\n')).not.to.contain('\u001B[')
   })

@@ -7,7 +7,7 @@ import {
   SCALE_SET_NAMESPACE,
   chartVersionOf,
 } from '../domain/arc/charts.js'
-import {runsJob, type EphemeralRunner} from '../domain/arc/runners.js'
+import {jobStartedAt, runsJob, type EphemeralRunner} from '../domain/arc/runners.js'
 import {UsageError} from '../domain/errors.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {findByName, instanceNames} from '../domain/installation/naming.js'
@@ -47,6 +47,8 @@ export interface RunningJob {
   workflow?: string
   job?: string
   runId?: number
+  /** When the job started (ISO 8601), from the listener's write of the job into the runner's status; absent when unknown. */
+  startedAt?: string
 }
 
 export interface InstallationStatus {
@@ -116,7 +118,11 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
             kubectl.list<RunnerSet>('autoscalingrunnersets', {namespace: SCALE_SET_NAMESPACE}),
             kubectl.list<Pod>('pods', {namespace: CONTROLLER_NAMESPACE}),
             kubectl.list<Pod>('pods', {namespace: SCALE_SET_NAMESPACE}),
-            kubectl.list<EphemeralRunner>('ephemeralrunners', {namespace: SCALE_SET_NAMESPACE}),
+            // With managedFields: they say when each job started (jobStartedAt).
+            kubectl.list<EphemeralRunner>('ephemeralrunners', {
+              namespace: SCALE_SET_NAMESPACE,
+              managedFields: true,
+            }),
           ])
         : ([[], [], [], [], [], []] as [
             HelmRelease[],
@@ -181,13 +187,18 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
 function runningJobs(scaleSet: string, runners: EphemeralRunner[]): RunningJob[] {
   return runners
     .filter((runner) => runner.metadata.labels?.[SCALE_SET_LABEL] === scaleSet && runsJob(runner))
-    .map(({metadata, status = {}}) => ({
-      runner: metadata.name,
-      ...(status.jobRepositoryName ? {repository: status.jobRepositoryName} : {}),
-      ...(status.jobWorkflowRef ? {workflow: status.jobWorkflowRef} : {}),
-      ...(status.jobDisplayName ? {job: status.jobDisplayName} : {}),
-      ...(status.workflowRunId ? {runId: status.workflowRunId} : {}),
-    }))
+    .map((runner) => {
+      const status = runner.status ?? {}
+      const startedAt = jobStartedAt(runner)
+      return {
+        runner: runner.metadata.name,
+        ...(status.jobRepositoryName ? {repository: status.jobRepositoryName} : {}),
+        ...(status.jobWorkflowRef ? {workflow: status.jobWorkflowRef} : {}),
+        ...(status.jobDisplayName ? {job: status.jobDisplayName} : {}),
+        ...(status.workflowRunId ? {runId: status.workflowRunId} : {}),
+        ...(startedAt ? {startedAt} : {}),
+      }
+    })
 }
 
 function scaleSetStatus(

@@ -7,6 +7,7 @@
 import {ux} from '@oclif/core'
 
 import type {PodStatus, ScaleSetStatus, StatusReport} from '../app/status.js'
+import {formatElapsed} from '../domain/duration.js'
 import {NO_INSTALLATIONS} from './get-started.js'
 
 export type Colour = 'green' | 'yellow' | 'red'
@@ -25,7 +26,12 @@ function podState(pod: PodStatus, paint: Paint): string {
   return paint(colour, `${pod.phase}${pod.reason ? ` (${pod.reason})` : ''}`)
 }
 
-export function statusLines(report: StatusReport, paint: Paint = terminalPaint): string[] {
+/** `now`: the time the job ages are counted to (milliseconds since the epoch). */
+export function statusLines(
+  report: StatusReport,
+  paint: Paint = terminalPaint,
+  now: number = Date.now(),
+): string[] {
   const {cluster, controller} = report
   if (!cluster.exists)
     // Nothing to bring up from an empty config: the next step is the first installation.
@@ -61,12 +67,12 @@ export function statusLines(report: StatusReport, paint: Paint = terminalPaint):
       : ''
     lines.push(`\n${installation.name} (${installation.mode}${paused})`)
     for (const scaleSet of installation.scaleSets)
-      for (const line of scaleSetLines(scaleSet, paint)) lines.push(`  ${line}`)
+      for (const line of scaleSetLines(scaleSet, paint, now)) lines.push(`  ${line}`)
   }
   return lines
 }
 
-function scaleSetLines(scaleSet: ScaleSetStatus, paint: Paint): string[] {
+function scaleSetLines(scaleSet: ScaleSetStatus, paint: Paint, now: number): string[] {
   if (!scaleSet.release) return [`${scaleSet.name}: ${paint('yellow', 'not deployed')} (run deskrun up)`]
   const release = scaleSet.release.status
   const lines = [
@@ -84,8 +90,10 @@ function scaleSetLines(scaleSet: ScaleSetStatus, paint: Paint): string[] {
   )
   for (const runner of scaleSet.runners) {
     const job = scaleSet.jobs.find((one) => one.runner === runner.name)
+    // Unknown start (no record of it): nothing is said rather than a guess.
+    const since = job?.startedAt ? `, started ${formatElapsed(now - Date.parse(job.startedAt))} ago` : ''
     const doing = job
-      ? `, running ${job.job ?? 'a job'} of ${job.workflow ?? job.repository ?? '?'}`
+      ? `, running ${job.job ?? 'a job'} of ${job.workflow ?? job.repository ?? '?'}${since}`
       : runner.phase === 'Running'
         ? ', idle'
         : ''

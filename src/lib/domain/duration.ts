@@ -41,3 +41,20 @@ export function parseAge(input: string, flag = '--older-than'): number {
     })
   return Number(match[1]) * AGE_UNITS[match[2] ?? 'd']
 }
+
+/** How long ago, for a person: `40s`, `12m`, `3h 5m`, `2d 4h` (the two largest units). */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000))
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ]
+  const index = units.findIndex(([, size]) => seconds >= size)
+  if (index === -1) return '0s'
+  const [unit, size] = units[index]
+  const [next, nextSize] = units[index + 1] ?? []
+  const rest = nextSize && unit !== 'm' ? Math.floor((seconds % size) / nextSize) : 0
+  return `${Math.floor(seconds / size)}${unit}${rest ? ` ${rest}${next}` : ''}`
+}

@@ -15,7 +15,17 @@ export function assignJob(
   dir: string,
   cluster: string,
   runner: string,
-  job: {requestId: number; repository: string; workflowRef: string; runId: number; name: string} | null,
+  job: {
+    requestId: number
+    repository: string
+    workflowRef: string
+    runId: number
+    name: string
+    /** The job's id (JobStarted's JobID). */
+    id?: string
+    /** When the listener recorded the job (its managedFields time); default now. */
+    at?: string
+  } | null,
   phase?: string,
 ): void
 export function addRemoteCluster(

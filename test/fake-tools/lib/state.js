@@ -156,12 +156,24 @@ export function setReleaseStatus(dir, cluster, namespace, name, status) {
   })
 }
 
+/** The EphemeralRunner status fields the listener's JobStarted patch sets (ephemeralrunner_types.go). */
+const JOB_FIELDS = [
+  'jobRequestId',
+  'jobRepositoryName',
+  'jobId',
+  'jobWorkflowRef',
+  'workflowRunId',
+  'jobDisplayName',
+]
+
 /**
- * GitHub assigns a job to a runner (or, with `job` null, the job is done): the EphemeralRunner's status
- * fields as ARC's controller sets them (ephemeralrunner_types.go: jobRequestId, jobRepositoryName,
- * jobWorkflowRef, workflowRunId, jobDisplayName).
+ * GitHub assigns a job to a runner (or, with `job` null, the job is done). When the job starts, ARC's
+ * listener (0.14.2 cmd/ghalistener/scaler/scaler.go, HandleJobStarted) sends a JSON merge patch of these
+ * fields to the EphemeralRunner's `status` subresource; the API server records that write in
+ * metadata.managedFields as field manager `ghalistener` (the binary's name: client-go's default user agent),
+ * operation Update, subresource status, at the time of the write (`job.at`, default now; RFC 3339 seconds).
  * @param {string} dir @param {string} cluster @param {string} runner
- * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string} | null} job
+ * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string, id?: string, at?: string} | null} job
  * @param {string} [phase] the runner's phase meanwhile (a runner whose pod failed is `Failed`, job fields and all)
  */
 export function assignJob(dir, cluster, runner, job, phase) {
@@ -170,26 +182,47 @@ export function assignJob(dir, cluster, runner, job, phase) {
       (/** @type {any} */ o) => o.kind === 'EphemeralRunner' && o.metadata.name === runner,
     )
     if (!found) throw new Error(`fake tools: no EphemeralRunner ${runner} in cluster ${cluster}`)
-    const JOB_FIELDS = [
-      'jobRequestId',
-      'jobRepositoryName',
-      'jobWorkflowRef',
-      'workflowRunId',
-      'jobDisplayName',
-    ]
     const rest = Object.fromEntries(
       Object.entries(found.status ?? {}).filter(([key]) => !JOB_FIELDS.includes(key)),
     )
-    found.status = job
-      ? {
-          ...rest,
-          jobRequestId: job.requestId,
-          jobRepositoryName: job.repository,
-          jobWorkflowRef: job.workflowRef,
-          workflowRunId: job.runId,
-          jobDisplayName: job.name,
-        }
-      : rest
+    const others = (found.metadata.managedFields ?? []).filter(
+      (/** @type {any} */ entry) => entry.manager !== 'ghalistener',
+    )
+    if (others.length > 0) found.metadata.managedFields = others
+    else delete found.metadata.managedFields
+    found.status = rest
+    if (job) {
+      /** @type {Record<string, unknown>} */
+      const fields = {
+        jobRequestId: job.requestId,
+        jobRepositoryName: job.repository,
+        ...(job.id ? {jobId: job.id} : {}),
+        jobWorkflowRef: job.workflowRef,
+        workflowRunId: job.runId,
+        jobDisplayName: job.name,
+      }
+      Object.assign(found.status, fields)
+      const time = (job.at ? new Date(job.at) : new Date()).toISOString().replace(/\.\d+Z$/, 'Z')
+      found.metadata.managedFields = [
+        ...others,
+        {
+          manager: 'ghalistener',
+          operation: 'Update',
+          apiVersion: 'actions.github.com/v1alpha1',
+          time,
+          fieldsType: 'FieldsV1',
+          // The API server lists fields sorted by name.
+          fieldsV1: {
+            'f:status': Object.fromEntries(
+              Object.keys(fields)
+                .sort()
+                .map((key) => [`f:${key}`, {}]),
+            ),
+          },
+          subresource: 'status',
+        },
+      ]
+    }
     if (phase) found.status.phase = phase
   })
 }

@@ -119,8 +119,14 @@ export class Kubectl {
     return stdout.trim() ? (JSON.parse(stdout) as T) : undefined
   }
 
-  async list<T = KubeObject>(type: string, options: GetOptions = {}, step = `list ${type}`): Promise<T[]> {
-    const result = await this.run(['get', type, ...scope(options), '--output', 'json'], {
+  /** `managedFields`: keep metadata.managedFields (who wrote which fields, when), which kubectl leaves out. */
+  async list<T = KubeObject>(
+    type: string,
+    options: GetOptions & {managedFields?: boolean} = {},
+    step = `list ${type}`,
+  ): Promise<T[]> {
+    const shown = options.managedFields ? ['--show-managed-fields'] : []
+    const result = await this.run(['get', type, ...scope(options), ...shown, '--output', 'json'], {
       step,
       allowFailure: true,
     })

@@ -1,6 +1,6 @@
 /** ARC's EphemeralRunner, as far as deskrun reads it (apis/actions.github.com/v1alpha1/ephemeralrunner_types.go). */
 export interface EphemeralRunner {
-  metadata: {name: string; labels?: Record<string, string>}
+  metadata: {name: string; labels?: Record<string, string>; managedFields?: ManagedFieldsEntry[]}
   status?: {
     phase?: string
     jobRequestId?: number
@@ -9,6 +9,16 @@ export interface EphemeralRunner {
     workflowRunId?: number
     jobDisplayName?: string
   }
+}
+
+/** One writer's record in metadata.managedFields (kubectl shows them with --show-managed-fields). */
+export interface ManagedFieldsEntry {
+  manager?: string
+  operation?: string
+  subresource?: string
+  /** When that writer last changed its fields (RFC 3339). */
+  time?: string
+  fieldsV1?: Record<string, unknown>
 }
 
 /**
@@ -21,4 +31,23 @@ export function runsJob(runner: EphemeralRunner): boolean {
     Boolean(status.jobRequestId || status.jobRepositoryName) &&
     !['Failed', 'Succeeded'].includes(status.phase ?? '')
   )
+}
+
+/**
+ * When the runner's job started, or undefined when nothing says. The status has no such field: ARC's
+ * listener writes the job's fields into the status (a merge patch of the `status` subresource) when
+ * GitHub reports the job started, and the API server stamps that write in the writer's managedFields
+ * entry. Nobody else writes those fields, so that entry's time is the start. The entry is found by the
+ * fields it owns, not by the writer's name (`ghalistener` today).
+ */
+export function jobStartedAt(runner: EphemeralRunner): string | undefined {
+  const times = (runner.metadata.managedFields ?? [])
+    .filter((entry) => entry.subresource === 'status' && entry.time)
+    .filter((entry) => {
+      const status = entry.fieldsV1?.['f:status'] as Record<string, unknown> | undefined
+      return status !== undefined && ('f:jobRequestId' in status || 'f:jobRepositoryName' in status)
+    })
+    .map((entry) => entry.time as string)
+    .filter((time) => !Number.isNaN(Date.parse(time)))
+  return times.sort().at(-1)
 }
