@@ -69,6 +69,61 @@ describe('logs', () => {
     expect(managed.stdout.trim()).to.equal(`[pod/${controller}/manager] Reconciling`)
   })
 
+  it("--job: every container of the pod a runner's job runs in (kubernetes modes), only this installation's", async () => {
+    expectOk(await s.add('web', '--min-runners', '2'))
+    expectOk(await s.add('other'))
+    const job = {requestId: 7, repository: 'owner/repo', workflowRef: 'w', runId: 42, name: 'test'}
+    const runnerOf = async (set: string) =>
+      pods(
+        'arc-runners',
+        (labels) =>
+          labels['actions.github.com/scale-set-name'] === set &&
+          labels['app.kubernetes.io/component'] === 'runner',
+      )
+    const [busy, idle] = await runnerOf('web')
+    const [elsewhere] = await runnerOf('other')
+    // Before any job there is no job pod to read.
+    const none = await s.deskrun(['logs', 'web', '--job'])
+    expectOk(none)
+    expect(none.stdout).to.equal('')
+    expect(none.stderr).to.contain('No job pod of web is running')
+
+    await s.fake.assignJob(CLUSTER, busy, {...job, services: [{name: 'postgres', image: 'postgres:16'}]})
+    await s.fake.assignJob(CLUSTER, elsewhere, job)
+    const workflow = `${busy}-workflow`
+    await s.fake.writePodLog(CLUSTER, {namespace: 'arc-runners', name: workflow, container: 'postgres'}, [
+      'database system is ready to accept connections',
+    ])
+    await s.fake.writePodLog(
+      CLUSTER,
+      {namespace: 'arc-runners', name: `${elsewhere}-workflow`, container: 'job'},
+      ['not this one'],
+    )
+    const shown = await s.deskrun(['logs', 'web', '--job'])
+    expectOk(shown)
+    expect(shown.stdout.trim()).to.equal(
+      `[pod/${workflow}/postgres] database system is ready to accept connections`,
+    )
+    // The selector names the runner pods of web; the idle one has no job pod.
+    const argv = (await logsCall()).at(-1)!
+    expect(argv).to.include.members([
+      '--all-containers',
+      '--prefix',
+      '--selector',
+      `runner-pod in (${[busy, idle].sort().join(',')})`,
+    ])
+    expect(argv).not.to.include('--container')
+  })
+
+  it('--job goes with neither --listener nor --controller', async () => {
+    expectOk(await s.add('web'))
+    const calls = (await s.fake.calls()).length
+    const result = await s.deskrun(['logs', 'web', '--job', '--listener'])
+    expect(result.exitCode).to.equal(2)
+    expect(result.stderr).to.contain('--listener=true cannot also be provided when using --job')
+    expect(await s.fake.calls()).to.have.length(calls)
+  })
+
   it('says so when no runner runs (paused), and refuses an unknown name', async () => {
     expectOk(await s.add('web'))
     expectOk(await s.deskrun(['pause', 'web']))

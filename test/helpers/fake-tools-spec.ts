@@ -751,13 +751,86 @@ export function describeFakeTools(options: {processes: boolean}): void {
         const wrong = await kubectl(['logs', ...selector, '-c', 'nope'])
         expect([wrong.exitCode, wrong.stderr]).to.deep.equal([
           1,
-          `Error from server (BadRequest): container nope is not valid for pod ${name}\n`,
+          `error: container nope is not valid for pod ${name}\n`,
         ])
         const both = await kubectl(['logs', name, '-l', 'a=b', '-n', 'arc-systems'])
         expect(both.stderr).to.equal('error: only a selector (-l) or a POD name is allowed\n')
         // The limit counts only when more than one stream is followed.
         const followed = ok(await kubectl(['logs', ...selector, '-f', '--max-log-requests=1', '--tail=1']))
         expect(followed.stdout).to.equal('line 12\n')
+      })
+
+      it("starts a kubernetes-mode job's pod as the container hook does, whose logs need a container named", async () => {
+        await cluster()
+        await controller()
+        await authSecret()
+        const hooks = (path: string) => ({
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'runner',
+                  image: 'ghcr.io/actions/actions-runner:latest',
+                  command: ['/home/runner/run.sh'],
+                  env: [{name: 'ACTIONS_RUNNER_CONTAINER_HOOKS', value: path}],
+                },
+              ],
+            },
+          },
+        })
+        ok(await scaleSet('kube', scaleSetValues(hooks('/home/runner/k8s/index.js'))))
+        ok(await scaleSet('novolume', scaleSetValues(hooks('/home/runner/k8s-novolume/index.js'))))
+        const runnerOf = async (set: string) =>
+          (await pods('arc-runners', 'actions.github.com/scale-set-name')).find(
+            (p) => p.metadata.labels?.['actions.github.com/scale-set-name'] === set,
+          )!.metadata.name
+        const job = {requestId: 7, repository: 'owner/repo', workflowRef: 'w', runId: 42, name: 'test'}
+        const kube = await runnerOf('kube')
+        await fakes.assignJob('deskrun', kube, {...job, services: [{name: 'redis', image: 'redis:7'}]})
+        const workflow = `${kube}-workflow`
+        const [pod] = (await fakes.objects('deskrun', {kind: 'Pod', namespace: 'arc-runners'})).filter(
+          (p) => p.metadata.labels?.['runner-pod'] === kube,
+        )
+        expect(pod.metadata.name).to.equal(workflow)
+        expect((pod.spec as any).containers.map((c: {name: string}) => c.name)).to.deep.equal([
+          'job',
+          'redis',
+        ])
+        await fakes.writePodLog('deskrun', {namespace: 'arc-runners', name: workflow, container: 'redis'}, [
+          'Ready to accept connections tcp',
+        ])
+        // kubectl 1.33 takes the first container when none is named, and says so.
+        const first = ok(await kubectl(['logs', workflow, '-n', 'arc-runners']))
+        expect([first.stdout, first.stderr]).to.deep.equal([
+          '',
+          'Defaulted container "job" out of: job, redis\n',
+        ])
+        const redis = ok(await kubectl(['logs', workflow, '-n', 'arc-runners', '-c', 'redis']))
+        expect([redis.stdout, redis.stderr]).to.deep.equal(['Ready to accept connections tcp\n', ''])
+        const all = ok(
+          await kubectl([
+            'logs',
+            '-n',
+            'arc-runners',
+            '-l',
+            `runner-pod in (${kube})`,
+            '--all-containers',
+            '--prefix',
+          ]),
+        )
+        expect(all.stdout).to.equal(`[pod/${workflow}/redis] Ready to accept connections tcp\n`)
+        // The novolume hook prepares the workspace in an init container first.
+        const novolume = await runnerOf('novolume')
+        await fakes.assignJob('deskrun', novolume, job)
+        const noted = ok(await kubectl(['logs', `${novolume}-workflow`, '-n', 'arc-runners']))
+        expect(noted.stderr).to.equal('Defaulted container "job" out of: job, fs-init (init)\n')
+        // The job done, cleanup_job deletes its pod.
+        await fakes.assignJob('deskrun', kube, null)
+        const gone = await kubectl(['logs', workflow, '-n', 'arc-runners'])
+        expect([gone.exitCode, gone.stderr]).to.deep.equal([
+          1,
+          `Error from server (NotFound): pods "${workflow}" not found\n`,
+        ])
       })
 
       it('applies, reads and deletes a Secret from stdin', async () => {

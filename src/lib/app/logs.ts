@@ -1,3 +1,4 @@
+import type {Kubectl} from '../adapters/tools/kubectl.js'
 import {requireTools} from '../adapters/tools/prerequisites.js'
 import {CONTROLLER_NAMESPACE, SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
@@ -5,13 +6,18 @@ import {UsageError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {explainFailure, readConfig, type ActionContext} from './context.js'
 
-export const LOG_SOURCES = ['runner', 'listener', 'controller'] as const
+export const LOG_SOURCES = ['runner', 'job', 'listener', 'controller'] as const
 export type LogSource = (typeof LOG_SOURCES)[number]
 
 const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
+/**
+ * The label the container hook of the kubernetes modes puts on the pods it starts for a runner's job
+ * (actions/runner-container-hooks, RunnerInstanceLabel): the runner pod's name.
+ */
+const RUNNER_POD_LABEL = 'runner-pod'
 
 /** Where each source's pods are, and the container that logs what matters (ARC's names). */
-function target(source: LogSource, scaleSets: string[]) {
+function target(source: Exclude<LogSource, 'job'>, scaleSets: string[]) {
   const sets = `${SCALE_SET_LABEL} in (${scaleSets.join(',')})`
   switch (source) {
     case 'runner':
@@ -46,9 +52,17 @@ export async function showLogs(
   const scaleSets = options.source === 'controller' ? [] : scaleSetsOf(config, name, options.source)
   await requireTools(['kubectl'])
   const {kubectl} = context.tools(config)
+  const explain = async (error: unknown) => {
+    throw await explainFailure(context, config, error)
+  }
+  const where =
+    options.source === 'job'
+      ? await jobPods(kubectl, scaleSets).catch(explain)
+      : target(options.source, scaleSets)
+  if (!where) return {found: false}
   const {stderr} = await kubectl
     .logs({
-      ...target(options.source, scaleSets),
+      ...where,
       tail: options.tail,
       follow: options.follow,
       // kubectl's note on stderr arrives here too; the caller says it in deskrun's words.
@@ -56,10 +70,21 @@ export async function showLogs(
         if (!line.startsWith('No resources found')) options.onLine(line)
       },
     })
-    .catch(async (error: unknown) => {
-      throw await explainFailure(context, config, error)
-    })
+    .catch(explain)
   return {found: !stderr.includes('No resources found')}
+}
+
+/**
+ * The pods the container hook started for the jobs of these scale sets' runners (kubernetes modes: the
+ * runner pod's name plus `-workflow`, and a pod per container step), every container of them: the job
+ * container and the workflow's services. Undefined when no runner pod is there.
+ */
+async function jobPods(kubectl: Kubectl, scaleSets: string[]) {
+  const runners = target('runner', scaleSets)
+  const pods = await kubectl.list<{metadata: {name: string}}>('pods', runners, 'list the runner pods')
+  if (pods.length === 0) return undefined
+  const names = pods.map((pod) => pod.metadata.name).join(',')
+  return {namespace: runners.namespace, selector: `${RUNNER_POD_LABEL} in (${names})`, container: undefined}
 }
 
 /** The scale sets NAME stands for: an installation's, or one instance. */
@@ -67,7 +92,7 @@ function scaleSetsOf(config: DeskrunConfig, name: string | undefined, source: Lo
   const installations = Object.values(config.installations)
   if (name === undefined)
     throw new UsageError(`Which installation's ${source} logs? Give its name.`, {
-      hint: `deskrun logs NAME${source === 'listener' ? ' --listener' : ''} (see deskrun list), or deskrun logs --controller`,
+      hint: `deskrun logs NAME${source === 'runner' ? '' : ` --${source}`} (see deskrun list), or deskrun logs --controller`,
     })
   const installation = config.installations[name]
   if (installation) return instanceNames(name, installation.instances)

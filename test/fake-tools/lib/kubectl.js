@@ -339,18 +339,28 @@ function logs(/** @type {any} */ ctx, /** @type {any} */ flags, /** @type {strin
     pods = [pod]
   }
   const streams = pods.flatMap((pod) => {
-    const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name)
+    const inits = (pod.spec.initContainers ?? []).map((/** @type {any} */ c) => c.name)
     const main = pod.spec.containers.map((/** @type {any} */ c) => c.name)
+    const names = [...inits, ...main]
     if (flags['all-containers']) return names.map((name) => ({pod, container: name}))
-    if (container) {
-      if (!names.includes(container))
-        throw new ToolError(
-          `Error from server (BadRequest): container ${container} is not valid for pod ${pod.metadata.name}`,
-        )
-      return [{pod, container}]
+    // polymorphichelpers/logsforobject.go: the container named with -c, else the one the
+    // default-container annotation names, else the first one, with a note when there were others.
+    let chosen = container
+    const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container']
+    if (!chosen && annotated) {
+      if (names.includes(annotated)) chosen = annotated
+      else ctx.err(`Default container name "${annotated}" not found in pod ${pod.metadata.name}\n`)
     }
-    const chosen = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? main[0]
-    if (main.length > 1) ctx.err(`Defaulted container "${chosen}" out of: ${names.join(', ')}\n`)
+    if (!chosen) {
+      chosen = main[0]
+      if (names.length > 1)
+        ctx.err(
+          `Defaulted container "${chosen}" out of: ${[...main, ...inits.map((/** @type {string} */ name) => `${name} (init)`)].join(', ')}\n`,
+        )
+    }
+    // kubectl checks the name itself, before it asks the API server.
+    if (!names.includes(chosen))
+      throw new ToolError(`container ${chosen} is not valid for pod ${pod.metadata.name}`)
     return [{pod, container: chosen}]
   })
   const max = flags['max-log-requests'] !== undefined ? Number(flags['max-log-requests']) : 5

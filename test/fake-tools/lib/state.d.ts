@@ -25,6 +25,10 @@ export function assignJob(
     id?: string
     /** When the listener recorded the job (its managedFields time); default now. */
     at?: string
+    /** The workflow's `container:` image (kubernetes modes: the job pod's `job` container). */
+    container?: string
+    /** The workflow's `services:`: containers of the job pod (kubernetes modes). */
+    services?: {name: string; image: string}[]
   } | null,
   phase?: string,
 ): void

@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {seedCluster} from './kube.js'
+import {deleteObject, getObject, putObject, runningPod, seedCluster} from './kube.js'
 
 const LOCK_TIMEOUT_MS = 30_000
 
@@ -173,7 +173,10 @@ const JOB_FIELDS = [
  * metadata.managedFields as field manager `ghalistener` (the binary's name: client-go's default user agent),
  * operation Update, subresource status, at the time of the write (`job.at`, default now; RFC 3339 seconds).
  * @param {string} dir @param {string} cluster @param {string} runner
- * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string, id?: string, at?: string} | null} job
+ * @param {{requestId: number, repository: string, workflowRef: string, runId: number, name: string, id?: string, at?: string,
+ *   container?: string, services?: {name: string, image: string}[]} | null} job
+ *   In the kubernetes modes the job's pod starts too (see jobPod), with the workflow's `container:` image
+ *   and `services:`.
  * @param {string} [phase] the runner's phase meanwhile (a runner whose pod failed is `Failed`, job fields and all)
  */
 export function assignJob(dir, cluster, runner, job, phase) {
@@ -224,7 +227,45 @@ export function assignJob(dir, cluster, runner, job, phase) {
       ]
     }
     if (phase) found.status.phase = phase
+    jobPod(state.clusters[cluster], found.metadata.namespace, runner, job)
   })
+}
+
+/**
+ * What the container hook of the kubernetes modes does around a job (actions/runner-container-hooks,
+ * packages/k8s: prepare_job's createPod, cleanup_job): the job runs in a pod of its own, named after the
+ * runner pod (cut to 54 characters) plus `-workflow`, labelled `runner-pod=<runner pod>`, with the job
+ * container `job` (its command `tail -f /dev/null`: the steps run in it through `kubectl exec`, so their
+ * output goes to GitHub, not to this container's log) and one container per service. The novolume hook
+ * (0.8) adds the init container `fs-init` that prepares the workspace. Runners without the hook (dind)
+ * run jobs in their own pod.
+ * @param {any} cluster @param {string} namespace @param {string} runner
+ * @param {{container?: string, services?: {name: string, image: string}[]} | null} job
+ */
+function jobPod(cluster, namespace, runner, job) {
+  const name = `${runner.slice(0, 63 - '-workflow'.length)}-workflow`
+  const existing = getObject(cluster, 'Pod', namespace, name)
+  if (!job) {
+    if (existing) deleteObject(cluster, existing)
+    return
+  }
+  const runnerPod = getObject(cluster, 'Pod', namespace, runner)
+  const hook = runnerPod?.spec.containers
+    .find((/** @type {any} */ c) => c.name === 'runner')
+    ?.env?.find((/** @type {any} */ e) => e.name === 'ACTIONS_RUNNER_CONTAINER_HOOKS')?.value
+  if (!hook || existing) return
+  const image = runnerPod.spec.containers.find((/** @type {any} */ c) => c.name === 'runner').image
+  const spec = {
+    ...(hook.includes('k8s-novolume')
+      ? {initContainers: [{name: 'fs-init', image, command: ['sh', '-c', 'mkdir -p /mnt/externals']}]}
+      : {}),
+    containers: [
+      {name: 'job', image: job.container ?? 'ubuntu:24.04', command: ['tail'], args: ['-f', '/dev/null']},
+      ...(job.services ?? []).map((service) => ({name: service.name, image: service.image})),
+    ],
+    restartPolicy: 'Never',
+  }
+  putObject(cluster, runningPod(cluster, name, namespace, spec, {'runner-pod': runner}))
 }
 
 /**

@@ -143,14 +143,16 @@ export class Kubectl {
    */
   async logs(
     options: GetOptions & {
-      container: string
+      /** The container to read; none: every one of each pod (init containers too). */
+      container?: string
       tail?: number
       follow?: boolean
       onLine: (line: string) => void
     },
   ): Promise<{stderr: string}> {
     const {container, tail, follow, onLine} = options
-    const args = ['logs', ...scope(options), '--container', container, '--prefix']
+    const which = container === undefined ? ['--all-containers'] : ['--container', container]
+    const args = ['logs', ...scope(options), ...which, '--prefix']
     if (tail !== undefined) args.push(`--tail=${tail}`)
     if (follow) args.push('--follow', `--max-log-requests=${MAX_FOLLOWED_LOGS}`)
     const result = await this.run(args, {step: 'read the logs', onLine, ...(follow ? {timeoutMs: 0} : {})})
