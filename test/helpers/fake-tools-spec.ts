@@ -1,4 +1,5 @@
 import {existsSync, statSync} from 'node:fs'
+import {mkdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {expect} from 'chai'
@@ -760,7 +761,7 @@ export function describeFakeTools(options: {processes: boolean}): void {
         expect(followed.stdout).to.equal('line 12\n')
       })
 
-      it("starts a kubernetes-mode job's pod as the container hook does, whose logs need a container named", async () => {
+      it("starts a kubernetes-mode job's pod as the container hook does; kubectl picks its container as 1.33 does", async () => {
         await cluster()
         await controller()
         await authSecret()
@@ -1042,6 +1043,96 @@ export function describeFakeTools(options: {processes: boolean}): void {
           ok(await kubectl(['get', 'autoscalingrunnersets', '-A', '-o', 'json'])).stdout,
         )
         expect(after.items).to.deep.equal([])
+      })
+    })
+
+    describe('service managers', () => {
+      /** A sandbox with systemctl and launchctl on PATH too, and a user session (XDG_RUNTIME_DIR with the manager's socket). */
+      async function managers() {
+        await fakes.cleanup()
+        fakes = await FakeTools.create({
+          ...options,
+          tools: ['docker', 'helm', 'kind', 'kubectl', 'systemctl', 'launchctl'],
+        })
+        const runtime = path.join(fakes.root, 'run')
+        await mkdir(path.join(runtime, 'systemd'), {recursive: true})
+        await writeFile(path.join(runtime, 'systemd', 'private'), '')
+        return {XDG_RUNTIME_DIR: runtime}
+      }
+
+      it('systemctl --user: exit codes and words of systemd 255, enablement as WantedBy= links, no bus without a session', async () => {
+        const session = await managers()
+        const systemctl = (args: string[], extra: Record<string, string> = session) =>
+          fakes.tool('systemctl', ['--user', ...args], {extra})
+        const none = await systemctl(['is-active', 'x.service'], {})
+        expect([none.exitCode, none.stderr]).to.deep.equal([
+          1,
+          'Failed to connect to user scope bus via local transport: $DBUS_SESSION_BUS_ADDRESS and $XDG_RUNTIME_DIR not defined (consider using --machine=<user>@.host --user to connect to bus of other user)\n',
+        ])
+        const result = async (args: string[]) => {
+          const done = await systemctl(args)
+          return [done.exitCode, done.stdout.trim()]
+        }
+        expect(await result(['is-enabled', 'x.service'])).to.deep.equal([4, 'not-found'])
+        expect(await result(['is-active', 'x.service'])).to.deep.equal([3, 'inactive'])
+        const dir = path.join(fakes.homeDir, '.config', 'systemd', 'user')
+        await mkdir(dir, {recursive: true})
+        await writeFile(
+          path.join(dir, 'x.service'),
+          '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n\n[Install]\nWantedBy=default.target\n',
+        )
+        expect(await result(['is-enabled', 'x.service'])).to.deep.equal([1, 'disabled'])
+        const enabled = await systemctl(['enable', 'x.service'])
+        expect(enabled.stderr).to.equal(
+          `Created symlink ${dir}/default.target.wants/x.service → ${dir}/x.service.\n`,
+        )
+        expect(await result(['is-enabled', 'x.service'])).to.deep.equal([0, 'enabled'])
+        ok(await systemctl(['restart', '--no-block', 'x.service']))
+        expect(await result(['is-active', 'x.service'])).to.deep.equal([3, 'activating'])
+        await fakes.setUnitState('x.service', 'active')
+        expect(await result(['is-active', 'x.service'])).to.deep.equal([0, 'active'])
+        ok(await systemctl(['disable', '--now', 'x.service']))
+        expect(await result(['is-active', 'x.service'])).to.deep.equal([3, 'inactive'])
+        const stop = await systemctl(['stop', 'y.service'])
+        expect([stop.exitCode, stop.stderr]).to.deep.equal([
+          5,
+          'Failed to stop y.service: Unit y.service not loaded.\n',
+        ])
+        // Without systemd as PID 1, is-enabled reads the files itself; the rest finds no manager.
+        await fakes.setSystemdBooted(false)
+        expect(await result(['is-enabled', 'x.service'])).to.deep.equal([1, 'disabled'])
+        expect((await systemctl(['daemon-reload'])).stderr).to.equal(
+          'Failed to connect to user scope bus via local transport: No such file or directory\n',
+        )
+      })
+
+      it('launchctl: bootstrap, print and bootout of an agent in gui/UID, with their exit codes', async () => {
+        await managers()
+        const launchctl = (args: string[]) => fakes.tool('launchctl', args)
+        const uid = process.getuid!()
+        const target = `gui/${uid}/dev.example.agent`
+        const missing = await launchctl(['print', target])
+        expect([missing.exitCode, missing.stderr]).to.deep.equal([
+          113,
+          `Bad request.\nCould not find service "dev.example.agent" in domain for user gui: ${uid}\n`,
+        ])
+        const plist = path.join(fakes.homeDir, 'Library', 'LaunchAgents', 'dev.example.agent.plist')
+        await mkdir(path.dirname(plist), {recursive: true})
+        await writeFile(
+          plist,
+          '<plist version="1.0"><dict><key>Label</key><string>dev.example.agent</string><key>ProgramArguments</key><array><string>/bin/echo</string><string>a &amp; b</string></array><key>RunAtLoad</key><true/></dict></plist>',
+        )
+        ok(await launchctl(['bootstrap', `gui/${uid}`, plist]))
+        const twice = await launchctl(['bootstrap', `gui/${uid}`, plist])
+        expect([twice.exitCode, twice.stderr]).to.deep.equal([5, 'Bootstrap failed: 5: Input/output error\n'])
+        const printed = ok(await launchctl(['print', target])).stdout
+        expect(printed)
+          .to.match(new RegExp(`^${target} = \\{\n`))
+          .and.contain('\tstate = running\n')
+          .and.contain('\t\ta & b\n')
+        ok(await launchctl(['bootout', target]))
+        const again = await launchctl(['bootout', target])
+        expect([again.exitCode, again.stderr]).to.deep.equal([3, 'Boot-out failed: 3: No such process\n'])
       })
     })
 

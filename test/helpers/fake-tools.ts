@@ -19,7 +19,10 @@ import {
   addRemoteCluster,
   assignJob,
   denyInCluster,
+  setLaunchdJob,
   setReleaseStatus,
+  setSystemdBooted,
+  setUnitState,
   writePodLog,
 } from '../fake-tools/lib/state.js'
 import {callFake, FAKES_BIN, type FakeToolName} from './fake-exec.js'
@@ -37,7 +40,9 @@ const TEMP = os.tmpdir()
 const STATE_TEMP = existsSync('/dev/shm') ? '/dev/shm' : TEMP
 
 export type {FakeToolName}
-export const ALL_FAKE_TOOLS: readonly FakeToolName[] = ['docker', 'helm', 'kind', 'kubectl']
+/** The fakes a sandbox puts on PATH unless told otherwise: what deskrun drives clusters with. */
+export const ALL_FAKE_TOOLS = ['docker', 'helm', 'kind', 'kubectl'] as const satisfies readonly FakeToolName[]
+export type ClusterToolName = (typeof ALL_FAKE_TOOLS)[number]
 
 /** One entry of FAKE_TOOLS_FAULTS: the `call`-th invocation of `tool`, or calls whose argv contains `match`. */
 export interface Fault {
@@ -404,6 +409,21 @@ export class FakeTools {
     lines: string[],
   ): Promise<void> {
     writePodLog(this.stateDir, cluster, pod.namespace, pod.name, pod.container, lines)
+  }
+
+  /** How the command of a systemd user unit ended (the fake systemctl runs none): active, failed, ... */
+  async setUnitState(unit: string, state: string): Promise<void> {
+    setUnitState(this.stateDir, unit, state)
+  }
+
+  /** Whether systemd is PID 1 here (false: a container, WSL without systemd; systemctl then works offline). */
+  async setSystemdBooted(booted: boolean): Promise<void> {
+    setSystemdBooted(this.stateDir, booted)
+  }
+
+  /** How a launchd agent's program ended (the fake launchctl runs none). */
+  async setLaunchdJob(label: string, job: {state: string; lastExitCode?: number}): Promise<void> {
+    setLaunchdJob(this.stateDir, label, job)
   }
 
   /** A cluster kind did not make (say a homelab k3s), reachable through kube context `context`. */

@@ -14,7 +14,13 @@ import {readFile} from 'node:fs/promises'
 import {expect} from 'chai'
 
 import {expectOk, sandbox, type Sandbox} from '../cli/support.js'
-import {unwrap, type Fault, type FakeCall, type FakeToolName, type RunResult} from './fake-tools.js'
+import {
+  unwrap,
+  type ClusterToolName as FakeToolName,
+  type Fault,
+  type FakeCall,
+  type RunResult,
+} from './fake-tools.js'
 
 const CLUSTER = 'deskrun'
 const MANAGED_BY = 'app.kubernetes.io/managed-by'

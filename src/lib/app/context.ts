@@ -6,7 +6,7 @@ import {installationProblems, installationWarnings} from '../domain/installation
 import type {Installation} from '../domain/installation/types.js'
 import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {realFolder} from '../adapters/real-path.js'
-import type {Tools} from '../adapters/tools/index.js'
+import type {HostTools, Tools} from '../adapters/tools/index.js'
 import {ALL_TOOLS, type ToolName} from '../adapters/tools/prerequisites.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 
@@ -14,6 +14,8 @@ import {DeskrunError, UsageError} from '../domain/errors.js'
 export interface ActionContext {
   modes: ModeRegistry
   tools: (target: ClusterTarget) => Tools
+  /** systemctl and launchctl (`deskrun service`). */
+  hostTools: () => HostTools
   /** Under --json progress is silent. */
   json: boolean
   /**

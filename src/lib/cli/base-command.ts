@@ -129,7 +129,12 @@ export abstract class BaseCommand extends Command {
     flags: {timeout: number; yes?: boolean},
     {pluginModes = true}: {pluginModes?: boolean} = {},
   ): Promise<ActionContext> {
-    const {createTools} = await import('../adapters/tools/index.js')
+    const {createHostTools, createTools} = await import('../adapters/tools/index.js')
+    const runner = {
+      timeoutMs: flags.timeout,
+      signal: this.interruption.signal,
+      debug: this.debugEnabled ? (line: string) => this.debugLine(redact(line)) : undefined,
+    }
     return {
       modes: pluginModes ? await this.modes() : await builtinRegistry(),
       json: this.jsonEnabled(),
@@ -137,12 +142,8 @@ export abstract class BaseCommand extends Command {
       note: (message, fix) => this.note(message, fix),
       timeoutMs: flags.timeout,
       signal: this.interruption.signal,
-      tools: (target) =>
-        createTools(target, {
-          timeoutMs: flags.timeout,
-          signal: this.interruption.signal,
-          debug: this.debugEnabled ? (line) => this.debugLine(redact(line)) : undefined,
-        }),
+      tools: (target) => createTools(target, runner),
+      hostTools: () => createHostTools(runner),
     }
   }
 

@@ -45,3 +45,6 @@ export function writePodLog(
   container: string,
   lines: string[],
 ): void
+export function setUnitState(dir: string, unit: string, state: string): void
+export function setLaunchdJob(dir: string, label: string, job: {state: string; lastExitCode?: number}): void
+export function setSystemdBooted(dir: string, booted: boolean): void

@@ -323,3 +323,40 @@ export function addRemoteCluster(dir, spec) {
     state.contexts[spec.context] = {cluster: spec.name, port, remote: true}
   })
 }
+
+/**
+ * How the command of a systemd user unit ended (the fake runs none): `active` (a oneshot with
+ * RemainAfterExit that succeeded), `failed`, `activating` (still running, or waiting to restart).
+ * @param {string} dir @param {string} unit @param {string} state
+ */
+export function setUnitState(dir, unit, state) {
+  withState(dir, (world) => {
+    const record = world.systemd?.units?.[unit]
+    if (!record) throw new Error(`fake tools: the user manager knows no unit ${unit}`)
+    record.state = state
+  })
+}
+
+/**
+ * How a launchd agent's program ended (the fake runs none): its state (`not running`, `running`) and
+ * last exit code.
+ * @param {string} dir @param {string} label @param {{state: string, lastExitCode?: number}} job
+ */
+export function setLaunchdJob(dir, label, job) {
+  withState(dir, (world) => {
+    const found = world.launchd?.jobs?.[label]
+    if (!found) throw new Error(`fake tools: launchd has no job ${label} loaded`)
+    Object.assign(found, job, job.state === 'running' ? {} : {pid: undefined})
+  })
+}
+
+/**
+ * Whether systemd runs this machine (PID 1). Not (a container, WSL without systemd): there is no user
+ * manager, and systemctl changes unit files offline where it can.
+ * @param {string} dir @param {boolean} booted
+ */
+export function setSystemdBooted(dir, booted) {
+  withState(dir, (world) => {
+    world.systemd = {units: {}, ...world.systemd, booted}
+  })
+}

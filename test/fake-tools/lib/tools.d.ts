@@ -17,4 +17,4 @@ export interface Outcome {
 
 export type Tool = (argv: string[], io: Io) => Promise<Outcome>
 
-export const FAKE_TOOLS: Record<'docker' | 'helm' | 'kind' | 'kubectl', Tool>
+export const FAKE_TOOLS: Record<'docker' | 'helm' | 'kind' | 'kubectl' | 'systemctl' | 'launchctl', Tool>

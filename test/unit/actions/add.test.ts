@@ -36,6 +36,9 @@ describe('addInstallation on macOS', () => {
     tools: () => {
       throw new Error('no tool may be reached')
     },
+    hostTools: () => {
+      throw new Error('no tool may be reached')
+    },
     json: false,
     note: () => {},
     yes: false,

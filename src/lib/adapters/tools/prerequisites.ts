@@ -11,6 +11,9 @@ export type ToolName = 'docker' | 'kind' | 'helm' | 'kubectl'
 
 export const ALL_TOOLS: readonly ToolName[] = ['docker', 'kind', 'helm', 'kubectl']
 
+/** The service managers `deskrun service` uses: part of the system, never installed by deskrun. */
+export type HostTool = 'systemctl' | 'launchctl'
+
 const INSTALL_HINTS: Record<ToolName, string> = {
   docker: 'Docker: https://docs.docker.com/engine/install/ (or Docker Desktop), and start it.',
   kind: 'kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (e.g. `go install sigs.k8s.io/kind@latest` or `brew install kind`).',

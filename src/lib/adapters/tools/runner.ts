@@ -9,7 +9,7 @@ import {formatDuration, goDuration} from '../../domain/duration.js'
 import {redact} from '../../domain/redact.js'
 import {DEFAULT_TIMEOUT_MS} from '../../domain/settings.js'
 import {defaultExecutor, type Executor} from './exec.js'
-import {installHint, toolEnv, type ToolName} from './prerequisites.js'
+import {installHint, toolEnv, type HostTool, type ToolName} from './prerequisites.js'
 import {ToolFailure} from './probe.js'
 
 export interface RunOptions {
@@ -74,7 +74,7 @@ export class ToolRunner {
     return goDuration(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
   }
 
-  async run(tool: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  async run(tool: ToolName | HostTool, args: string[], options: RunOptions = {}): Promise<RunResult> {
     const command = redact([tool, ...args].map(quote).join(' '))
     const timeout =
       options.timeoutMs ?? killAfterMs(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.ownTimeout)
@@ -113,9 +113,11 @@ export class ToolRunner {
       throw new DeskrunError(`${tool} is not installed (or not on PATH).`, {
         code: 'TOOL_MISSING',
         hint:
-          tool === 'docker'
-            ? installHint(tool)
-            : `${installHint(tool)}\nOr let deskrun install a pinned copy: deskrun doctor --fix`,
+          tool === 'systemctl' || tool === 'launchctl'
+            ? undefined
+            : tool === 'docker'
+              ? installHint(tool)
+              : `${installHint(tool)}\nOr let deskrun install a pinned copy: deskrun doctor --fix`,
       })
     }
     // On a terminal, Ctrl-C reaches the child too, and it may die of it before execa sees the abort.
