@@ -15,9 +15,12 @@ import {findMode, type ModeRegistry} from '../../../src/lib/domain/modes/registr
 import {planInstallation, type InstallationPlan, type ScaleSetPlan} from '../../../src/lib/domain/plan.js'
 import type {Observation, ObservedRelease} from '../../../src/lib/domain/reconcile/observation.js'
 import {
+  blockersError,
   describeAction,
   differingKeys,
   hasChanges,
+  mountBlockers,
+  mountNeeds,
   objectName,
   planChanges,
   type Action,
@@ -265,6 +268,28 @@ describe('reconcile: planChanges', () => {
         delete observed.cluster.hostMounts
         expect(planChanges(want([planOf('web', withMounts)]), observed).blockers).to.deep.equal([])
       })
+    })
+
+    it('mountNeeds and mountBlockers: one rule for the planner and a cluster found at creation', () => {
+      const needs = mountNeeds([
+        planOf('web', withCache),
+        planOf('tools', {mounts: [{source: '/opt/t', target: '/opt/t', type: 'Directory', readOnly: true}]}),
+      ])
+      expect(needs).to.deep.equal({caches: true, hostMounts: ['/opt/t']})
+      const cluster = {clusterName: CLUSTER, cacheRoot: '/home/me/.cache/deskrun'}
+      const codes = (node: {cacheMount?: boolean; hostMounts?: string[]}) =>
+        mountBlockers(cluster, needs, node).map((blocker) => blocker.code)
+      expect(codes({cacheMount: false, hostMounts: []})).to.deep.equal([
+        'CACHE_MOUNT_MISSING',
+        'HOST_MOUNT_MISSING',
+      ])
+      expect(codes({cacheMount: true, hostMounts: ['/opt/t']})).to.deep.equal([])
+      expect(codes({})).to.deep.equal([])
+      const error = blockersError({
+        blockers: mountBlockers(cluster, needs, {cacheMount: false, hostMounts: []}),
+      })!
+      expect(error.code).to.equal('CACHE_MOUNT_MISSING')
+      expect(error.message).to.include('/home/me/.cache/deskrun').and.include('/opt/t')
     })
 
     it('does not mind a missing cache mount when no installation has caches', () => {
