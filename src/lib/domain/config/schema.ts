@@ -158,6 +158,10 @@ function fileSchema(originalShape: boolean): Schema {
         pattern: '^/',
         expected: 'the absolute path of a kubeconfig file',
       },
+      // Defaults for every installation that sets none of its own (`deskrun defaults`).
+      proxy: nonEmpty('a proxy URL such as http://proxy.example.com:3128'),
+      no_proxy: {type: 'array', items: text, expected: 'a list of hosts, domains or addresses'},
+      github_ca: nonEmpty('the PEM CA certificate(s) of your GitHub Enterprise Server'),
       installations: nullable(
         {
           type: 'object',

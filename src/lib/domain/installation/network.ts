@@ -6,6 +6,9 @@
  */
 import type {Installation} from './types.js'
 
+/** The proxy, its no-proxy list and the GitHub CA: of an installation, or the config's defaults. */
+export type NetworkSettings = Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>
+
 /** Where the chart mounts the CA in the runner (and sets NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS). */
 export const CA_RUNNER_MOUNT_PATH = '/usr/local/share/ca-certificates/'
 /** The ConfigMap key of the CA; the runner sees it at CA_RUNNER_MOUNT_PATH/CA_KEY. */
