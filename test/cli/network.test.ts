@@ -84,8 +84,10 @@ describe('--proxy and --github-ca-file', () => {
 
     const network = {
       proxy: 'http://***@proxy.example.com:3128',
+      proxyFrom: 'installation',
       noProxy: ['.example.com', '10.0.0.0/8'],
       githubCA: true,
+      githubCAFrom: 'installation',
     }
     const list = await s.deskrun(['list', '--json'])
     expect(JSON.parse(list.stdout).installations[0].network).to.deep.equal(network)

@@ -141,6 +141,7 @@ export function installationProblemsIn(
       (other) => other.name !== installation.name,
     ),
     realPath: realFolder,
+    networkDefaults: config.networkDefaults,
   })
 }
 

@@ -79,21 +79,54 @@ export function caProblem(pem: string, file = 'the CA file'): string | undefined
   return undefined
 }
 
-/** How list and status show the settings: the proxy without credentials, whether a CA is set. */
-export function networkSummary(inst: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>): {
+/** Where a setting an installation uses comes from: its own flags, or the config's defaults. */
+export type NetworkSource = 'installation' | 'defaults'
+
+export interface EffectiveNetwork extends NetworkSettings {
+  proxyFrom?: NetworkSource
+  githubCAFrom?: NetworkSource
+}
+
+/**
+ * What an installation uses: its own proxy with its own no-proxy list, else the defaults' proxy with
+ * theirs (the lists are not merged: a no-proxy list belongs to its proxy); its own CA, else theirs.
+ */
+export function effectiveNetwork(inst: NetworkSettings, defaults: NetworkSettings = {}): EffectiveNetwork {
+  const proxy = inst.proxy !== undefined ? inst : defaults.proxy !== undefined ? defaults : undefined
+  const ca = inst.githubCA !== undefined ? inst : defaults.githubCA !== undefined ? defaults : undefined
+  const from = (source: NetworkSettings): NetworkSource => (source === inst ? 'installation' : 'defaults')
+  return {
+    ...(proxy ? {proxy: proxy.proxy, proxyFrom: from(proxy)} : {}),
+    ...(proxy?.noProxy?.length ? {noProxy: [...proxy.noProxy]} : {}),
+    ...(ca ? {githubCA: ca.githubCA, githubCAFrom: from(ca)} : {}),
+  }
+}
+
+/**
+ * How list and status show what an installation uses: the proxy without credentials, whether a CA is
+ * set, and where each comes from.
+ */
+export function networkSummary(
+  inst: NetworkSettings,
+  defaults?: NetworkSettings,
+): {
   proxy?: string
   noProxy?: string[]
+  proxyFrom?: NetworkSource
   githubCA: boolean
+  githubCAFrom?: NetworkSource
 } {
+  const used = effectiveNetwork(inst, defaults)
   return {
-    ...(inst.proxy !== undefined ? {proxy: displayProxy(inst.proxy)} : {}),
-    ...(inst.noProxy?.length ? {noProxy: [...inst.noProxy]} : {}),
-    githubCA: inst.githubCA !== undefined,
+    ...(used.proxy !== undefined ? {proxy: displayProxy(used.proxy), proxyFrom: used.proxyFrom} : {}),
+    ...(used.noProxy ? {noProxy: used.noProxy} : {}),
+    githubCA: used.githubCA !== undefined,
+    ...(used.githubCAFrom ? {githubCAFrom: used.githubCAFrom} : {}),
   }
 }
 
 /** Everything wrong with an installation's proxy and CA settings (empty = fine). */
-export function networkProblems(inst: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>): string[] {
+export function networkProblems(inst: NetworkSettings): string[] {
   const problems: string[] = []
   if (inst.proxy !== undefined) {
     const problem = proxyProblem(inst.proxy)
@@ -111,4 +144,14 @@ export function networkProblems(inst: Pick<Installation, 'proxy' | 'noProxy' | '
     if (problem) problems.push(problem)
   }
   return problems
+}
+
+/** What is wrong with the defaults an installation uses (none of those it overrides). */
+export function inheritedNetworkProblems(inst: NetworkSettings, defaults: NetworkSettings = {}): string[] {
+  const used = effectiveNetwork(inst, defaults)
+  const inherited: NetworkSettings = {
+    ...(used.proxyFrom === 'defaults' ? {proxy: used.proxy, noProxy: used.noProxy} : {}),
+    ...(used.githubCAFrom === 'defaults' ? {githubCA: used.githubCA} : {}),
+  }
+  return networkProblems(inherited).map((problem) => `In the defaults (deskrun defaults): ${problem}`)
 }

@@ -320,11 +320,11 @@ function planLeftovers(
     const instance = labels[INSTANCE_LABEL]
     if (object.metadata.namespace !== SCALE_SET_NAMESPACE || labels[MANAGED_BY_LABEL] !== 'deskrun') continue
     if (owner === undefined || kept.has(owner) || !inScope(owner)) continue
-    // Also what the mode no longer renders (a hook extension after a change to dind).
+    // Also what it no longer renders: a hook extension after a change to dind, a proxy Secret once none is used.
     if (plannedObjects.has(objectName(object))) continue
     const why =
       planned.has(owner) && (instance === undefined || wanted.has(instance))
-        ? `the mode of ${owner} no longer uses it`
+        ? `${owner} no longer uses it`
         : reason(owner, instance)
     plan.actions.push(action('delete', 'object', objectName(object), [why], {installation: owner}))
   }
