@@ -4,12 +4,12 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
+import {CA_PEM as CA} from '../helpers/certificates.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
 const PASSWORD = 'Pr0xyPassw0rdNeverShown'
 const PROXY = `http://builder:${PASSWORD}@proxy.example.com:3128`
-const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDeskrunTestCA\n-----END CERTIFICATE-----'
 
 interface Container {
   name: string
