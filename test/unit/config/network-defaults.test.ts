@@ -1,0 +1,75 @@
+import {expect} from 'chai'
+
+import {
+  affectedByDefaults,
+  changeDefaults,
+  describeDefaultsChange,
+  usersOfDefaults,
+} from '../../../src/lib/domain/config/network-defaults.js'
+import type {Installation} from '../../../src/lib/domain/installation/types.js'
+
+const PROXY = 'http://me:Secr3tPass@proxy.example.com:3128'
+const CA = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
+
+const installation = (name: string, more: Partial<Installation> = {}): Installation => ({
+  name,
+  repository: 'https://github.com/owner/repo',
+  mode: 'kubernetes',
+  minRunners: 1,
+  maxRunners: 5,
+  instances: 1,
+  caches: [],
+  labels: [],
+  auth: {type: 'pat', token: 'ghp_x'},
+  ...more,
+})
+
+describe('network defaults', () => {
+  it('change: what is named is cleared or set, the rest stays', () => {
+    const current = {proxy: PROXY, noProxy: ['.example.com'], githubCA: CA}
+    expect(changeDefaults(current, {set: {proxy: 'http://other:8080'}})).to.deep.equal({
+      ...current,
+      proxy: 'http://other:8080',
+    })
+    expect(changeDefaults(current, {set: {}, clearProxy: true})).to.deep.equal({githubCA: CA})
+    expect(changeDefaults(current, {set: {}, clearNoProxy: true})).to.deep.equal({proxy: PROXY, githubCA: CA})
+    expect(changeDefaults(current, {set: {}, clearGitHubCA: true})).to.deep.equal({
+      proxy: PROXY,
+      noProxy: ['.example.com'],
+    })
+    expect(changeDefaults({}, {set: {noProxy: ['a']}})).to.deep.equal({noProxy: ['a']})
+  })
+
+  it('says what changed without a credential or the CA', () => {
+    expect(describeDefaultsChange({}, {proxy: PROXY, noProxy: ['a', 'b'], githubCA: CA})).to.deep.equal([
+      'proxy: none → http://***@proxy.example.com:3128',
+      'no-proxy: none → a, b',
+      'GitHub CA: none → set',
+    ])
+    expect(
+      describeDefaultsChange(
+        {proxy: PROXY, githubCA: CA},
+        {proxy: PROXY.replace('Secr3t', 'N3w'), githubCA: 'x'},
+      ),
+    ).to.deep.equal(['proxy: credentials changed', 'GitHub CA: changed'])
+    expect(describeDefaultsChange({githubCA: CA}, {})).to.deep.equal(['GitHub CA: set → none'])
+    expect(describeDefaultsChange({proxy: PROXY}, {proxy: PROXY})).to.deep.equal([])
+  })
+
+  it('knows which installations use the defaults and which change with them', () => {
+    const all = [
+      installation('plain'),
+      installation('own-proxy', {proxy: 'http://own:1'}),
+      installation('own-all', {proxy: 'http://own:1', githubCA: CA}),
+    ]
+    expect(usersOfDefaults(all, {proxy: PROXY, githubCA: CA})).to.deep.equal({
+      proxy: ['plain'],
+      githubCA: ['plain', 'own-proxy'],
+    })
+    expect(usersOfDefaults(all)).to.deep.equal({proxy: [], githubCA: []})
+    expect(affectedByDefaults(all, {}, {proxy: PROXY})).to.deep.equal(['plain'])
+    expect(affectedByDefaults(all, {proxy: PROXY}, {proxy: PROXY, noProxy: ['a']})).to.deep.equal(['plain'])
+    expect(affectedByDefaults(all, {}, {githubCA: CA})).to.deep.equal(['plain', 'own-proxy'])
+    expect(affectedByDefaults(all, {proxy: PROXY}, {proxy: PROXY})).to.deep.equal([])
+  })
+})
