@@ -3,16 +3,17 @@
  * uses. It only changes the config; `deskrun up` then upgrades the scale sets that use them.
  */
 import {updateConfig} from '../adapters/config-store.js'
-import {
-  affectedByDefaults,
-  changeDefaults,
-  describeDefaultsChange,
-  usersOfDefaults,
-} from '../domain/config/network-defaults.js'
+import {affectedByDefaults, usersOfDefaults} from '../domain/config/network-defaults.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError} from '../domain/errors.js'
 import {checkCABundle} from '../domain/installation/certificates.js'
-import {displayProxy, networkProblems, type NetworkSettings} from '../domain/installation/network.js'
+import {
+  changeNetwork,
+  describeNetworkChange,
+  displayProxy,
+  networkProblems,
+  type NetworkSettings,
+} from '../domain/installation/network.js'
 import {networkFrom, type NetworkFlags} from './add.js'
 import {readConfig, type ActionContext} from './context.js'
 
@@ -58,7 +59,7 @@ export async function networkDefaults(
   const saved = await updateConfig(
     (current) => {
       const now = current.networkDefaults ?? {}
-      const after = changeDefaults(now, {...request, set})
+      const after = changeNetwork(now, {...request, set})
       const problems = networkProblems(after)
       if (problems.length > 0)
         throw new UsageError(
@@ -67,7 +68,7 @@ export async function networkDefaults(
             : `Invalid defaults:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
           {hint: 'Nothing was changed. See `deskrun defaults --help`.'},
         )
-      changes = describeDefaultsChange(now, after)
+      changes = describeNetworkChange(now, after)
       if (changes.length === 0)
         throw new UsageError('Nothing to change: the defaults already are what the flags say.', {
           hint: 'Run `deskrun defaults` to see them.',

@@ -1,11 +1,7 @@
 import {expect} from 'chai'
 
-import {
-  affectedByDefaults,
-  changeDefaults,
-  describeDefaultsChange,
-  usersOfDefaults,
-} from '../../../src/lib/domain/config/network-defaults.js'
+import {affectedByDefaults, usersOfDefaults} from '../../../src/lib/domain/config/network-defaults.js'
+import {changeNetwork, describeNetworkChange} from '../../../src/lib/domain/installation/network.js'
 import type {Installation} from '../../../src/lib/domain/installation/types.js'
 
 const PROXY = 'http://me:Secr3tPass@proxy.example.com:3128'
@@ -27,33 +23,33 @@ const installation = (name: string, more: Partial<Installation> = {}): Installat
 describe('network defaults', () => {
   it('change: what is named is cleared or set, the rest stays', () => {
     const current = {proxy: PROXY, noProxy: ['.example.com'], githubCA: CA}
-    expect(changeDefaults(current, {set: {proxy: 'http://other:8080'}})).to.deep.equal({
+    expect(changeNetwork(current, {set: {proxy: 'http://other:8080'}})).to.deep.equal({
       ...current,
       proxy: 'http://other:8080',
     })
-    expect(changeDefaults(current, {set: {}, clearProxy: true})).to.deep.equal({githubCA: CA})
-    expect(changeDefaults(current, {set: {}, clearNoProxy: true})).to.deep.equal({proxy: PROXY, githubCA: CA})
-    expect(changeDefaults(current, {set: {}, clearGitHubCA: true})).to.deep.equal({
+    expect(changeNetwork(current, {set: {}, clearProxy: true})).to.deep.equal({githubCA: CA})
+    expect(changeNetwork(current, {set: {}, clearNoProxy: true})).to.deep.equal({proxy: PROXY, githubCA: CA})
+    expect(changeNetwork(current, {set: {}, clearGitHubCA: true})).to.deep.equal({
       proxy: PROXY,
       noProxy: ['.example.com'],
     })
-    expect(changeDefaults({}, {set: {noProxy: ['a']}})).to.deep.equal({noProxy: ['a']})
+    expect(changeNetwork({}, {set: {noProxy: ['a']}})).to.deep.equal({noProxy: ['a']})
   })
 
   it('says what changed without a credential or the CA', () => {
-    expect(describeDefaultsChange({}, {proxy: PROXY, noProxy: ['a', 'b'], githubCA: CA})).to.deep.equal([
+    expect(describeNetworkChange({}, {proxy: PROXY, noProxy: ['a', 'b'], githubCA: CA})).to.deep.equal([
       'proxy: none → http://***@proxy.example.com:3128',
       'no-proxy: none → a, b',
       'GitHub CA: none → set',
     ])
     expect(
-      describeDefaultsChange(
+      describeNetworkChange(
         {proxy: PROXY, githubCA: CA},
         {proxy: PROXY.replace('Secr3t', 'N3w'), githubCA: 'x'},
       ),
     ).to.deep.equal(['proxy: credentials changed', 'GitHub CA: changed'])
-    expect(describeDefaultsChange({githubCA: CA}, {})).to.deep.equal(['GitHub CA: set → none'])
-    expect(describeDefaultsChange({proxy: PROXY}, {proxy: PROXY})).to.deep.equal([])
+    expect(describeNetworkChange({githubCA: CA}, {})).to.deep.equal(['GitHub CA: set → none'])
+    expect(describeNetworkChange({proxy: PROXY}, {proxy: PROXY})).to.deep.equal([])
   })
 
   it('knows which installations use the defaults and which change with them', () => {

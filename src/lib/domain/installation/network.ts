@@ -4,6 +4,8 @@
  * (`proxy`, `githubServerTLS`). A proxy URL may carry credentials: they go into a Secret the chart
  * refers to (credentialSecretRef), never into Helm values, argv or messages.
  */
+import {isDeepStrictEqual} from 'node:util'
+
 import type {Installation} from './types.js'
 
 /** The proxy, its no-proxy list and the GitHub CA: of an installation, or the config's defaults. */
@@ -154,4 +156,48 @@ export function inheritedNetworkProblems(inst: NetworkSettings, defaults: Networ
     ...(used.githubCAFrom === 'defaults' ? {githubCA: used.githubCA} : {}),
   }
   return networkProblems(inherited).map((problem) => `In the defaults (deskrun defaults): ${problem}`)
+}
+
+/** `deskrun defaults` and `deskrun set`: what their network flags change. */
+export interface NetworkChange {
+  /** Values to set (the CA already read from its file). */
+  set: NetworkSettings
+  /** Drops the proxy and its no-proxy list. */
+  clearProxy?: boolean
+  clearNoProxy?: boolean
+  clearGitHubCA?: boolean
+}
+
+/** The settings (the defaults', or an installation's own) after `change`: cleared first, then set; what is not named stays. */
+export function changeNetwork(current: NetworkSettings, change: NetworkChange): NetworkSettings {
+  const {proxy, noProxy, githubCA} = current
+  const next: NetworkSettings = {
+    ...(change.clearProxy ? {} : {proxy, ...(change.clearNoProxy ? {} : {noProxy})}),
+    ...(change.clearGitHubCA ? {} : {githubCA}),
+    ...change.set,
+  }
+  return Object.fromEntries(Object.entries(next).filter(([, value]) => value !== undefined))
+}
+
+/** `proxy: none → http://***@proxy:3128`, `GitHub CA: changed`: never a credential or the CA itself. */
+export function describeNetworkChange(before: NetworkSettings, after: NetworkSettings): string[] {
+  const proxy = (value?: string) => (value === undefined ? 'none' : displayProxy(value))
+  const list = (value?: string[]) => (value?.length ? value.join(', ') : 'none')
+  const changes: string[] = []
+  if (before.proxy !== after.proxy) {
+    // Only the credentials changed: the URLs look the same once they are masked.
+    const [was, now] = [proxy(before.proxy), proxy(after.proxy)]
+    changes.push(was === now ? 'proxy: credentials changed' : `proxy: ${was} → ${now}`)
+  }
+  if (!isDeepStrictEqual(before.noProxy ?? [], after.noProxy ?? []))
+    changes.push(`no-proxy: ${list(before.noProxy)} → ${list(after.noProxy)}`)
+  if (before.githubCA !== after.githubCA)
+    changes.push(
+      before.githubCA === undefined
+        ? 'GitHub CA: none → set'
+        : after.githubCA === undefined
+          ? 'GitHub CA: set → none'
+          : 'GitHub CA: changed',
+    )
+  return changes
 }
