@@ -1,8 +1,6 @@
-import {Flags} from '@oclif/core'
-
 import {networkDefaults, type DefaultsResult} from '../lib/app/defaults.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {installationFlags} from '../lib/cli/flags.js'
+import {clearNetworkFlags, installationFlags} from '../lib/cli/flags.js'
 
 export default class Defaults extends BaseCommand {
   static override summary =
@@ -33,21 +31,7 @@ export default class Defaults extends BaseCommand {
     proxy: installationFlags.proxy,
     'no-proxy': installationFlags['no-proxy'],
     'github-ca-file': installationFlags['github-ca-file'],
-    'clear-proxy': Flags.boolean({
-      summary: 'Drop the default proxy and its no-proxy list.',
-      exclusive: ['proxy', 'no-proxy', 'clear-no-proxy'],
-      helpGroup: 'NETWORK',
-    }),
-    'clear-no-proxy': Flags.boolean({
-      summary: "Drop the default proxy's no-proxy list.",
-      exclusive: ['no-proxy'],
-      helpGroup: 'NETWORK',
-    }),
-    'clear-github-ca': Flags.boolean({
-      summary: 'Drop the default GitHub CA.',
-      exclusive: ['github-ca-file'],
-      helpGroup: 'NETWORK',
-    }),
+    ...clearNetworkFlags('the default'),
   }
 
   async run(): Promise<DefaultsResult> {

@@ -127,3 +127,27 @@ export const authFlags = {
     helpGroup: 'AUTH',
   }),
 }
+
+/**
+ * --clear-proxy, --clear-no-proxy and --clear-github-ca: of the defaults (`deskrun defaults`), or of an
+ * installation (`deskrun set`), which then uses the defaults.
+ */
+export function clearNetworkFlags(whose: string, then = '') {
+  return {
+    'clear-proxy': Flags.boolean({
+      summary: `Drop ${whose} proxy and its no-proxy list${then}.`,
+      exclusive: ['proxy', 'no-proxy', 'clear-no-proxy'],
+      helpGroup: 'NETWORK',
+    }),
+    'clear-no-proxy': Flags.boolean({
+      summary: `Drop ${whose} no-proxy list.`,
+      exclusive: ['no-proxy'],
+      helpGroup: 'NETWORK',
+    }),
+    'clear-github-ca': Flags.boolean({
+      summary: `Drop ${whose} GitHub CA${then}.`,
+      exclusive: ['github-ca-file'],
+      helpGroup: 'NETWORK',
+    }),
+  }
+}

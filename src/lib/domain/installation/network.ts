@@ -180,9 +180,15 @@ export function changeNetwork(current: NetworkSettings, change: NetworkChange): 
 }
 
 /** `proxy: none → http://***@proxy:3128`, `GitHub CA: changed`: never a credential or the CA itself. */
-export function describeNetworkChange(before: NetworkSettings, after: NetworkSettings): string[] {
-  const proxy = (value?: string) => (value === undefined ? 'none' : displayProxy(value))
-  const list = (value?: string[]) => (value?.length ? value.join(', ') : 'none')
+export function describeNetworkChange(
+  before: NetworkSettings,
+  after: NetworkSettings,
+  /** What an unset value is: `none` for the defaults, `default` for an installation's own. */
+  unset = 'none',
+): string[] {
+  const proxy = (value?: string) => (value === undefined ? unset : displayProxy(value))
+  const list = (value?: string[]) => (value?.length ? value.join(', ') : unset)
+  const ca = (value?: string) => (value === undefined ? unset : 'set')
   const changes: string[] = []
   if (before.proxy !== after.proxy) {
     // Only the credentials changed: the URLs look the same once they are masked.
@@ -193,11 +199,9 @@ export function describeNetworkChange(before: NetworkSettings, after: NetworkSet
     changes.push(`no-proxy: ${list(before.noProxy)} → ${list(after.noProxy)}`)
   if (before.githubCA !== after.githubCA)
     changes.push(
-      before.githubCA === undefined
-        ? 'GitHub CA: none → set'
-        : after.githubCA === undefined
-          ? 'GitHub CA: set → none'
-          : 'GitHub CA: changed',
+      before.githubCA !== undefined && after.githubCA !== undefined
+        ? 'GitHub CA: changed'
+        : `GitHub CA: ${ca(before.githubCA)} → ${ca(after.githubCA)}`,
     )
   return changes
 }
