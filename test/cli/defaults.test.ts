@@ -159,7 +159,7 @@ describe('deskrun defaults', () => {
       [
         'a proxy and --clear-proxy',
         ['--proxy', 'http://p.example.com:3128', '--clear-proxy'],
-        /cannot also be provided/,
+        /--proxy and --clear-proxy contradict each other; give one of them/,
       ],
       ['nothing to change', ['--clear-github-ca'], /Nothing to change/],
     ] as const)

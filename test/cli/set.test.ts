@@ -87,13 +87,13 @@ describe('deskrun set', () => {
       .and.contain('GitHub CA: default → set')
     expect((await s.config()).installations['my-runner']).to.include({GitHubCA: CA_PEM})
     const endpoint = {url: 'http://own-proxy.example.com:8080', credentialSecretRef: 'my-runner-proxy-auth'}
-    expect((await release('my-runner'))?.values.proxy).to.deep.equal({http: endpoint, https: endpoint})
+    expect((await release('my-runner'))?.values?.proxy).to.deep.equal({http: endpoint, https: endpoint})
 
     const back = await s.deskrun(['set', 'my-runner', '--clear-proxy'])
     expectOk(back)
     expect(back.stdout).to.contain('proxy: http://***@own-proxy.example.com:8080 → default')
     expect((await s.config()).installations['my-runner']).to.not.have.property('Proxy')
-    expect((await release('my-runner'))?.values.proxy).to.deep.equal({
+    expect((await release('my-runner'))?.values?.proxy).to.deep.equal({
       http: {url: 'http://default-proxy.example.com:3128'},
       https: {url: 'http://default-proxy.example.com:3128'},
     })

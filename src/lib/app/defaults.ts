@@ -11,17 +11,16 @@ import {
   changeNetwork,
   describeNetworkChange,
   displayProxy,
+  networkFlagConflicts,
   networkProblems,
+  type NetworkFlagsGiven,
   type NetworkSettings,
 } from '../domain/installation/network.js'
-import {networkFrom, type NetworkFlags} from './add.js'
+import {networkFrom} from './add.js'
 import {readConfig, type ActionContext} from './context.js'
 
-export interface DefaultsRequest extends NetworkFlags {
-  clearProxy?: boolean
-  clearNoProxy?: boolean
-  clearGitHubCA?: boolean
-}
+/** --proxy, --no-proxy, --github-ca-file and the --clear-… flags. */
+export type DefaultsRequest = NetworkFlagsGiven
 
 export interface DefaultsResult {
   /** The defaults now: the proxy with its credentials as ***, and the CA's certificates. */
@@ -52,6 +51,9 @@ export async function networkDefaults(
   const config = await readConfig(context)
   if (!changing(request)) return view(config, config.networkDefaults ?? {}, [], [])
 
+  const conflicts = networkFlagConflicts(request)
+  if (conflicts.length > 0)
+    throw new UsageError(conflicts.join('\n'), {hint: 'Nothing was changed. See `deskrun defaults --help`.'})
   const set = await networkFrom(request, context, 'defaults')
   let changes: string[] = []
   let needsUp: string[] = []

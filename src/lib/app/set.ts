@@ -4,11 +4,16 @@ import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
-import {changeNetwork, describeNetworkChange} from '../domain/installation/network.js'
+import {
+  changeNetwork,
+  describeNetworkChange,
+  networkFlagConflicts,
+  type NetworkFlagsGiven,
+} from '../domain/installation/network.js'
 import type {Installation} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {networkFrom, notDeployed, type NetworkFlags} from './add.js'
+import {networkFrom, notDeployed} from './add.js'
 import {
   checkPrerequisites,
   installationNamed,
@@ -31,7 +36,7 @@ export interface SetRequest {
   cpus?: string
   memory?: string
   /** --proxy, --no-proxy, --github-ca-file and their --clear-… flags: its own settings (none: the defaults). */
-  network?: NetworkFlags & {clearProxy?: boolean; clearNoProxy?: boolean; clearGitHubCA?: boolean}
+  network?: NetworkFlagsGiven
   /** Given when any credential flag is: the credential is read again, as `add` reads it. */
   credentials?: CredentialFlags
   dryRun?: boolean
@@ -121,6 +126,9 @@ async function changed(
   }
   const single = instances === 1 && current.instances > 1
   const {proxy, noProxy, githubCA, ...rest} = current
+  const conflicts = networkFlagConflicts(request.network ?? {})
+  if (conflicts.length > 0)
+    throw new UsageError(conflicts.join('\n'), {hint: 'Nothing was changed. See `deskrun set --help`.'})
   const set = request.network ? await networkFrom(request.network, context, 'set') : {}
   const network = changeNetwork({proxy, noProxy, githubCA}, {...request.network, set})
   return {

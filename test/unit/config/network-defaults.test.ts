@@ -1,7 +1,11 @@
 import {expect} from 'chai'
 
 import {affectedByDefaults, usersOfDefaults} from '../../../src/lib/domain/config/network-defaults.js'
-import {changeNetwork, describeNetworkChange} from '../../../src/lib/domain/installation/network.js'
+import {
+  changeNetwork,
+  describeNetworkChange,
+  networkFlagConflicts,
+} from '../../../src/lib/domain/installation/network.js'
 import type {Installation} from '../../../src/lib/domain/installation/types.js'
 
 const PROXY = 'http://me:Secr3tPass@proxy.example.com:3128'
@@ -67,5 +71,26 @@ describe('network defaults', () => {
     expect(affectedByDefaults(all, {proxy: PROXY}, {proxy: PROXY, noProxy: ['a']})).to.deep.equal(['plain'])
     expect(affectedByDefaults(all, {}, {githubCA: CA})).to.deep.equal(['plain', 'own-proxy'])
     expect(affectedByDefaults(all, {proxy: PROXY}, {proxy: PROXY})).to.deep.equal([])
+  })
+
+  it('refuses flags that set what another one clears', () => {
+    expect(networkFlagConflicts({proxy: PROXY, clearNoProxy: true, githubCAFile: 'ca.pem'})).to.deep.equal([])
+    expect(
+      networkFlagConflicts({
+        proxy: PROXY,
+        noProxy: ['a'],
+        clearProxy: true,
+        githubCAFile: 'x',
+        clearGitHubCA: true,
+      }),
+    ).to.deep.equal([
+      '--proxy and --clear-proxy contradict each other; give one of them.',
+      '--no-proxy and --clear-proxy contradict each other; give one of them.',
+      '--github-ca-file and --clear-github-ca contradict each other; give one of them.',
+    ])
+    expect(describeNetworkChange({}, {proxy: PROXY, githubCA: CA}, 'default')).to.deep.equal([
+      'proxy: default → http://***@proxy.example.com:3128',
+      'GitHub CA: default → set',
+    ])
   })
 })

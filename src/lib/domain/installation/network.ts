@@ -159,6 +159,31 @@ export function inheritedNetworkProblems(inst: NetworkSettings, defaults: Networ
 }
 
 /** `deskrun defaults` and `deskrun set`: what their network flags change. */
+export interface NetworkFlagsGiven {
+  proxy?: string
+  noProxy?: string[]
+  githubCAFile?: string
+  clearProxy?: boolean
+  clearNoProxy?: boolean
+  clearGitHubCA?: boolean
+}
+
+/** Flags that set what another one clears. */
+export function networkFlagConflicts(flags: NetworkFlagsGiven): string[] {
+  const pairs: [boolean, string][] = [
+    [flags.clearProxy === true && flags.proxy !== undefined, '--proxy and --clear-proxy'],
+    [flags.clearProxy === true && flags.noProxy !== undefined, '--no-proxy and --clear-proxy'],
+    [flags.clearNoProxy === true && flags.noProxy !== undefined, '--no-proxy and --clear-no-proxy'],
+    [
+      flags.clearGitHubCA === true && flags.githubCAFile !== undefined,
+      '--github-ca-file and --clear-github-ca',
+    ],
+  ]
+  return pairs
+    .filter(([clash]) => clash)
+    .map(([, both]) => `${both} contradict each other; give one of them.`)
+}
+
 export interface NetworkChange {
   /** Values to set (the CA already read from its file). */
   set: NetworkSettings
