@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {up, type PlanView} from '../lib/app/up.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
