@@ -49,7 +49,16 @@ const domainIo = ['node:fs', 'node:fs/promises', 'proper-lockfile', 'write-file-
 )
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'examples/*/dist/**', 'node_modules/**', 'tmp/**', 'coverage/**']},
+  {
+    ignores: [
+      '**/*.generated.js',
+      'dist/**',
+      'examples/*/dist/**',
+      'node_modules/**',
+      'tmp/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
