@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {runDoctor} from '../lib/app/doctor/doctor.js'
@@ -10,7 +10,7 @@ import {terminalColumns} from '../lib/cli/text.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Check that this machine can run deskrun, and say how to fix what is missing.'
-  static override description = `Checks Docker (or Podman), kind, helm and kubectl (which copy is used and whether it is new enough), the cluster and its cache mount, the ARC controller and its CRDs, the cache root (free space, and whether it is in RAM or under a cleaner that deletes old files), inotify limits and cgroup v2 on Linux, and the config file. Exits with 1 when a check fails.
+  static override description = `Checks Docker (or Podman), kind, helm and kubectl (which copy is used and whether it is new enough), the cluster and its cache mount, the ARC controller and its CRDs, the cache root (free space, and whether it is in RAM or under a cleaner that deletes old files), inotify limits and cgroup v2 on Linux, the config file, and the proxies and GitHub Enterprise CAs it sets (\`deskrun defaults\` and each installation's own: the proxy's host resolves and accepts a connection within 5s, nothing is sent to it; every CA certificate parses and is valid now). Exits with 1 when a check fails.
 
 It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/.deskrun/bin (used before PATH) where they are missing or too old, each download verified against a checksum built into deskrun. DESKRUN_TOOLS_BASE_URL points the downloads at a mirror.`
   static override examples = [

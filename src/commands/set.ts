@@ -1,8 +1,9 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {setInstallation} from '../lib/app/set.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {authFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
+import {authFlags, clearNetworkFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
 import type {AuthType} from '../lib/domain/installation/types.js'
 
 /** add's flags, none required and none with a default: a flag not given keeps what is there. */
@@ -10,7 +11,7 @@ const optional = <T extends object>(flag: T): T => ({...flag, required: false, d
 
 export default class Set extends BaseCommand {
   static override summary =
-    'Change an installation in place: runners, instances, caches, labels, credentials.'
+    'Change an installation in place: runners, instances, caches, labels, proxy and CA, credentials.'
   static override description = `Checks the change as \`add\` checks a new installation (bad input changes nothing), says what changes, saves it, then brings only this installation to the new state: its scale sets are upgraded in place (or reinstalled where helm cannot, which restarts their runners), instances beyond a smaller --instances are removed. --cache and --label replace the lists they name. --dry-run only says what would change.`
   static override examples = [
     {
@@ -20,6 +21,14 @@ export default class Set extends BaseCommand {
     {
       description: 'A new token (read from a file, never from the command line):',
       command: '<%= config.bin %> <%= command.id %> my-runner --auth-value-file ~/.gh-token',
+    },
+    {
+      description: 'Its own proxy rather than the default one (deskrun defaults):',
+      command: '<%= config.bin %> <%= command.id %> my-runner --proxy http://proxy.example.com:3128',
+    },
+    {
+      description: 'Back to the default proxy:',
+      command: '<%= config.bin %> <%= command.id %> my-runner --clear-proxy',
     },
     {
       description: 'See what would change:',
@@ -43,6 +52,10 @@ export default class Set extends BaseCommand {
     'runner-image': installationFlags['runner-image'],
     cpus: installationFlags.cpus,
     memory: installationFlags.memory,
+    proxy: installationFlags.proxy,
+    'no-proxy': installationFlags['no-proxy'],
+    'github-ca-file': installationFlags['github-ca-file'],
+    ...clearNetworkFlags('its own', '; it then uses the defaults (deskrun defaults)'),
     'auth-type': optional(authFlags['auth-type']),
     'auth-value': authFlags['auth-value'],
     'auth-value-file': authFlags['auth-value-file'],
@@ -73,6 +86,14 @@ export default class Set extends BaseCommand {
       runnerImage: flags['runner-image'],
       cpus: flags.cpus,
       memory: flags.memory,
+      network: {
+        proxy: flags.proxy,
+        noProxy: flags['no-proxy'],
+        githubCAFile: flags['github-ca-file'],
+        clearProxy: flags['clear-proxy'],
+        clearNoProxy: flags['clear-no-proxy'],
+        clearGitHubCA: flags['clear-github-ca'],
+      },
       dryRun: flags['dry-run'],
       ...(credentialGiven
         ? {

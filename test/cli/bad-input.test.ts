@@ -8,6 +8,7 @@ import path from 'node:path'
 import {expect} from 'chai'
 
 import Add from '../../src/commands/add.js'
+import {EXPIRED_CA_FILE} from '../helpers/certificates.js'
 import {FakeTools, unwrap} from '../helpers/fake-tools.js'
 import {expectNoSecret, PRIVATE_KEY, REPO, TOKEN} from './support.js'
 
@@ -467,6 +468,13 @@ const cases: Case[] = [
     name: 'a CA file that is a private key',
     args: withToken('r', '--github-ca-file', '{key}'),
     message: /--github-ca-file: .* holds a private key/,
+    exit: 2,
+  },
+  {
+    name: 'a CA that expired',
+    args: withToken('r', '--github-ca-file', EXPIRED_CA_FILE),
+    message:
+      /--github-ca-file: in .*expired-ca\.pem, the certificate \(CN=deskrun expired test CA\) expired on 2001-01-01/,
     exit: 2,
   },
   {

@@ -1,10 +1,12 @@
 /** `deskrun doctor` through the built CLI against the fake tools: what it finds, its exit code, --json. */
-import {readdir} from 'node:fs/promises'
+import {readdir, writeFile} from 'node:fs/promises'
+import {createServer} from 'node:net'
 import path from 'node:path'
 
 import {expect} from 'chai'
 
 import type {Check, DoctorReport} from '../../src/lib/app/doctor/types.js'
+import {CA_PEM, EXPIRED_CA_PEM} from '../helpers/certificates.js'
 import {startServer} from '../unit/provision/server.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 
@@ -95,6 +97,43 @@ describe('deskrun doctor', () => {
       expect(await readdir(path.join(s.fake.deskrunHome, 'bin'))).to.deep.equal([])
     } finally {
       await server.close()
+    }
+  })
+
+  it('checks the proxies and GitHub CAs of the defaults and of each installation, naming whose and the fix', async () => {
+    // A local stand-in for the default proxy; the installation's own proxy has a name that never resolves.
+    const proxy = createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    try {
+      const {port} = proxy.address() as {port: number}
+      await s.writeInstallations({
+        web: {},
+        corp: {Proxy: 'http://builder:Pr0xyPassw0rd@deskrun-proxy.invalid:3128', GitHubCA: EXPIRED_CA_PEM},
+      })
+      const config = await s.config()
+      await writeFile(
+        s.configFile,
+        JSON.stringify({...config, proxy: `http://127.0.0.1:${port}`, github_ca: CA_PEM}),
+      )
+      const {result, byId} = await doctor()
+      expect(result.exitCode).to.equal(1)
+      expect(byId.proxy.status).to.equal('fail')
+      // (Without a DNS server at hand, the resolver says EAI_AGAIN rather than ENOTFOUND.)
+      expect(byId.proxy.found).to.match(
+        new RegExp(
+          `^the defaults: http://127\\.0\\.0\\.1:${port} accepts connections; ` +
+            'corp: http://\\*\\*\\*@deskrun-proxy\\.invalid:3128: deskrun-proxy\\.invalid does not resolve \\((ENOTFOUND|EAI_AGAIN)\\)$',
+        ),
+      )
+      expect(byId.proxy.fix).to.include('deskrun set corp --proxy URL (or --clear-proxy to use the defaults)')
+      expect(byId['github-ca'].status).to.equal('fail')
+      expect(byId['github-ca'].found).to.equal(
+        'the defaults: CN=deskrun test CA, until 2100-01-01. ' +
+          'corp: the certificate (CN=deskrun expired test CA) expired on 2001-01-01',
+      )
+      expect(`${result.stdout}${result.stderr}`).to.not.include('Pr0xyPassw0rd')
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve))
     }
   })
 })

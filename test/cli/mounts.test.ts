@@ -2,8 +2,10 @@
  * `--mount`: host paths shown to jobs as they are. The kind node mounts them when it is created; an
  * existing cluster without one is refused before anything changes, as for the cache root.
  */
+import {existsSync} from 'node:fs'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {expect} from 'chai'
 import {parse} from 'yaml'
@@ -97,6 +99,26 @@ describe('--mount', () => {
     expectOk(await s.deskrun(['up']))
     expect((await extraMounts()).map((mount) => mount.hostPath)).to.include(tools)
   })
+
+  for (const command of [['up'], ['cluster', 'create']])
+    it(`${command.join(' ')}: a cluster another deskrun created meanwhile without the mount is refused`, async () => {
+      await s.writeInstallations({tools: {Mounts: [{Source: tools, Target: '/opt/tools', ReadOnly: true}]}})
+      // This deskrun's kind create waits until someone else has made the cluster, without the mount.
+      const gate = path.join(s.fake.root, 'gate')
+      s.fake.setFaults([{tool: 'kind', match: 'create cluster', action: 'hold', gate}])
+      const running = s.start(command)
+      while (!existsSync(`${gate}.held`)) await sleep(25)
+      expectOk(await s.fake.tool('kind', ['create', 'cluster', '--name', CLUSTER]))
+      await writeFile(gate, '')
+
+      const result = await running.result
+      expect(result.exitCode).to.equal(1)
+      const said = unwrap(result.stderr)
+      expect(said).to.include(`does not mount ${tools} from your machine, which --mount needs`)
+      expect(said).to.include('deskrun cluster delete && deskrun up')
+      const installs = (await s.fake.calls('helm')).filter((call) => call.argv[0] === 'upgrade')
+      expect(installs).to.deep.equal([])
+    })
 
   it("works for the original deskrun's Socket mount in a config file", async () => {
     const original = {

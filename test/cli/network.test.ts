@@ -4,12 +4,12 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
+import {CA_PEM as CA} from '../helpers/certificates.js'
 import {expectOk, type Sandbox, useSandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
 const PASSWORD = 'Pr0xyPassw0rdNeverShown'
 const PROXY = `http://builder:${PASSWORD}@proxy.example.com:3128`
-const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUDeskrunTestCA\n-----END CERTIFICATE-----'
 
 interface Container {
   name: string
@@ -84,8 +84,10 @@ describe('--proxy and --github-ca-file', () => {
 
     const network = {
       proxy: 'http://***@proxy.example.com:3128',
+      proxyFrom: 'installation',
       noProxy: ['.example.com', '10.0.0.0/8'],
       githubCA: true,
+      githubCAFrom: 'installation',
     }
     const list = await s.deskrun(['list', '--json'])
     expect(JSON.parse(list.stdout).installations[0].network).to.deep.equal(network)

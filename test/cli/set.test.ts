@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {expect} from 'chai'
 
+import {CA_FILE, CA_PEM, EXPIRED_CA_FILE} from '../helpers/certificates.js'
 import {TOKEN, expectOk, sandbox, type Sandbox} from './support.js'
 
 const CLUSTER = 'deskrun'
@@ -69,8 +70,44 @@ describe('deskrun set', () => {
     expect((await s.config()).installations['my-runner'].AuthValue).to.equal(token)
   })
 
+  it('its own proxy and CA, and back to the defaults; the password never shown', async () => {
+    const password = 'S3tProxyPassw0rd'
+    expectOk(await s.deskrun(['defaults', '--proxy', 'http://default-proxy.example.com:3128']))
+    const own = await s.deskrun([
+      'set',
+      'my-runner',
+      '--proxy',
+      `http://me:${password}@own-proxy.example.com:8080`,
+      '--github-ca-file',
+      CA_FILE,
+    ])
+    expectOk(own)
+    expect(own.stdout)
+      .to.contain('proxy: default → http://***@own-proxy.example.com:8080')
+      .and.contain('GitHub CA: default → set')
+    expect((await s.config()).installations['my-runner']).to.include({GitHubCA: CA_PEM})
+    const endpoint = {url: 'http://own-proxy.example.com:8080', credentialSecretRef: 'my-runner-proxy-auth'}
+    expect((await release('my-runner'))?.values?.proxy).to.deep.equal({http: endpoint, https: endpoint})
+
+    const back = await s.deskrun(['set', 'my-runner', '--clear-proxy'])
+    expectOk(back)
+    expect(back.stdout).to.contain('proxy: http://***@own-proxy.example.com:8080 → default')
+    expect((await s.config()).installations['my-runner']).to.not.have.property('Proxy')
+    expect((await release('my-runner'))?.values?.proxy).to.deep.equal({
+      http: {url: 'http://default-proxy.example.com:3128'},
+      https: {url: 'http://default-proxy.example.com:3128'},
+    })
+    const listed = JSON.parse((await s.deskrun(['list', '--json'])).stdout).installations[0].network
+    expect(listed).to.deep.include({proxyFrom: 'defaults', githubCAFrom: 'installation'})
+    for (const call of await s.fake.calls()) expect(call.argv.join(' ')).to.not.include(password)
+    expect(`${own.stdout}${own.stderr}${back.stdout}${back.stderr}`).to.not.include(password)
+  })
+
   for (const [what, args] of [
     ['an unknown installation', ['set', 'nope', '--max-runners', '2']],
+    ['a proxy that is no URL', ['set', 'my-runner', '--proxy', 'proxy.example.com:3128']],
+    ['an expired CA', ['set', 'my-runner', '--github-ca-file', EXPIRED_CA_FILE]],
+    ['--clear-github-ca without a CA of its own', ['set', 'my-runner', '--clear-github-ca']],
     ['nothing to change', ['set', 'my-runner', '--max-runners', '5']],
     ['an invalid value', ['set', 'my-runner', '--min-runners', '9', '--max-runners', '2']],
   ] as const)

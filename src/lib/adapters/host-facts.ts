@@ -5,6 +5,7 @@
 import {access, readFile, readdir, statfs} from 'node:fs/promises'
 import path from 'node:path'
 
+import {reach, type Reach} from './reach.js'
 import {locateTool, type ToolLocation} from './tools/prerequisites.js'
 import {TMPFILES_DIRS, effectiveTmpfiles, type ConfigFile} from '../domain/tmpfiles.js'
 
@@ -32,6 +33,10 @@ export interface SystemFacts {
   tmpfiles(): Promise<ConfigFile[] | undefined>
   /** The executable a child process would run for `program` (deskrun's folder first, then PATH). */
   locate(program: string): Promise<ToolLocation | undefined>
+  /** Whether `host` resolves and accepts a TCP connection on `port` within `timeoutMs` (nothing is sent). */
+  reach(host: string, port: number, timeoutMs: number): Promise<Reach>
+  /** The clock, for what expires (certificates). */
+  now(): Date
 }
 
 /** statfs f_type values for filesystems that live in memory (linux/magic.h). */
@@ -69,6 +74,8 @@ export function realFacts(env: NodeJS.ProcessEnv = process.env): SystemFacts {
     },
     tmpfiles: async () => (process.platform === 'linux' ? readTmpfiles() : undefined),
     locate: (program) => locateTool(program, env),
+    reach,
+    now: () => new Date(),
   }
 }
 

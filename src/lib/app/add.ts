@@ -3,7 +3,7 @@ import type {DeskrunConfig} from '../domain/config/types.js'
 import {DeskrunError, UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
 import {parseMountFlag} from '../domain/installation/mounts.js'
-import {parseNoProxy, proxyProblem, splitProxy} from '../domain/installation/network.js'
+import {parseNoProxy, proxyProblem, splitProxy, type NetworkSettings} from '../domain/installation/network.js'
 import {registerSecret} from '../domain/redact.js'
 import {readGitHubCA} from '../adapters/ca-file.js'
 import {sharedFolderProblems} from '../domain/installation/sharing.js'
@@ -160,12 +160,20 @@ async function installationFrom(
   return {installation, authSource: credentials.source}
 }
 
+/** The --proxy, --no-proxy and --github-ca-file a command was given (add, defaults). */
+export interface NetworkFlags {
+  proxy?: string
+  noProxy?: string[]
+  githubCAFile?: string
+}
+
 /** --proxy (its password registered as a secret at once), --no-proxy and the CA bundle read from its file. */
-async function networkFrom(
-  request: AddRequest,
-  context: ActionContext,
-): Promise<Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>> {
-  const network: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'> = {}
+export async function networkFrom(
+  request: NetworkFlags,
+  context: Pick<ActionContext, 'note'>,
+  command = 'add',
+): Promise<NetworkSettings> {
+  const network: NetworkSettings = {}
   if (request.proxy !== undefined) {
     network.proxy = request.proxy.trim()
     if (!proxyProblem(network.proxy)) {
@@ -180,7 +188,8 @@ async function networkFrom(
   }
   if (request.noProxy !== undefined && request.noProxy.length > 0)
     network.noProxy = parseNoProxy(request.noProxy)
-  if (request.githubCAFile !== undefined) network.githubCA = await readGitHubCA(request.githubCAFile)
+  if (request.githubCAFile !== undefined)
+    network.githubCA = await readGitHubCA(request.githubCAFile, {command, note: context.note})
   return network
 }
 

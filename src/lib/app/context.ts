@@ -143,6 +143,7 @@ export function installationProblemsIn(
       (other) => other.name !== installation.name,
     ),
     realPath: realFolder,
+    networkDefaults: config.networkDefaults,
   })
 }
 

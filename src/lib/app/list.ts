@@ -19,7 +19,10 @@ export interface ListedInstallation {
   runnerGroup?: string
   /** The runner container's image (`--runner-image` or ARC's default). */
   runnerImage: string
-  /** `--proxy` (credentials shown as ***), `--no-proxy`, and whether a `--github-ca-file` is set. */
+  /**
+   * The proxy (credentials shown as ***) and no-proxy list it uses and whether a GitHub CA is set, each
+   * with where it comes from: its own `--proxy` / `--github-ca-file`, or the defaults (`deskrun defaults`).
+   */
   network: ReturnType<typeof networkSummary>
   labels: string[]
   /** `--node`, or the node each instance was pinned to (clusters of several nodes). */
@@ -62,7 +65,7 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     })),
     ...(installation.runnerGroup ? {runnerGroup: installation.runnerGroup} : {}),
     runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
-    network: networkSummary(installation),
+    network: networkSummary(installation, config.networkDefaults),
     ...(installation.node ? {node: installation.node} : {}),
     ...(installation.nodes ? {nodes: installation.nodes} : {}),
     labels: installation.labels,

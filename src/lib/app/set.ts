@@ -4,10 +4,16 @@ import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
+import {
+  changeNetwork,
+  describeNetworkChange,
+  networkFlagConflicts,
+  type NetworkFlagsGiven,
+} from '../domain/installation/network.js'
 import type {Installation} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {notDeployed} from './add.js'
+import {networkFrom, notDeployed} from './add.js'
 import {
   checkPrerequisites,
   installationNamed,
@@ -29,6 +35,8 @@ export interface SetRequest {
   runnerImage?: string
   cpus?: string
   memory?: string
+  /** --proxy, --no-proxy, --github-ca-file and their --clear-… flags: its own settings (none: the defaults). */
+  network?: NetworkFlagsGiven
   /** Given when any credential flag is: the credential is read again, as `add` reads it. */
   credentials?: CredentialFlags
   dryRun?: boolean
@@ -54,13 +62,14 @@ export async function setInstallation(context: ActionContext, request: SetReques
     throw new UsageError(`Nothing to change: the flags give ${request.name} the settings it has.`, {
       hint: 'See `deskrun set --help` for what can be changed.',
     })
-  const withUpdated = (base: DeskrunConfig): DeskrunConfig => ({
-    ...base,
-    installations: {
-      ...base.installations,
-      [request.name]: {...base.installations[request.name], ...updated, deployed: false},
-    },
-  })
+  const withUpdated = (base: DeskrunConfig): DeskrunConfig => {
+    // Without them in `updated` they are cleared: the installation then uses the defaults.
+    const {proxy: _proxy, noProxy: _noProxy, githubCA: _ca, ...fresh} = base.installations[request.name]
+    return {
+      ...base,
+      installations: {...base.installations, [request.name]: {...fresh, ...updated, deployed: false}},
+    }
+  }
   const problems = installationProblemsIn(config, updated, context.modes)
   if (problems.length > 0)
     throw new UsageError(
@@ -116,8 +125,15 @@ async function changed(
     auth = credentials.auth
   }
   const single = instances === 1 && current.instances > 1
+  const {proxy, noProxy, githubCA, ...rest} = current
+  const conflicts = networkFlagConflicts(request.network ?? {})
+  if (conflicts.length > 0)
+    throw new UsageError(conflicts.join('\n'), {hint: 'Nothing was changed. See `deskrun set --help`.'})
+  const set = request.network ? await networkFrom(request.network, context, 'set') : {}
+  const network = changeNetwork({proxy, noProxy, githubCA}, {...request.network, set})
   return {
-    ...current,
+    ...rest,
+    ...network,
     instances,
     minRunners: instances > 1 ? 1 : (request.minRunners ?? (single ? 1 : current.minRunners)),
     maxRunners:
@@ -159,6 +175,8 @@ export function describeChanges(before: Installation, after: Installation): stri
   const lines = FIELDS.filter(([key]) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(
     ([key, words]) => `${words}: ${show(before[key])} → ${show(after[key])}`,
   )
+  // Unset, an installation uses the defaults (deskrun defaults).
+  lines.push(...describeNetworkChange(before, after, 'default'))
   if (JSON.stringify(before.auth) !== JSON.stringify(after.auth)) lines.push('credentials changed')
   return lines
 }

@@ -60,7 +60,10 @@ export interface InstallationStatus {
   runnerImage: string
   /** `--mount` host paths. */
   mounts: HostMountSpec[]
-  /** `--proxy` (credentials shown as ***), `--no-proxy`, and whether a `--github-ca-file` is set. */
+  /**
+   * The proxy (credentials shown as ***) and no-proxy list it uses and whether a GitHub CA is set, each
+   * with where it comes from: its own `--proxy` / `--github-ca-file`, or the defaults (`deskrun defaults`).
+   */
   network: ReturnType<typeof networkSummary>
   scaleSets: ScaleSetStatus[]
 }
@@ -172,7 +175,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       paused: Boolean(installation.paused),
       runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       mounts: installation.mounts ?? [],
-      network: networkSummary(installation),
+      network: networkSummary(installation, config.networkDefaults),
       scaleSets: instanceNames(installation.name, installation.instances)
         .filter((scaleSet) => !wanted?.instance || scaleSet === wanted.instance)
         .map((scaleSet) => ({

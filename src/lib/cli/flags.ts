@@ -1,5 +1,5 @@
 /** Flag builders shared by commands. */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
@@ -62,7 +62,7 @@ export const installationFlags = {
     summary:
       'HTTP(S) proxy the controller, listeners and runners reach GitHub through: http://[USER:PASSWORD@]HOST:PORT.',
     description:
-      "Passed as ARC's proxy values (for http and https); credentials in the URL go into a Secret of the scale set (credentialSecretRef), never into Helm values or logs. The controller sets http_proxy, https_proxy and no_proxy in the listener and runner containers; job containers of the kubernetes modes do not inherit them (set them in the workflow's env).",
+      "Passed as ARC's proxy values (for http and https); credentials in the URL go into a Secret of the scale set (credentialSecretRef), never into Helm values or logs. The controller sets http_proxy, https_proxy and no_proxy in the listener and runner containers; job containers of the kubernetes modes do not inherit them (set them in the workflow's env). An installation without a proxy of its own uses the one of `deskrun defaults`, with its --no-proxy list.",
     helpGroup: 'NETWORK',
   }),
   'no-proxy': Flags.string({
@@ -74,7 +74,7 @@ export const installationFlags = {
   'github-ca-file': Flags.string({
     summary: "PEM CA certificate(s) your GitHub Enterprise Server's certificate is signed with.",
     description:
-      'Kept in the config and given to ARC as githubServerTLS through a ConfigMap deskrun creates: the controller and listener trust it, and the chart mounts it into the runner at /usr/local/share/ca-certificates/ca.crt (NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS).',
+      'Kept in the config and given to ARC as githubServerTLS through a ConfigMap deskrun creates: the controller and listener trust it, and the chart mounts it into the runner at /usr/local/share/ca-certificates/ca.crt (NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS). Every certificate in it must parse and one be valid now. An installation without a CA of its own uses the one of `deskrun defaults`.',
     helpGroup: 'NETWORK',
   }),
   'runner-group': Flags.string({summary: 'Runner group on GitHub (must exist there).', helpGroup: 'RUNNER'}),
@@ -126,4 +126,26 @@ export const authFlags = {
     summary: "GitHub App's private key PEM file (github-app).",
     helpGroup: 'AUTH',
   }),
+}
+
+/**
+ * --clear-proxy, --clear-no-proxy and --clear-github-ca: of the defaults (`deskrun defaults`), or of an
+ * installation (`deskrun set`), which then uses the defaults. A flag that sets what another clears is
+ * refused by networkFlagConflicts (oclif's `exclusive` would print them as alternatives in the usage line).
+ */
+export function clearNetworkFlags(whose: string, then = '') {
+  return {
+    'clear-proxy': Flags.boolean({
+      summary: `Drop ${whose} proxy and its no-proxy list${then}.`,
+      helpGroup: 'NETWORK',
+    }),
+    'clear-no-proxy': Flags.boolean({
+      summary: `Drop ${whose} no-proxy list.`,
+      helpGroup: 'NETWORK',
+    }),
+    'clear-github-ca': Flags.boolean({
+      summary: `Drop ${whose} GitHub CA${then}.`,
+      helpGroup: 'NETWORK',
+    }),
+  }
 }

@@ -8,7 +8,7 @@ import path from 'node:path'
 import {stringify} from 'yaml'
 
 import {nodeMountPath} from './installation/mounts.js'
-import {NODE_MOUNTS_ROOT} from './settings.js'
+import {NODE_CACHE_ROOT, NODE_MOUNTS_ROOT} from './settings.js'
 
 export interface KindConfigInput {
   /** Absolute folder on the user's machine that holds every cache. */
@@ -50,6 +50,14 @@ export function nodeHostMounts(
     .map((mount) => normalise(mount.Destination))
     .filter((destination) => destination.startsWith(`${root}/`))
     .map((destination) => destination.slice(root.length))
+}
+
+/** What the kind node mounts of what deskrun needs, from its `docker inspect` .Mounts. */
+export function nodeMounts(
+  mounts: readonly {Source: string; Destination: string}[],
+  cacheRoot: string,
+): {cacheMount: boolean; hostMounts: string[]} {
+  return {cacheMount: hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT), hostMounts: nodeHostMounts(mounts)}
 }
 
 export function kindClusterConfigYaml(input: KindConfigInput): string {

@@ -11,6 +11,7 @@ import {DeskrunError} from './errors.js'
 import {DEFAULT_RUNNER_IMAGE} from './installation/image.js'
 import {expandInstances} from './installation/instances.js'
 import {hostMountSources, resolveMounts} from './installation/mounts.js'
+import {effectiveNetwork, type NetworkSettings} from './installation/network.js'
 import {authSecretName} from './installation/naming.js'
 import type {Installation} from './installation/types.js'
 import {deskrunLabels, type KubeObject, type KubernetesVersion} from './kube.js'
@@ -27,6 +28,8 @@ export interface ClusterSettings {
   existingCluster?: boolean
   /** Known once the cluster runs; modes may render differently for it. */
   kubernetesVersion?: KubernetesVersion
+  /** The config's proxy and CA for installations without their own (`deskrun defaults`). */
+  networkDefaults?: NetworkSettings
 }
 
 export interface ScaleSetPlan {
@@ -67,7 +70,10 @@ export function planInstallation(
         hint: 'Remove the --cache flags, or pick a mode that takes caches (`deskrun modes`).',
       },
     )
-  const view = viewOf(installation)
+  // The proxy and CA it uses, its own or the defaults: that is what the chart and the objects get.
+  const {proxy, noProxy, githubCA} = effectiveNetwork(installation, settings.networkDefaults)
+  const withNetwork: Installation = {...installation, proxy, noProxy, githubCA}
+  const view = viewOf(withNetwork)
   const secretName = authSecretName(installation.name)
   const instances = expandInstances(installation, {
     cacheRoot: settings.cacheRoot,
@@ -102,7 +108,7 @@ export function planInstallation(
     return {
       name: instance.name,
       values: scaleSetValues({
-        installation,
+        installation: withNetwork,
         instance,
         secretName,
         chartVersion: settings.chartVersion,
@@ -110,7 +116,7 @@ export function planInstallation(
       }),
       objects: [
         ...(rendered.objects ?? []),
-        ...networkObjects(installation, instance.name, SCALE_SET_NAMESPACE, context.labels),
+        ...networkObjects(withNetwork, instance.name, SCALE_SET_NAMESPACE, context.labels),
       ],
     }
   })

@@ -20,8 +20,8 @@ import {authSecretName} from '../domain/installation/naming.js'
 import type {Installation} from '../domain/installation/types.js'
 import {DESKRUN_RELEASE_LABELS, installationReleaseLabels, type KubeObject} from '../domain/kube.js'
 import type {InstallationPlan} from '../domain/plan.js'
-import {describeAction, objectName, type Action, type Plan} from '../domain/reconcile/plan.js'
-import {createKindCluster} from './cluster.js'
+import {describeAction, mountNeeds, objectName, type Action, type Plan} from '../domain/reconcile/plan.js'
+import {createKindCluster, requireMounts} from './cluster.js'
 import {planFor, type Deps, type Outcome} from './deps.js'
 import {kubernetesVersionOf} from './observe.js'
 import {teardownSteps} from './arc-upgrade.js'
@@ -66,7 +66,7 @@ export function applySteps(deps: Deps, plan: Plan, options: ApplyOptions): Listr
   const scaleSets = of('scale set')
   const objects = of('object')
   const steps: ListrTask<ApplyOutcome>[] = []
-  for (const action of of('cluster')) steps.push(clusterStep(deps, action))
+  for (const action of of('cluster')) steps.push(clusterStep(deps, action, rendered))
   if (plan.arcUpgrade) steps.push(...teardownSteps(deps, plan.arcUpgrade, teardown, options))
   for (const action of of('controller')) steps.push(controllerStep(deps, action))
   const applied = objects.filter((action) => action.verb === 'apply')
@@ -104,11 +104,17 @@ function renderer(deps: Deps, installations: Installation[]): () => Promise<Inst
     ))
 }
 
-function clusterStep(deps: Deps, action: Action): ListrTask<ApplyOutcome> {
+function clusterStep(
+  deps: Deps,
+  action: Action,
+  rendered: () => Promise<InstallationPlan[]>,
+): ListrTask<ApplyOutcome> {
   return {
     title: `Cluster ${action.name}: creating (this takes a minute)`,
     task: async (outcome, task) => {
       const created = await createKindCluster(deps, task)
+      // Planned for no cluster: the one another deskrun made must mount what the plan would have checked.
+      if (!created) await requireMounts(deps, mountNeeds(await rendered()))
       task.title = `Cluster ${action.name}: ${created ? 'created' : 'exists (created by another deskrun meanwhile)'}`
       if (created) outcome.changed.push(`cluster ${action.name} created`)
       else outcome.unchanged.push(`cluster ${action.name}`)

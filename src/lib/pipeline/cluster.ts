@@ -2,8 +2,9 @@ import type {ListrTask} from 'listr2'
 
 import {createCacheRoot} from '../adapters/cache-root.js'
 import {hostMountSources} from '../domain/installation/mounts.js'
-import {hasCacheMount, kindClusterConfigYaml} from '../domain/kind-config.js'
+import {hasCacheMount, kindClusterConfigYaml, nodeMounts} from '../domain/kind-config.js'
 import {DeskrunError} from '../domain/errors.js'
+import {blockersError, mountBlockers, type MountNeeds} from '../domain/reconcile/plan.js'
 import {NODE_CACHE_ROOT, isKindCluster, targetContext} from '../domain/settings.js'
 import {unlessFailed, type NodeReadiness} from '../adapters/tools/index.js'
 import type {Deps, Outcome} from './deps.js'
@@ -13,21 +14,28 @@ export function nodeContainer(clusterName: string): string {
   return `${clusterName}-control-plane`
 }
 
-/** Creates the kind cluster when it is missing; an existing one is checked for the cache mount. */
+/**
+ * Creates the kind cluster when it is missing; an existing one (or one another deskrun created
+ * meanwhile) is checked for the mounts: the cache root when `needsCacheMount`, and every `--mount`.
+ */
 export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): ListrTask<Outcome> {
   const {clusterName} = deps.config
+  const needs: MountNeeds = {
+    caches: options.needsCacheMount,
+    hostMounts: hostMountSources(Object.values(deps.config.installations)),
+  }
   return {
     title: `Cluster ${clusterName}`,
     task: async (outcome, task) => {
       if (await deps.tools.kind.exists(clusterName)) {
-        if (options.needsCacheMount) await requireCacheMount(deps)
+        await requireMounts(deps, needs)
         task.title = `Cluster ${clusterName}: exists`
         outcome.unchanged.push(`cluster ${clusterName}`)
         return
       }
       task.title = `Cluster ${clusterName}: creating (this takes a minute)`
       const created = await createKindCluster(deps, task)
-      if (!created && options.needsCacheMount) await requireCacheMount(deps)
+      if (!created) await requireMounts(deps, needs)
       task.title = `Cluster ${clusterName}: ${created ? 'created' : 'exists (created by another deskrun meanwhile)'}`
       if (created) outcome.changed.push(`cluster ${clusterName} created`)
       else outcome.unchanged.push(`cluster ${clusterName}`)
@@ -59,21 +67,22 @@ async function createdMeanwhile(deps: Deps, error: unknown): Promise<boolean> {
 }
 
 /**
- * Caches only survive on the host if the node sees the cache root through its extraMount; without
- * it a hostPath would land in the node container (tmpfs or its own disk) and vanish with it.
+ * A cluster deskrun did not just create must mount what the installations need, by the planner's rule:
+ * caches only survive on the host if the node sees the cache root through its extraMount (a hostPath
+ * would otherwise land in the node container and vanish with it), and a `--mount` must reach the node.
  */
-async function requireCacheMount(deps: Deps): Promise<void> {
+export async function requireMounts(deps: Deps, needs: MountNeeds): Promise<void> {
   const {clusterName, cacheRoot} = deps.config
   // A node that Docker cannot inspect has no mount to show.
-  const mounts = await unlessFailed(deps.tools.docker.mounts(nodeContainer(clusterName)))
-  if (mounts && hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT)) return
-  throw new DeskrunError(
-    `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,
-    {
-      code: 'CACHE_MOUNT_MISSING',
-      hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
-    },
-  )
+  const node = await unlessFailed(deps.tools.docker.inspect(nodeContainer(clusterName)))
+  const blocked = blockersError({
+    blockers: mountBlockers(
+      deps.config,
+      needs,
+      node ? nodeMounts(node.mounts, cacheRoot) : {cacheMount: false, hostMounts: []},
+    ),
+  })
+  if (blocked) throw blocked
 }
 
 export function deleteCluster(deps: Deps): ListrTask<Outcome> {

@@ -25,10 +25,17 @@ export function planFor(
   modes: ModeRegistry,
   kubernetesVersion?: KubernetesVersion,
 ): InstallationPlan {
-  const {clusterName, cacheRoot, chartVersion} = config
+  const {clusterName, cacheRoot, chartVersion, networkDefaults} = config
   return planInstallation(
     installation,
-    {clusterName, cacheRoot, chartVersion, kubernetesVersion, existingCluster: !isKindCluster(config)},
+    {
+      clusterName,
+      cacheRoot,
+      chartVersion,
+      kubernetesVersion,
+      existingCluster: !isKindCluster(config),
+      networkDefaults,
+    },
     findMode(modes, installation.mode),
   )
 }

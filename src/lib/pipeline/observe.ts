@@ -5,7 +5,7 @@
  * and deskrun's Secrets and ConfigMaps) and the controller's release record.
  */
 import {CONTROLLER_NAMESPACE, CONTROLLER_RELEASE, SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
-import {hasCacheMount, nodeHostMounts} from '../domain/kind-config.js'
+import {nodeMounts} from '../domain/kind-config.js'
 import {MANAGED_BY_LABEL, type KubeObject} from '../domain/kube.js'
 import {
   emptyObservation,
@@ -16,7 +16,7 @@ import {
 } from '../domain/reconcile/observation.js'
 import {registerSecret} from '../domain/redact.js'
 import {DeskrunError} from '../domain/errors.js'
-import {NODE_CACHE_ROOT, isKindCluster, targetContext} from '../domain/settings.js'
+import {isKindCluster, targetContext} from '../domain/settings.js'
 import {RELEASE_SECRET_TYPE, latestReleases} from '../adapters/tools/helm-records.js'
 import {nodeContainer} from './cluster.js'
 import type {Deps} from './deps.js'
@@ -69,8 +69,7 @@ async function observeKindNode(deps: Deps): Promise<ObservedCluster> {
   return {
     exists: true,
     running: node.running,
-    cacheMount: hasCacheMount(node.mounts, cacheRoot, NODE_CACHE_ROOT),
-    hostMounts: nodeHostMounts(node.mounts),
+    ...nodeMounts(node.mounts, cacheRoot),
     kubernetesVersion: kubernetesVersionOfImage(node.image),
   }
 }

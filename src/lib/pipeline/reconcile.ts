@@ -3,12 +3,11 @@
  * keeps or removes; the cluster is read once, the plan is a pure function of that, and applying it
  * runs only the actions the plan lists.
  */
-import {DeskrunError} from '../domain/errors.js'
 import {missingNodes, pinToNodes, type Pinning} from '../domain/installation/nodes.js'
 import type {Installation} from '../domain/installation/types.js'
 import type {KubernetesVersion} from '../domain/kube.js'
 import type {Observation} from '../domain/reconcile/observation.js'
-import {planChanges, type Desired, type Plan} from '../domain/reconcile/plan.js'
+import {blockersError, planChanges, type Desired, type Plan} from '../domain/reconcile/plan.js'
 import {applySteps, newApplyOutcome, type ApplyOptions, type ApplyOutcome} from './apply.js'
 import {planFor, type Deps} from './deps.js'
 import {observe} from './observe.js'
@@ -90,16 +89,6 @@ function desired(deps: Deps, request: ReconcileRequest, version?: KubernetesVers
     scope: request.scope,
     ensure: request.ensure,
   }
-}
-
-/** What stops a plan, as one error (each problem, each fix). */
-export function blockersError(plan: Plan): DeskrunError | undefined {
-  const [first, ...more] = plan.blockers
-  if (!first) return undefined
-  return new DeskrunError([first, ...more].map((blocker) => blocker.message).join('\n'), {
-    code: first.code,
-    hint: [first, ...more].map((blocker) => blocker.hint).join('\n'),
-  })
 }
 
 /**

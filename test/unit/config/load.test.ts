@@ -97,6 +97,33 @@ describe('loadConfig', () => {
     expect((await rejection(loadConfig(file))).message).to.include('tools_base_url')
   })
 
+  it('reads the network defaults (proxy, no_proxy, github_ca) as settings of their own and keeps them when saving', async () => {
+    const defaults = {
+      proxy: 'http://user:secret@proxy.example.com:3128',
+      no_proxy: ['.example.com'],
+      github_ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+    }
+    await fs.writeFile(file, JSON.stringify({version: 1, cluster_name: 'deskrun', ...defaults}))
+    const config = await loadConfig(file)
+    expect(config.networkDefaults).to.deep.equal({
+      proxy: defaults.proxy,
+      noProxy: defaults.no_proxy,
+      githubCA: defaults.github_ca,
+    })
+    expect(config.extra).to.deep.equal({})
+    await updateConfig((current) => current, file)
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).to.deep.include(defaults)
+    await updateConfig((current) => ({...current, networkDefaults: {}}), file)
+    const cleared = JSON.parse(await fs.readFile(file, 'utf8'))
+    for (const key of Object.keys(defaults)) expect(cleared).not.to.have.property(key)
+
+    await fs.writeFile(file, JSON.stringify({version: 1, cluster_name: 'deskrun', proxy: '', no_proxy: 'x'}))
+    expect((await rejection(loadConfig(file))).message.split('\n')).to.include.members([
+      '  - proxy must be a proxy URL such as http://proxy.example.com:3128',
+      '  - no_proxy must be a list of hosts, domains or addresses',
+    ])
+  })
+
   it('finds the file under DESKRUN_HOME', async () => {
     const previous = process.env.DESKRUN_HOME
     process.env.DESKRUN_HOME = dir

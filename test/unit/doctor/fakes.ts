@@ -6,6 +6,7 @@ import {DeskrunError} from '../../../src/lib/domain/errors.js'
 import type {ConfigFile} from '../../../src/lib/domain/tmpfiles.js'
 import type {CheckTools, DoctorContext} from '../../../src/lib/app/doctor/context.js'
 import type {DiskFacts, SystemFacts} from '../../../src/lib/adapters/host-facts.js'
+import type {Reach} from '../../../src/lib/adapters/reach.js'
 import type {
   ContainerMount,
   DockerVersion,
@@ -100,6 +101,10 @@ export interface Machine {
   /** The effective tmpfiles.d files; undefined: systemd does not run this host. */
   tmpfiles?: ConfigFile[]
   programs: Record<string, ToolLocation>
+  /** What `host:port` answers (default: the name does not resolve). */
+  hosts?: Record<string, Reach>
+  /** The clock (default: 2026-06-01). */
+  now?: Date
 }
 
 export function fakeFacts(machine: Machine): SystemFacts {
@@ -111,6 +116,9 @@ export function fakeFacts(machine: Machine): SystemFacts {
     disk: async () => machine.disk,
     tmpfiles: async () => machine.tmpfiles,
     locate: async (program) => machine.programs[program],
+    reach: async (host, port) =>
+      machine.hosts?.[`${host}:${port}`] ?? {ok: false, stage: 'resolve', reason: 'ENOTFOUND'},
+    now: () => machine.now ?? new Date('2026-06-01T00:00:00Z'),
   }
 }
 
@@ -195,6 +203,7 @@ export function context(
     configFile: '/home/dev/.deskrun/config.json',
     installations: 1,
     caches: {},
+    network: [],
     provisionable: (tool) => ({kind: 'v0.29.0', helm: 'v3.18.4', kubectl: 'v1.33.7'})[tool],
     ...overrides,
   }

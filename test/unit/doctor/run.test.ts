@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {MACHINE_CHECKS, runChecks} from '../../../src/lib/app/doctor/run.js'
 import type {ToolVersion} from '../../../src/lib/adapters/tools/index.js'
+import {CA_PEM} from '../../helpers/certificates.js'
 import {context, FakeTools, healthyMachine, healthyWorld} from './fakes.js'
 
 /** A promise and the function that settles it. */
@@ -19,7 +20,10 @@ describe('doctor: running the checks', () => {
     const helm = gate<ToolVersion>()
     tools.helm.version = () => (tools.calls.push('helm version'), helm.promise)
     const heard: string[] = []
-    const running = runChecks(context(tools, healthyMachine()), MACHINE_CHECKS, (check) =>
+    const machine = healthyMachine()
+    machine.hosts = {'proxy.example.com:3128': {ok: true, address: '192.0.2.10'}}
+    const network = [{proxy: 'http://proxy.example.com:3128', githubCA: CA_PEM}]
+    const running = runChecks(context(tools, machine, {network}), MACHINE_CHECKS, (check) =>
       heard.push(check.id),
     )
     for (let i = 0; i < 20; i++) await tick()

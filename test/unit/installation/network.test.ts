@@ -4,7 +4,10 @@ import {networkObjects, networkValues} from '../../../src/lib/domain/arc/network
 import {
   caProblem,
   displayProxy,
+  effectiveNetwork,
+  inheritedNetworkProblems,
   networkProblems,
+  networkSummary,
   parseNoProxy,
   proxyProblem,
   splitProxy,
@@ -92,5 +95,51 @@ describe('--proxy, --no-proxy, --github-ca-file', () => {
     expect(Buffer.from(data.password, 'base64').toString()).to.equal(PASSWORD)
     expect(configMap).to.deep.include({kind: 'ConfigMap', data: {'ca.crt': `${CA}\n`}})
     expect(networkObjects({proxy: 'http://proxy:3128'}, 'web', 'arc-runners', labels)).to.deep.equal([])
+  })
+
+  describe('defaults (deskrun defaults)', () => {
+    const defaults = {proxy: WITH_CREDENTIALS, noProxy: ['.example.com'], githubCA: CA}
+
+    it('apply where the installation sets none; its own proxy comes with its own no-proxy list', () => {
+      expect(effectiveNetwork({}, defaults)).to.deep.equal({
+        ...defaults,
+        proxyFrom: 'defaults',
+        githubCAFrom: 'defaults',
+      })
+      expect(effectiveNetwork({proxy: 'http://own:3128'}, defaults)).to.deep.equal({
+        proxy: 'http://own:3128',
+        proxyFrom: 'installation',
+        githubCA: CA,
+        githubCAFrom: 'defaults',
+      })
+      expect(effectiveNetwork({githubCA: 'own CA'}, {proxy: 'http://p:1'})).to.deep.equal({
+        proxy: 'http://p:1',
+        proxyFrom: 'defaults',
+        githubCA: 'own CA',
+        githubCAFrom: 'installation',
+      })
+      expect(effectiveNetwork({}, {noProxy: ['.example.com']})).to.deep.equal({})
+      expect(effectiveNetwork({})).to.deep.equal({})
+    })
+
+    it('are summed up for list and status with where each setting comes from, credentials as ***', () => {
+      expect(networkSummary({}, defaults)).to.deep.equal({
+        proxy: 'http://***@proxy.example.com:3128',
+        proxyFrom: 'defaults',
+        noProxy: ['.example.com'],
+        githubCA: true,
+        githubCAFrom: 'defaults',
+      })
+      expect(networkSummary({})).to.deep.equal({githubCA: false})
+    })
+
+    it('are checked where an installation uses them, and named as the defaults', () => {
+      const bad = {proxy: 'socks5://me:secret@proxy:1080', githubCA: 'hello'}
+      const problems = inheritedNetworkProblems({}, bad)
+      expect(problems).to.have.length(2)
+      for (const problem of problems) expect(problem).to.match(/^In the defaults \(deskrun defaults\): /)
+      expect(problems.join()).to.not.include('secret')
+      expect(inheritedNetworkProblems({proxy: 'http://own:3128', githubCA: CA}, bad)).to.deep.equal([])
+    })
   })
 })

@@ -15,9 +15,12 @@ import {findMode, type ModeRegistry} from '../../../src/lib/domain/modes/registr
 import {planInstallation, type InstallationPlan, type ScaleSetPlan} from '../../../src/lib/domain/plan.js'
 import type {Observation, ObservedRelease} from '../../../src/lib/domain/reconcile/observation.js'
 import {
+  blockersError,
   describeAction,
   differingKeys,
   hasChanges,
+  mountBlockers,
+  mountNeeds,
   objectName,
   planChanges,
   type Action,
@@ -55,11 +58,15 @@ function installation(name: string, overrides: Partial<Installation> = {}): Inst
 }
 
 /** What deskrun deploys for the installation, rendered by the real built-in mode. */
-function planOf(name: string, overrides: Partial<Installation> = {}): InstallationPlan {
+function planOf(
+  name: string,
+  overrides: Partial<Installation> = {},
+  networkDefaults?: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>,
+): InstallationPlan {
   const wanted = installation(name, overrides)
   return planInstallation(
     wanted,
-    {clusterName: CLUSTER, cacheRoot: ORIGINAL_CACHE_ROOT, chartVersion: CHART},
+    {clusterName: CLUSTER, cacheRoot: ORIGINAL_CACHE_ROOT, chartVersion: CHART, networkDefaults},
     findMode(registry, wanted.mode),
   )
 }
@@ -267,6 +274,28 @@ describe('reconcile: planChanges', () => {
       })
     })
 
+    it('mountNeeds and mountBlockers: one rule for the planner and a cluster found at creation', () => {
+      const needs = mountNeeds([
+        planOf('web', withCache),
+        planOf('tools', {mounts: [{source: '/opt/t', target: '/opt/t', type: 'Directory', readOnly: true}]}),
+      ])
+      expect(needs).to.deep.equal({caches: true, hostMounts: ['/opt/t']})
+      const cluster = {clusterName: CLUSTER, cacheRoot: '/home/me/.cache/deskrun'}
+      const codes = (node: {cacheMount?: boolean; hostMounts?: string[]}) =>
+        mountBlockers(cluster, needs, node).map((blocker) => blocker.code)
+      expect(codes({cacheMount: false, hostMounts: []})).to.deep.equal([
+        'CACHE_MOUNT_MISSING',
+        'HOST_MOUNT_MISSING',
+      ])
+      expect(codes({cacheMount: true, hostMounts: ['/opt/t']})).to.deep.equal([])
+      expect(codes({})).to.deep.equal([])
+      const error = blockersError({
+        blockers: mountBlockers(cluster, needs, {cacheMount: false, hostMounts: []}),
+      })!
+      expect(error.code).to.equal('CACHE_MOUNT_MISSING')
+      expect(error.message).to.include('/home/me/.cache/deskrun').and.include('/opt/t')
+    })
+
     it('does not mind a missing cache mount when no installation has caches', () => {
       const observed = converged([planOf('web')])
       observed.cluster.cacheMount = false
@@ -393,6 +422,44 @@ describe('reconcile: planChanges', () => {
       const observed = converged([])
       observed.releases = []
       expect(planChanges(want([], {ensure: false}), observed).actions).to.deep.equal([])
+    })
+  })
+
+  describe('network defaults (deskrun defaults)', () => {
+    const CA = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
+    const defaults = {proxy: 'http://me:Pr0xyPass@proxy.example.com:3128', githubCA: CA}
+
+    it('upgrade the scale sets that inherit them and apply their proxy Secret and CA ConfigMap', () => {
+      const before = [planOf('web'), planOf('own', {proxy: 'http://own.example.com:3128', githubCA: CA})]
+      const after = [
+        planOf('web', {}, defaults),
+        planOf('own', {proxy: 'http://own.example.com:3128', githubCA: CA}, defaults),
+      ]
+      const plan = planChanges(want(after), converged(before))
+      expect(plan.actions.map(describeAction).sort()).to.deep.equal([
+        'apply configmap/web-github-ca (not in the cluster)',
+        'apply secret/web-proxy-auth (credentials not in the cluster)',
+        'upgrade scale set web (githubServerTLS differs; proxy differs)',
+      ])
+      expect(JSON.stringify(plan)).to.not.include('Pr0xyPass')
+      expect(plan.unchanged).to.include('scale set own')
+    })
+
+    it('changed again: the inheriting scale sets follow; cleared: their objects go', () => {
+      const first = [planOf('web', {}, defaults)]
+      const moved = planChanges(
+        want([planOf('web', {}, {...defaults, proxy: 'http://me:Pr0xyPass@other.example.com:8080'})]),
+        converged(first),
+      )
+      expect(moved.actions.map(describeAction)).to.deep.equal([
+        'upgrade scale set web (proxy.http.url differs; proxy.https.url differs)',
+      ])
+      const cleared = planChanges(want([planOf('web')]), converged(first))
+      expect(cleared.actions.map(describeAction).sort()).to.deep.equal([
+        'delete configmap/web-github-ca (web no longer uses it)',
+        'delete secret/web-proxy-auth (web no longer uses it)',
+        'upgrade scale set web (githubServerTLS differs; proxy differs)',
+      ])
     })
   })
 
@@ -629,7 +696,7 @@ describe('reconcile: planChanges', () => {
       const observed = converged([planOf('web', withCache)])
       const plan = planChanges(want([planOf('web', {mode: 'dind'})]), observed)
       expect(described(plan).filter((line) => line.startsWith('delete'))).to.deep.equal([
-        'delete configmap/web-hook-extension (the mode of web no longer uses it)',
+        'delete configmap/web-hook-extension (web no longer uses it)',
       ])
     })
 

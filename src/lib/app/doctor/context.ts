@@ -32,8 +32,17 @@ export interface DoctorContext {
   installations: number
   /** The `--cache` entries of each installation that has any. */
   caches: Record<string, CacheSpec[]>
+  /** The proxies and GitHub CAs to check: the defaults', and each installation's own. */
+  network: NetworkSubject[]
   /** The pinned version `deskrun doctor --fix` would install here, or undefined when there is none. */
   provisionable: (tool: VersionedTool) => string | undefined
+}
+
+/** A proxy and CA as set: in the defaults (no installation), or by an installation of its own. */
+export interface NetworkSubject {
+  installation?: string
+  proxy?: string
+  githubCA?: string
 }
 
 /** What earlier checks learned, for the checks that build on them. */

@@ -21,8 +21,9 @@ import {
   checkInotify,
   checkSharedDataRoots,
 } from './checks/system.js'
+import {checkGitHubCAs, checkProxies} from './checks/network.js'
 import {checkDocker, checkTool} from './checks/tools.js'
-import type {CheckState, CheckTools, DoctorContext} from './context.js'
+import type {CheckState, CheckTools, DoctorContext, NetworkSubject} from './context.js'
 import {realFacts, type SystemFacts} from '../../adapters/host-facts.js'
 import type {Check, CheckId} from './types.js'
 
@@ -46,6 +47,8 @@ const CHECKS: [CheckId, CheckFn, CheckId[]?][] = [
   ['shared-data-root', checkSharedDataRoots, ['docker']],
   ['inotify', checkInotify],
   ['cgroup', checkCgroup],
+  ['proxy', checkProxies],
+  ['github-ca', checkGitHubCAs],
 ]
 
 export const MACHINE_CHECKS: readonly CheckId[] = CHECKS.map(([id]) => id)
@@ -60,6 +63,8 @@ export const EXISTING_CLUSTER_CHECKS: readonly CheckId[] = [
   'cluster',
   'permissions',
   'controller',
+  // The proxy is reached from that cluster's nodes, not from here: only the CA is checked.
+  'github-ca',
 ]
 
 /** The checks `deskrun doctor` runs for this config. */
@@ -149,6 +154,16 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
         .filter((installation) => installation.caches.length > 0)
         .map((installation) => [installation.name, installation.caches]),
     ),
+    network: networkSubjects(config),
     provisionable: (tool) => (artifactFor(catalog, tool, platform) ? catalog[tool].version : undefined),
   }
+}
+
+/** The defaults' proxy and CA, then each installation's own (one that inherits both has nothing to add). */
+function networkSubjects(config: DeskrunConfig): NetworkSubject[] {
+  const {proxy, githubCA} = config.networkDefaults ?? {}
+  const own = Object.values(config.installations)
+    .filter((one) => one.proxy !== undefined || one.githubCA !== undefined)
+    .map((one) => ({installation: one.name, proxy: one.proxy, githubCA: one.githubCA}))
+  return [...(proxy !== undefined || githubCA !== undefined ? [{proxy, githubCA}] : []), ...own]
 }

@@ -18,6 +18,8 @@ export type CheckId =
   | 'shared-data-root'
   | 'inotify'
   | 'cgroup'
+  | 'proxy'
+  | 'github-ca'
 
 export interface Check {
   id: CheckId

@@ -1,5 +1,6 @@
 /** Between the file's shape (version 1, the original's field names) and the domain view. */
 import {DEFAULT_CHART_VERSION} from '../arc/charts.js'
+import type {NetworkSettings} from '../installation/network.js'
 import type {Auth, CacheSpec, HostMountType} from '../installation/types.js'
 import {DEFAULT_CLUSTER_NAME, ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../settings.js'
 import {
@@ -18,6 +19,9 @@ const FILE_KEYS = new Set([
   'tools_base_url',
   'kube_context',
   'kubeconfig',
+  'proxy',
+  'no_proxy',
+  'github_ca',
   'installations',
 ])
 const INSTALLATION_KEYS = new Set([
@@ -131,6 +135,11 @@ export function toDomain(file: ConfigFile, note: (line: string) => void = () => 
     installations[key] = installationToDomain(key, installation, note)
   }
 
+  const defaults: NetworkSettings = {
+    ...(file.proxy !== undefined ? {proxy: file.proxy} : {}),
+    ...(file.no_proxy !== undefined ? {noProxy: [...file.no_proxy]} : {}),
+    ...(file.github_ca !== undefined ? {githubCA: file.github_ca} : {}),
+  }
   return {
     clusterName: file.cluster_name || DEFAULT_CLUSTER_NAME,
     // Files of the original deskrun, and of deskrun before ~/.cache/deskrun, have no cache_root.
@@ -139,6 +148,7 @@ export function toDomain(file: ConfigFile, note: (line: string) => void = () => 
     ...(file.tools_base_url ? {toolsBaseUrl: file.tools_base_url} : {}),
     ...(file.kube_context ? {kubeContext: file.kube_context} : {}),
     ...(file.kube_context && file.kubeconfig ? {kubeconfig: file.kubeconfig} : {}),
+    ...(Object.keys(defaults).length > 0 ? {networkDefaults: defaults} : {}),
     installations,
     extra: structuredClone(unknownKeys(file, FILE_KEYS)),
   }
@@ -200,6 +210,7 @@ export function toFile(config: DeskrunConfig): ConfigFile {
     installations[key] = installationToFile(config.installations[key])
   }
 
+  const defaults = config.networkDefaults
   return {
     version: CONFIG_VERSION,
     cluster_name: config.clusterName,
@@ -208,6 +219,9 @@ export function toFile(config: DeskrunConfig): ConfigFile {
     ...(config.toolsBaseUrl ? {tools_base_url: config.toolsBaseUrl} : {}),
     ...(config.kubeContext ? {kube_context: config.kubeContext} : {}),
     ...(config.kubeContext && config.kubeconfig ? {kubeconfig: config.kubeconfig} : {}),
+    ...(defaults?.proxy !== undefined ? {proxy: defaults.proxy} : {}),
+    ...(defaults?.noProxy !== undefined ? {no_proxy: [...defaults.noProxy]} : {}),
+    ...(defaults?.githubCA !== undefined ? {github_ca: defaults.githubCA} : {}),
     installations,
     ...unknownKeys(config.extra, FILE_KEYS),
   }

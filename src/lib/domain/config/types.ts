@@ -4,6 +4,7 @@
  */
 import type {CredentialSource} from '../installation/types.js'
 import type {Installation} from '../installation/types.js'
+import type {NetworkSettings} from '../installation/network.js'
 
 export const CONFIG_VERSION = 1
 
@@ -80,6 +81,10 @@ export interface ConfigFile {
   kube_context?: string
   /** The kubeconfig that holds kube_context (default: KUBECONFIG or ~/.kube/config). */
   kubeconfig?: string
+  /** Defaults for installations without their own Proxy, NoProxy (with the proxy) and GitHubCA. */
+  proxy?: string
+  no_proxy?: string[]
+  github_ca?: string
   installations: Record<string, FileInstallation>
   [unknownKey: string]: unknown
 }
@@ -104,6 +109,11 @@ export interface DeskrunConfig {
   /** An existing cluster, by kube context: deskrun then never creates or deletes a cluster. */
   kubeContext?: string
   kubeconfig?: string
+  /**
+   * `deskrun defaults`: the proxy (with its no-proxy list) and the GitHub CA of every installation that
+   * has none of its own.
+   */
+  networkDefaults?: NetworkSettings
   installations: Record<string, StoredInstallation>
   /** Top-level keys deskrun does not know (e.g. the original's cluster_hosts), kept as they were. */
   extra: Record<string, unknown>

@@ -4,7 +4,12 @@
  * (`proxy`, `githubServerTLS`). A proxy URL may carry credentials: they go into a Secret the chart
  * refers to (credentialSecretRef), never into Helm values, argv or messages.
  */
+import {isDeepStrictEqual} from 'node:util'
+
 import type {Installation} from './types.js'
+
+/** The proxy, its no-proxy list and the GitHub CA: of an installation, or the config's defaults. */
+export type NetworkSettings = Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>
 
 /** Where the chart mounts the CA in the runner (and sets NODE_EXTRA_CA_CERTS, RUNNER_UPDATE_CA_CERTS). */
 export const CA_RUNNER_MOUNT_PATH = '/usr/local/share/ca-certificates/'
@@ -76,21 +81,54 @@ export function caProblem(pem: string, file = 'the CA file'): string | undefined
   return undefined
 }
 
-/** How list and status show the settings: the proxy without credentials, whether a CA is set. */
-export function networkSummary(inst: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>): {
+/** Where a setting an installation uses comes from: its own flags, or the config's defaults. */
+export type NetworkSource = 'installation' | 'defaults'
+
+export interface EffectiveNetwork extends NetworkSettings {
+  proxyFrom?: NetworkSource
+  githubCAFrom?: NetworkSource
+}
+
+/**
+ * What an installation uses: its own proxy with its own no-proxy list, else the defaults' proxy with
+ * theirs (the lists are not merged: a no-proxy list belongs to its proxy); its own CA, else theirs.
+ */
+export function effectiveNetwork(inst: NetworkSettings, defaults: NetworkSettings = {}): EffectiveNetwork {
+  const proxy = inst.proxy !== undefined ? inst : defaults.proxy !== undefined ? defaults : undefined
+  const ca = inst.githubCA !== undefined ? inst : defaults.githubCA !== undefined ? defaults : undefined
+  const from = (source: NetworkSettings): NetworkSource => (source === inst ? 'installation' : 'defaults')
+  return {
+    ...(proxy ? {proxy: proxy.proxy, proxyFrom: from(proxy)} : {}),
+    ...(proxy?.noProxy?.length ? {noProxy: [...proxy.noProxy]} : {}),
+    ...(ca ? {githubCA: ca.githubCA, githubCAFrom: from(ca)} : {}),
+  }
+}
+
+/**
+ * How list and status show what an installation uses: the proxy without credentials, whether a CA is
+ * set, and where each comes from.
+ */
+export function networkSummary(
+  inst: NetworkSettings,
+  defaults?: NetworkSettings,
+): {
   proxy?: string
   noProxy?: string[]
+  proxyFrom?: NetworkSource
   githubCA: boolean
+  githubCAFrom?: NetworkSource
 } {
+  const used = effectiveNetwork(inst, defaults)
   return {
-    ...(inst.proxy !== undefined ? {proxy: displayProxy(inst.proxy)} : {}),
-    ...(inst.noProxy?.length ? {noProxy: [...inst.noProxy]} : {}),
-    githubCA: inst.githubCA !== undefined,
+    ...(used.proxy !== undefined ? {proxy: displayProxy(used.proxy), proxyFrom: used.proxyFrom} : {}),
+    ...(used.noProxy ? {noProxy: used.noProxy} : {}),
+    githubCA: used.githubCA !== undefined,
+    ...(used.githubCAFrom ? {githubCAFrom: used.githubCAFrom} : {}),
   }
 }
 
 /** Everything wrong with an installation's proxy and CA settings (empty = fine). */
-export function networkProblems(inst: Pick<Installation, 'proxy' | 'noProxy' | 'githubCA'>): string[] {
+export function networkProblems(inst: NetworkSettings): string[] {
   const problems: string[] = []
   if (inst.proxy !== undefined) {
     const problem = proxyProblem(inst.proxy)
@@ -108,4 +146,87 @@ export function networkProblems(inst: Pick<Installation, 'proxy' | 'noProxy' | '
     if (problem) problems.push(problem)
   }
   return problems
+}
+
+/** What is wrong with the defaults an installation uses (none of those it overrides). */
+export function inheritedNetworkProblems(inst: NetworkSettings, defaults: NetworkSettings = {}): string[] {
+  const used = effectiveNetwork(inst, defaults)
+  const inherited: NetworkSettings = {
+    ...(used.proxyFrom === 'defaults' ? {proxy: used.proxy, noProxy: used.noProxy} : {}),
+    ...(used.githubCAFrom === 'defaults' ? {githubCA: used.githubCA} : {}),
+  }
+  return networkProblems(inherited).map((problem) => `In the defaults (deskrun defaults): ${problem}`)
+}
+
+/** `deskrun defaults` and `deskrun set`: what their network flags change. */
+export interface NetworkFlagsGiven {
+  proxy?: string
+  noProxy?: string[]
+  githubCAFile?: string
+  clearProxy?: boolean
+  clearNoProxy?: boolean
+  clearGitHubCA?: boolean
+}
+
+/** Flags that set what another one clears. */
+export function networkFlagConflicts(flags: NetworkFlagsGiven): string[] {
+  const pairs: [boolean, string][] = [
+    [flags.clearProxy === true && flags.proxy !== undefined, '--proxy and --clear-proxy'],
+    [flags.clearProxy === true && flags.noProxy !== undefined, '--no-proxy and --clear-proxy'],
+    [flags.clearNoProxy === true && flags.noProxy !== undefined, '--no-proxy and --clear-no-proxy'],
+    [
+      flags.clearGitHubCA === true && flags.githubCAFile !== undefined,
+      '--github-ca-file and --clear-github-ca',
+    ],
+  ]
+  return pairs
+    .filter(([clash]) => clash)
+    .map(([, both]) => `${both} contradict each other; give one of them.`)
+}
+
+export interface NetworkChange {
+  /** Values to set (the CA already read from its file). */
+  set: NetworkSettings
+  /** Drops the proxy and its no-proxy list. */
+  clearProxy?: boolean
+  clearNoProxy?: boolean
+  clearGitHubCA?: boolean
+}
+
+/** The settings (the defaults', or an installation's own) after `change`: cleared first, then set; what is not named stays. */
+export function changeNetwork(current: NetworkSettings, change: NetworkChange): NetworkSettings {
+  const {proxy, noProxy, githubCA} = current
+  const next: NetworkSettings = {
+    ...(change.clearProxy ? {} : {proxy, ...(change.clearNoProxy ? {} : {noProxy})}),
+    ...(change.clearGitHubCA ? {} : {githubCA}),
+    ...change.set,
+  }
+  return Object.fromEntries(Object.entries(next).filter(([, value]) => value !== undefined))
+}
+
+/** `proxy: none → http://***@proxy:3128`, `GitHub CA: changed`: never a credential or the CA itself. */
+export function describeNetworkChange(
+  before: NetworkSettings,
+  after: NetworkSettings,
+  /** What an unset value is: `none` for the defaults, `default` for an installation's own. */
+  unset = 'none',
+): string[] {
+  const proxy = (value?: string) => (value === undefined ? unset : displayProxy(value))
+  const list = (value?: string[]) => (value?.length ? value.join(', ') : unset)
+  const ca = (value?: string) => (value === undefined ? unset : 'set')
+  const changes: string[] = []
+  if (before.proxy !== after.proxy) {
+    // Only the credentials changed: the URLs look the same once they are masked.
+    const [was, now] = [proxy(before.proxy), proxy(after.proxy)]
+    changes.push(was === now ? 'proxy: credentials changed' : `proxy: ${was} → ${now}`)
+  }
+  if (!isDeepStrictEqual(before.noProxy ?? [], after.noProxy ?? []))
+    changes.push(`no-proxy: ${list(before.noProxy)} → ${list(after.noProxy)}`)
+  if (before.githubCA !== after.githubCA)
+    changes.push(
+      before.githubCA !== undefined && after.githubCA !== undefined
+        ? 'GitHub CA: changed'
+        : `GitHub CA: ${ca(before.githubCA)} → ${ca(after.githubCA)}`,
+    )
+  return changes
 }

@@ -8,7 +8,7 @@ import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
 import {imageReferenceProblem} from './image.js'
 import {mountProblems} from './mounts.js'
-import {networkProblems} from './network.js'
+import {inheritedNetworkProblems, networkProblems, type NetworkSettings} from './network.js'
 import {MAX_INSTANCES} from './instances.js'
 import {instanceNames, nameProblems} from './naming.js'
 import {sharingProblems} from './sharing.js'
@@ -302,6 +302,8 @@ export interface ValidationOptions {
   otherInstallations?: readonly Installation[]
   /** Resolves symbolic links on this machine, so that folders are compared where they really are. */
   realPath?: (folder: string) => string
+  /** The config's proxy and CA (`deskrun defaults`): those the installation uses are checked too. */
+  networkDefaults?: NetworkSettings
 }
 
 function modeProblems(inst: Installation, modes: readonly ModeInfo[]): string[] {
@@ -437,6 +439,7 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...cacheFolderProblems(inst, opts, cacheRoot),
     ...mountProblems(inst, cacheRoot),
     ...networkProblems(inst),
+    ...inheritedNetworkProblems(inst, opts.networkDefaults),
     ...labelProblems(inst),
     ...authProblems(inst, target?.scope),
     ...resourceProblems(inst),

@@ -23,7 +23,8 @@ import {
   MANAGED_RELEASE_LABEL,
   type KubeObject,
 } from '../kube.js'
-import type {Observation, ObservedRelease} from './observation.js'
+import {DeskrunError} from '../errors.js'
+import type {Observation, ObservedCluster, ObservedRelease} from './observation.js'
 
 export interface Desired {
   clusterName: string
@@ -88,11 +89,7 @@ export function planChanges(desired: Desired, observed: Observation): Plan {
     plan.blockers.push(nodeStopped(desired.clusterName))
     return plan
   } else {
-    const needsMount = desired.installations.some((installation) => installation.caches.length > 0)
-    if (needsMount && cluster.cacheMount === false)
-      plan.blockers.push(cacheMountMissing(desired.clusterName, desired.cacheRoot))
-    const missing = missingHostMounts(desired, cluster.hostMounts)
-    if (missing.length > 0) plan.blockers.push(hostMountsMissing(desired.clusterName, missing))
+    plan.blockers.push(...mountBlockers(desired, mountNeeds(desired.installations), cluster))
     if (desired.ensure) plan.unchanged.push(`cluster ${desired.clusterName}`)
   }
   const upgrade = desired.ensure ? arcUpgrade(desired, observed) : undefined
@@ -323,11 +320,11 @@ function planLeftovers(
     const instance = labels[INSTANCE_LABEL]
     if (object.metadata.namespace !== SCALE_SET_NAMESPACE || labels[MANAGED_BY_LABEL] !== 'deskrun') continue
     if (owner === undefined || kept.has(owner) || !inScope(owner)) continue
-    // Also what the mode no longer renders (a hook extension after a change to dind).
+    // Also what it no longer renders: a hook extension after a change to dind, a proxy Secret once none is used.
     if (plannedObjects.has(objectName(object))) continue
     const why =
       planned.has(owner) && (instance === undefined || wanted.has(instance))
-        ? `the mode of ${owner} no longer uses it`
+        ? `${owner} no longer uses it`
         : reason(owner, instance)
     plan.actions.push(action('delete', 'object', objectName(object), [why], {installation: owner}))
   }
@@ -434,11 +431,49 @@ function nodeStopped(clusterName: string): Blocker {
   }
 }
 
-/** The `--mount` host paths the installations need that the kind node does not mount (none when unknown). */
-function missingHostMounts(desired: Desired, mounted: readonly string[] | undefined): string[] {
-  if (mounted === undefined) return []
-  const needed = new Set(desired.installations.flatMap((installation) => installation.hostMounts))
-  return [...needed].filter((source) => !mounted.includes(source)).sort()
+/** What the kind node must mount for these installations: the cache root when one has caches, and every `--mount` host path. */
+export interface MountNeeds {
+  caches: boolean
+  hostMounts: string[]
+}
+
+export function mountNeeds(
+  installations: readonly Pick<InstallationPlan, 'caches' | 'hostMounts'>[],
+): MountNeeds {
+  return {
+    caches: installations.some((installation) => installation.caches.length > 0),
+    hostMounts: [...new Set(installations.flatMap((installation) => installation.hostMounts))].sort(),
+  }
+}
+
+/**
+ * What the kind node lacks of `needs`, as blockers: the planner's rule, and the one for a cluster another
+ * deskrun created meanwhile. A mount that could not be told (undefined) is not held against the node.
+ */
+export function mountBlockers(
+  cluster: Pick<Desired, 'clusterName' | 'cacheRoot'>,
+  needs: MountNeeds,
+  node: Pick<ObservedCluster, 'cacheMount' | 'hostMounts'>,
+): Blocker[] {
+  const blockers: Blocker[] = []
+  if (needs.caches && node.cacheMount === false)
+    blockers.push(cacheMountMissing(cluster.clusterName, cluster.cacheRoot))
+  const missing =
+    node.hostMounts === undefined
+      ? []
+      : needs.hostMounts.filter((source) => !node.hostMounts!.includes(source))
+  if (missing.length > 0) blockers.push(hostMountsMissing(cluster.clusterName, missing))
+  return blockers
+}
+
+/** What stops a plan, as one error (each problem, each fix). */
+export function blockersError(plan: Pick<Plan, 'blockers'>): DeskrunError | undefined {
+  const [first, ...more] = plan.blockers
+  if (!first) return undefined
+  return new DeskrunError([first, ...more].map((blocker) => blocker.message).join('\n'), {
+    code: first.code,
+    hint: [first, ...more].map((blocker) => blocker.hint).join('\n'),
+  })
 }
 
 function hostMountsMissing(clusterName: string, sources: string[]): Blocker {
