@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {serviceStatus} from '../../lib/app/service.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
