@@ -21,6 +21,7 @@ import {
   type ModeRegistry,
 } from '../../src/lib/domain/modes/registry.js'
 import {loadModes} from '../../src/lib/adapters/plugins.js'
+import {completionCandidates} from '../../src/lib/cli/completion/candidates.js'
 
 interface Plugin {
   name: string
@@ -78,6 +79,30 @@ describe('container mode registry', () => {
   const deskrun: Plugin = {name: 'deskrun', version: '0.1.0', answer: builtinModes}
   const names = (registry: ModeRegistry) => registry.modes.map((entry) => entry.mode.name)
   const sources = (registry: ModeRegistry) => registry.modes.map((entry) => describeSource(entry.source))
+
+  it('shell completion waits 1.5 s, not 10, and offers what a silent plugin provided before', async () => {
+    const env = process.env.DESKRUN_PLUGIN_TIMEOUT_MS
+    delete process.env.DESKRUN_PLUGIN_TIMEOUT_MS
+    try {
+      const remembered = {'silent-mode': {plugin: 'deskrun-plugin-silent', version: '1.0.0'}}
+      await writeFile(path.join(cacheDir, 'container-mode-plugins.json'), JSON.stringify(remembered))
+      const plugins = config([deskrun, {name: 'deskrun-plugin-silent', answer: new Error('timed out')}])
+
+      const candidates = await completionCandidates('mode', plugins)
+      expect(candidates.map((candidate) => candidate.value)).to.deep.equal([
+        ...builtinModes.map((builtin) => builtin.name),
+        'silent-mode',
+      ])
+      expect(candidates.at(-1)).to.deep.equal({
+        value: 'silent-mode',
+        description: 'from deskrun-plugin-silent',
+      })
+      await loadModes(plugins)
+      expect(calls.map((call) => call.timeout)).to.deep.equal([1500, 10_000])
+    } finally {
+      if (env !== undefined) process.env.DESKRUN_PLUGIN_TIMEOUT_MS = env
+    }
+  })
 
   it("runs the hook once, capturing errors, with a timeout, and hands it deskrun's helpers", async () => {
     await loadModes(config([deskrun]))

@@ -29,18 +29,18 @@ import {
 const HOOK_TIMEOUT_MS = 10_000
 const logger = getLogger('deskrun:modes')
 
-export function hookTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+/** DESKRUN_PLUGIN_TIMEOUT_MS when set, else `fallback` (shell completion waits less than a command). */
+export function hookTimeoutMs(env: NodeJS.ProcessEnv = process.env, fallback = HOOK_TIMEOUT_MS): number {
   const value = Number(env.DESKRUN_PLUGIN_TIMEOUT_MS)
-  return Number.isInteger(value) && value > 0 ? value : HOOK_TIMEOUT_MS
+  return Number.isInteger(value) && value > 0 ? value : fallback
 }
 
-export async function loadModes(config: Config): Promise<ModeRegistry> {
+export async function loadModes(config: Config, timeoutMs = hookTimeoutMs()): Promise<ModeRegistry> {
   const options: ContainerModesHookOptions = {helpers: modeHelpers}
   // oclif runs the hooks of all plugins at once, each raced against the timeout, so a slow plugin costs
   // the timeout once. A hook that never answers goes on in the background: bin/run.js exits when the
   // command is done. oclif's timer does not keep the process alive (it is unref'd): with a hook that
   // holds nothing either, node would end deskrun at once (exit 13, "unsettled top-level await").
-  const timeoutMs = hookTimeoutMs()
   const keepAlive = setTimeout(() => {}, timeoutMs + 1000)
   const result = await config
     .runHook(MODES_HOOK, options, timeoutMs, true)

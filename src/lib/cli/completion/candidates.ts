@@ -6,8 +6,11 @@
 import type {Config} from '@oclif/core'
 
 import {loadConfig} from '../../adapters/config-store.js'
-import {loadModes} from '../../adapters/plugins.js'
+import {hookTimeoutMs, loadModes} from '../../adapters/plugins.js'
 import type {ValueKind} from './values.js'
+
+/** How long shell completion waits for plugins' modes (a command waits 10 s). */
+const COMPLETION_HOOK_TIMEOUT_MS = 1500
 
 export interface Candidate {
   value: string
@@ -18,8 +21,18 @@ export interface Candidate {
 export async function completionCandidates(kind: ValueKind, config: Config): Promise<Candidate[]> {
   switch (kind) {
     case 'mode': {
-      const registry = await loadModes(config)
-      return registry.modes.map(({mode}) => ({value: mode.name, description: mode.summary}))
+      // A TAB must not freeze for a plugin that does not answer: wait less than a command does, and
+      // offer the modes that plugin provided before (remembered between runs) without their summary.
+      const registry = await loadModes(config, hookTimeoutMs(process.env, COMPLETION_HOOK_TIMEOUT_MS))
+      const offered = registry.modes.map(({mode}) => ({value: mode.name, description: mode.summary}))
+      const silent = Object.entries(registry.remembered ?? {}).filter(
+        ([name, provider]) =>
+          registry.failedPlugins?.includes(provider.plugin) && !offered.some(({value}) => value === name),
+      )
+      return [
+        ...offered,
+        ...silent.map(([name, provider]) => ({value: name, description: `from ${provider.plugin}`})),
+      ]
     }
 
     case 'installation': {
