@@ -4,10 +4,10 @@ import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
-import type {Installation} from '../domain/installation/types.js'
+import type {CacheStorage, Installation} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {notDeployed} from './add.js'
+import {cacheStorageFrom, notDeployed} from './add.js'
 import {
   checkPrerequisites,
   installationNamed,
@@ -24,6 +24,8 @@ export interface SetRequest {
   maxRunners?: number
   instances?: number
   cache?: string[]
+  cacheStorageClass?: string
+  cacheSize?: string
   label?: string[]
   runnerGroup?: string
   runnerImage?: string
@@ -116,6 +118,7 @@ async function changed(
     auth = credentials.auth
   }
   const single = instances === 1 && current.instances > 1
+  const cacheStorage = cacheStorageFrom(request.cacheStorageClass, request.cacheSize, current.cacheStorage)
   return {
     ...current,
     instances,
@@ -123,6 +126,7 @@ async function changed(
     maxRunners:
       instances > 1 ? 1 : (request.maxRunners ?? (single ? current.maxRunners : current.maxRunners)),
     ...(request.cache !== undefined ? {caches: request.cache.map((value) => parseCacheFlag(value))} : {}),
+    ...(cacheStorage ? {cacheStorage} : {}),
     ...(request.label !== undefined ? {labels: request.label} : {}),
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
@@ -137,6 +141,7 @@ const FIELDS: [keyof Installation, string][] = [
   ['minRunners', 'min runners'],
   ['maxRunners', 'max runners'],
   ['caches', 'caches'],
+  ['cacheStorage', 'cache storage'],
   ['labels', 'labels'],
   ['runnerGroup', 'runner group'],
   ['runnerImage', 'runner image'],
@@ -144,18 +149,23 @@ const FIELDS: [keyof Installation, string][] = [
   ['memory', 'memory'],
 ]
 
+const isCacheStorage = (value: unknown): value is CacheStorage =>
+  typeof value === 'object' && value !== null && 'storageClass' in value
+
 /** What differs, in words; credentials only as "changed". */
 export function describeChanges(before: Installation, after: Installation): string[] {
-  const show = (value: unknown) =>
-    Array.isArray(value)
-      ? value
-          .map((item) =>
-            typeof item === 'object' && item !== null ? (item as {target?: string}).target : item,
-          )
-          .join(', ') || 'none'
-      : value === undefined
-        ? 'none'
-        : String(value)
+  const show = (value: unknown): string =>
+    isCacheStorage(value)
+      ? `${value.storageClass} ${value.size}`
+      : Array.isArray(value)
+        ? value
+            .map((item) =>
+              typeof item === 'object' && item !== null ? (item as {target?: string}).target : item,
+            )
+            .join(', ') || 'none'
+        : value === undefined
+          ? 'none'
+          : String(value)
   const lines = FIELDS.filter(([key]) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(
     ([key, words]) => `${words}: ${show(before[key])} → ${show(after[key])}`,
   )

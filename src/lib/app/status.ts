@@ -13,6 +13,7 @@ import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {findByName, instanceNames} from '../domain/installation/naming.js'
 import {networkSummary} from '../domain/installation/network.js'
 import type {HostMountSpec} from '../domain/installation/types.js'
+import {cacheStorageSummary, type CacheStorageSummary} from './list.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -58,6 +59,8 @@ export interface InstallationStatus {
   runnerImage: string
   /** `--mount` host paths. */
   mounts: HostMountSpec[]
+  /** `--cache-storage-class`: the caches' storage class, size and claims; absent: host folders. */
+  cacheStorage?: CacheStorageSummary
   /** `--proxy` (credentials shown as ***), `--no-proxy`, and whether a `--github-ca-file` is set. */
   network: ReturnType<typeof networkSummary>
   scaleSets: ScaleSetStatus[]
@@ -166,6 +169,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       paused: Boolean(installation.paused),
       runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       mounts: installation.mounts ?? [],
+      ...(installation.cacheStorage ? {cacheStorage: cacheStorageSummary(installation)} : {}),
       network: networkSummary(installation),
       scaleSets: instanceNames(installation.name, installation.instances)
         .filter((scaleSet) => !wanted?.instance || scaleSet === wanted.instance)

@@ -185,6 +185,14 @@ describe('reconcile: cache claims', () => {
     ])
   })
 
+  it("knows the classes of the kind cluster it is about to create: kind's standard only", () => {
+    const fresh: Observation = {cluster: {exists: false, running: false}, releases: [], objects: []}
+    const blocked = planChanges(want([planOf('build')]), fresh)
+    expect(blocked.blockers.map((blocker) => blocker.code)).to.deep.equal(['STORAGE_CLASS_MISSING'])
+    const fine = planOf('build', {cacheStorage: {storageClass: 'standard', size: '20Gi'}})
+    expect(planChanges(want([fine]), fresh).blockers).to.deep.equal([])
+  })
+
   it("keeps a removed installation's claims (its cache data) unless they are purged", () => {
     const observed = converged([planOf('build', {instances: 2})])
     const removing = (purgeCaches?: boolean) =>

@@ -23,6 +23,7 @@ import {
   MANAGED_RELEASE_LABEL,
   type KubeObject,
 } from '../kube.js'
+import {KIND_STORAGE_CLASS} from '../modes/kubernetes.js'
 import {CLAIM_KIND, claimChange, missingStorageClasses} from './claims.js'
 import type {Observation, ObservedRelease} from './observation.js'
 
@@ -117,7 +118,8 @@ export function planChanges(desired: Desired, observed: Observation): Plan {
             .map((claim) => ({installation: one.installation, claim})),
         ),
       ),
-      observed.storageClasses,
+      // A cluster the plan creates is kind's, with kind's one class.
+      cluster.exists ? observed.storageClasses : [KIND_STORAGE_CLASS],
     ),
   )
   for (const installation of deployed) {
