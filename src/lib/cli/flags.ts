@@ -35,7 +35,7 @@ export const installationFlags = {
   cache: Flags.string({
     char: 'c',
     summary: 'Path to keep between jobs, as PATH or HOST_FOLDER:PATH (repeatable).',
-    description: `Each path is backed by a folder under the cache root on this machine (~/.cache/deskrun/NAME/cache-N for a new config; \`cache_root\` in the config moves it), so it survives jobs and cluster rebuilds. A HOST_FOLDER may not be, lie in or hold another installation's cache folder. ${DATA_ROOT_RULE}`,
+    description: `Each path is backed by a folder under the cache root on this machine (~/.cache/deskrun/NAME/cache-N for a new config; \`cache_root\` in the config moves it), so it survives jobs and cluster rebuilds; with --cache-storage-class, by a folder of the instance's claim instead. A HOST_FOLDER may not be, lie in or hold another installation's cache folder. ${DATA_ROOT_RULE}`,
     multiple: true,
     helpGroup: 'RUNNER',
   }),
