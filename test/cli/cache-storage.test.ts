@@ -96,6 +96,8 @@ describe('caches on a storage class', () => {
         size: '20Gi',
         claims: ['build-1-cache', 'build-2-cache'],
       })
+      const status = JSON.parse((await s.deskrun(['status', '--json'])).stdout).installations[0]
+      expect(status.cacheStorage).to.deep.equal(listed.cacheStorage)
       const again = await s.deskrun(['up', '--json'])
       expectOk(again)
       expect(JSON.parse(again.stdout).changed).to.deep.equal([])
