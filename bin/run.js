@@ -9,9 +9,8 @@ if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.
 const {default: nodeModule} = await import('node:module')
 nodeModule.enableCompileCache?.()
 
-// Only what starts oclif: the whole of @oclif/core is loaded by the commands that need it, and
-// `deskrun --version` and `--help` start quicker without it.
-const {execute} = await import('@oclif/core/execute')
+// oclif as built into dist/ with the commands (scripts/build.mjs): only what starts it is loaded here.
+const {execute} = await import('../dist/lib/cli/execute.js')
 await execute({dir: import.meta.url})
 
 // The command is done (on errors oclif has exited already). Nothing it leaves behind may keep deskrun

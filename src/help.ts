@@ -1,4 +1,5 @@
-import {Help} from '@oclif/core/help'
+import type {Command, Config, Interfaces} from '@oclif/core'
+import {CommandHelp, Help} from '@oclif/core/help'
 
 import {GET_STARTED} from './lib/cli/get-started.js'
 
@@ -8,6 +9,13 @@ import {GET_STARTED} from './lib/cli/get-started.js'
  * them, the two commands a newcomer starts with.
  */
 export default class DeskrunHelp extends Help {
+  override CommandHelpClass = DeskrunCommandHelp
+
+  constructor(config: Interfaces.Config, options?: Partial<Interfaces.HelpOptions>) {
+    super(config, options)
+    this.render = templatesOnly(this.render)
+  }
+
   protected override async showRootHelp(): Promise<void> {
     const own = (pluginName?: string) => pluginName === this.config.pjson.name
     const commands = this.sortedCommands.filter(
@@ -33,4 +41,20 @@ export default class DeskrunHelp extends Help {
     this.log(this.formatCommands(commands))
     this.log('')
   }
+}
+
+class DeskrunCommandHelp extends CommandHelp {
+  constructor(command: Command.Loadable, config: Config, options: Interfaces.HelpOptions) {
+    super(command, config, options)
+    this.render = templatesOnly(this.render)
+  }
+}
+
+/**
+ * oclif renders every line of help (each command's summary too) as an ejs template, which compiles it
+ * first: most of `deskrun --help`'s own time. A line without ejs's delimiters renders as itself, so it
+ * is left alone (ejs also drops a '%>' that closes no tag, so that goes to ejs too).
+ */
+export function templatesOnly(render: (text: string) => string): (text: string) => string {
+  return (text) => (text.includes('<%') || text.includes('%>') ? render(text) : text)
 }

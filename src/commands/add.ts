@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {addInstallation} from '../lib/app/add.js'
 import {BaseCommand} from '../lib/cli/base-command.js'

@@ -1,4 +1,6 @@
-import {Args, Command, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 
 import {completionCandidates, formatCandidate} from '../lib/cli/completion/candidates.js'
 import {VALUE_KINDS, type ValueKind} from '../lib/cli/completion/values.js'

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {removeInstallation} from '../lib/app/remove.js'
 import {BaseCommand} from '../lib/cli/base-command.js'

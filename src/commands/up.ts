@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {up, type PlanView} from '../lib/app/up.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
@@ -78,6 +78,10 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
         this.log(`Everything is up to date; nothing changed${took ? ` (${took})` : ''}.`)
       else this.log(`Done${took ? ` in ${took}` : ''}: ${result.changed.join('; ')}.`)
     }
+    if (result.paused.length > 0)
+      this.log(
+        `Paused, so taking no new jobs: ${result.paused.join(', ')}. deskrun resume ${result.paused.length === 1 ? result.paused[0] : 'NAME'} takes jobs again.`,
+      )
     if (skipped.length > 0) {
       const lines = [
         '\nNot deployed (their entries stay in the config as they are, and so do scale sets they already have in the cluster):',

@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core'
+import {Command} from '@oclif/core/command'
 
 /** `deskrun version`, as kind, helm and gh have it: the same line as `deskrun --version`. */
 export default class Version extends Command {

@@ -1,4 +1,5 @@
-import {Errors, type Hook} from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
+import type {Hook} from '@oclif/core'
 
 import {ExitCode} from '../lib/domain/errors.js'
 

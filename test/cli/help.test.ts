@@ -47,6 +47,12 @@ describe('help', () => {
     expect(await fake.calls()).to.deep.equal([])
   })
 
+  it('templates in help are rendered: examples name the command, no ejs tag is left', async () => {
+    const help = await fake.run(['add', '--help'])
+    expect(help.stdout).to.match(/^\s+\$ deskrun add my-runner /m)
+    expect(help.stdout).not.to.contain('<%')
+  })
+
   it('commands that return data accept --json', async () => {
     for (const command of [
       'add',

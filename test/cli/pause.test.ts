@@ -52,6 +52,7 @@ describe('pause and resume', () => {
     const up = await s.deskrun(['up', '--json'])
     expectOk(up)
     expect(JSON.parse(up.stdout).changed, 'up keeps the pause').to.deep.equal([])
+    expect(JSON.parse(up.stdout).paused).to.deep.equal(['web'])
     expect(await scaling('web')).to.include({min: 0, max: 0})
 
     const list = JSON.parse((await s.deskrun(['list', '--json'])).stdout)
@@ -80,7 +81,9 @@ describe('pause and resume', () => {
       calls.every((call) => call.argv[0] !== 'create'),
     )
     expect((await s.config()).installations.web.Paused).to.equal(true)
-    expectOk(await s.deskrun(['up']))
+    const up = await s.deskrun(['up'])
+    expectOk(up)
+    expect(up.stdout).to.contain('Paused, so taking no new jobs: web. deskrun resume web takes jobs again.')
     expect(await scaling('web')).to.include({min: 0, max: 0})
     expect(await runners('web')).to.deep.equal([])
   })

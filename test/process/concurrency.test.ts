@@ -10,7 +10,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {expect} from 'chai'
 
-import {configProblems} from '../../src/lib/domain/config/schema.js'
+import {configProblems} from '../../src/lib/domain/config/problems.js'
 import {loadConfig} from '../../src/lib/adapters/config-store.js'
 import {REPO_ROOT} from '../helpers/fake-tools.js'
 import {expectOk, type Sandbox, useSandbox} from '../cli/support.js'

@@ -1,6 +1,7 @@
 import path from 'node:path'
 
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {useCluster} from '../../lib/app/cluster.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'

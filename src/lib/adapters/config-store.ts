@@ -14,7 +14,7 @@ import {configPath} from '../domain/settings.js'
 import {emptyConfig, toDomain, toFile} from '../domain/config/convert.js'
 import {parseJson} from '../domain/config/json-syntax.js'
 import {backupPath, isBackupOf, migrate, storedCredentials} from '../domain/config/migrate.js'
-import {configProblems} from '../domain/config/schema.js'
+import {configProblems} from '../domain/config/problems.js'
 import {CONFIG_VERSION, type DeskrunConfig} from '../domain/config/types.js'
 
 export interface ConfigOptions {

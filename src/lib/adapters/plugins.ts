@@ -8,7 +8,8 @@
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {getLogger, type Config} from '@oclif/core'
+import {getLogger} from '@oclif/core/logger'
+import type {Config} from '@oclif/core'
 
 import {
   claimNames,

@@ -57,6 +57,8 @@ export interface UpResult {
   changed: string[]
   unchanged: string[]
   skipped: SkippedInstallation[]
+  /** Those of `installations` that are paused: deployed with no runners until `deskrun resume`. */
+  paused: string[]
   /** With --dry-run: what `up` would do. */
   plan?: PlanView
 }
@@ -73,7 +75,7 @@ export async function up(context: ActionContext, options: UpOptions = {}): Promi
   const config = await readConfig(context)
   const checked = planConfig(config, context)
   if (checked.plans.length === 0 && checked.skipped.length > 0)
-    return {installations: [], ...newOutcome(), skipped: checked.skipped}
+    return {installations: [], ...newOutcome(), skipped: checked.skipped, paused: []}
   for (const plan of checked.plans)
     for (const warning of installationWarningsIn(config, config.installations[plan.installation]))
       context.note(`${plan.installation}: ${warning}`)
@@ -182,7 +184,9 @@ async function converge(
   }
   const progress = {json: context.json}
   const reconciliation = await observeAndPlan(deps, request, progress)
-  const result = {installations: plans.map((plan) => plan.installation), skipped}
+  const installations = plans.map((plan) => plan.installation)
+  const paused = installations.filter((name) => config.installations[name].paused)
+  const result = {installations, skipped, paused}
   if (options.dryRun) return {...result, changed: [], unchanged: [], plan: planView(reconciliation.plan)}
   const outcome = newApplyOutcome()
   let finished = false

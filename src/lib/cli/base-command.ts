@@ -3,7 +3,12 @@
  * the promised exit code (also under --json), redacts whatever it prints, and loads the pieces
  * commands share (container modes, tools) once.
  */
-import {Command, Errors, Flags, settings, ux, type Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
+import {settings} from '@oclif/core/settings'
+import * as ux from '@oclif/core/ux'
+import type {Interfaces} from '@oclif/core'
 
 import {DeskrunError, ExitCode, exitCodeFor, type Progress} from '../domain/errors.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'

@@ -4,7 +4,7 @@
  * its column; the fix whole on a line of its own below, so that a command can be copied as it is.
  * Elsewhere (a pipe, a file): one tab-separated line per check, `status check found fix`, for grep and cut.
  */
-import {ux} from '@oclif/core'
+import * as ux from '@oclif/core/ux'
 
 import type {Check, CheckStatus, DoctorReport} from '../app/doctor/types.js'
 import {displayWidth, padEnd, wrapWords} from './text.js'

@@ -1,5 +1,5 @@
 /** Flag builders shared by commands. */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
 import {DEFAULT_CACHE_SIZE} from '../domain/installation/claims.js'

@@ -4,7 +4,7 @@
  * broken, yellow: waiting or not there yet, green: fine); bin/run.js sets NO_COLOR when stdout is no
  * terminal, so a pipe or a file gets plain text.
  */
-import {ux} from '@oclif/core'
+import * as ux from '@oclif/core/ux'
 
 import type {PodStatus, ScaleSetStatus, StatusReport} from '../app/status.js'
 import {NO_INSTALLATIONS} from './get-started.js'

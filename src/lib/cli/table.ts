@@ -10,7 +10,7 @@
  * Not on a terminal (a pipe, a file): one line per row, cells separated by tabs, no heading and no
  * rulers, as gh prints, so that `| grep` and `| cut -f2` work.
  */
-import {ux} from '@oclif/core'
+import * as ux from '@oclif/core/ux'
 
 import {displayWidth, padEnd, shorten, wrapWords} from './text.js'
 

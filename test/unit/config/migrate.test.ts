@@ -6,7 +6,7 @@ import {expect} from 'chai'
 
 import {toDomain, toFile} from '../../../src/lib/domain/config/convert.js'
 import {isBackupOf, migrate, storedCredentials} from '../../../src/lib/domain/config/migrate.js'
-import {configProblems} from '../../../src/lib/domain/config/schema.js'
+import {configProblems} from '../../../src/lib/domain/config/problems.js'
 import {
   backupsWithUnusedCredentials,
   loadConfig,

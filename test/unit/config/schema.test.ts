@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {configProblems} from '../../../src/lib/domain/config/schema.js'
+import {configProblems} from '../../../src/lib/domain/config/problems.js'
 
 const installation = (fields: Record<string, unknown> = {}) => ({
   Repository: 'https://github.com/owner/repo',

@@ -1,5 +1,4 @@
 /** Facts about GitHub's Actions Runner Controller charts (see the README's "How deskrun uses ARC"). */
-import semver from 'semver'
 
 export const DEFAULT_CHART_VERSION = '0.14.2'
 
@@ -26,12 +25,6 @@ export const ARC_CRDS = [
   'ephemeralrunnersets.actions.github.com',
   'ephemeralrunners.actions.github.com',
 ] as const
-
-/** `major.minor` of a chart version; the controller deletes scale sets of any other minor. */
-export function minorOf(version: string): string {
-  const parsed = semver.coerce(version)
-  return parsed ? `${parsed.major}.${parsed.minor}` : version
-}
 
 /** The version part of a `helm list` chart column such as `gha-runner-scale-set-0.14.2`. */
 export function chartVersionOf(chart: string, chartName: string): string | undefined {

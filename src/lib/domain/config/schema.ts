@@ -1,11 +1,8 @@
 /**
  * JSON schema of the config file, in two shapes: version 1 (what deskrun writes) and the original Go
- * deskrun's (no `version`). What is wrong becomes lines such as
+ * deskrun's (no `version`). Each node says in `expected` (an annotation ajv is told about) what to
+ * write there: problems.ts turns ajv's errors into lines such as
  * `installations.my-runner.MaxRunners must be an integer ≥ 0`. Messages never repeat a value.
- *
- * Every command reads the config, so it is checked here by a few lines over the handful of keywords
- * the schema uses, in ajv's order and with its `allErrors` results: compiling the schema with ajv took
- * longer than the rest of `deskrun list`.
  */
 
 import {CREDENTIAL_SOURCES} from '../installation/types.js'
@@ -14,7 +11,7 @@ import {CONFIG_VERSION} from './types.js'
 type JsonType = 'string' | 'integer' | 'object' | 'array' | 'boolean' | 'null'
 
 /** The JSON schema keywords the config's schema uses; each node says in `expected` what to write there. */
-interface Schema {
+export interface Schema {
   type?: JsonType | JsonType[]
   expected?: string
   const?: unknown
@@ -172,90 +169,13 @@ function fileSchema(originalShape: boolean): Schema {
   }
 }
 
-const currentSchema = fileSchema(false)
-const originalSchema = fileSchema(true)
-
-/** `['installations', 'my-runner', 'CachePaths', '0']` -> `installations.my-runner.CachePaths[0]`. */
-function fieldName(segments: readonly string[]): string {
-  let name = ''
-  for (const segment of segments) {
-    if (/^[0-9]+$/.test(segment)) name += `[${segment}]`
-    else if (/^[A-Za-z0-9_-]+$/.test(segment)) name += name === '' ? segment : `.${segment}`
-    else name += `[${JSON.stringify(segment)}]`
-  }
-
-  return name
-}
-
-function typeOf(data: unknown): JsonType | 'number' {
-  if (data === null) return 'null'
-  if (Array.isArray(data)) return 'array'
-  if (typeof data === 'number') return Number.isInteger(data) ? 'integer' : 'number'
-  return typeof data as JsonType
-}
-
-const isObject = (data: unknown): data is Record<string, unknown> => typeOf(data) === 'object'
-const has = (data: Record<string, unknown>, key: string) =>
-  Object.hasOwn(data, key) && data[key] !== undefined
-
 /**
- * The problems of `data` at `at`, one line per failing node (what ajv with allErrors reports, in its
- * order: const, enum and anyOf, then the type, then the keywords of that type); an anyOf that fails is
- * one line of its own, not those of its branches.
+ * The schemas of the two shapes, compiled by ajv into validators.generated.js (`npm run schema`):
+ * compiling them on every command took longer than the rest of `deskrun list`.
  */
-function check(schema: Schema, data: unknown, at: string[], problems: string[]): void {
-  const fail = () =>
-    problems.push(`${at.length === 0 ? 'The file' : fieldName(at)} must be ${schema.expected}`)
-  if ('const' in schema && data !== schema.const) fail()
-  if (schema.enum && !schema.enum.includes(data)) fail()
-  if (schema.anyOf && !schema.anyOf.some((branch) => valid(branch, data))) fail()
-  const types = schema.type === undefined ? [] : [schema.type].flat()
-  const type = typeOf(data)
-  if (types.length > 0 && !types.includes(type as JsonType)) {
-    fail()
-    return
-  }
-
-  if (typeof data === 'string') {
-    const length = [...data].length
-    if (schema.maxLength !== undefined && length > schema.maxLength) fail()
-    if (schema.minLength !== undefined && length < schema.minLength) fail()
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(data)) fail()
-  }
-  if (typeof data === 'number' && schema.minimum !== undefined && data < schema.minimum) fail()
-  if (Array.isArray(data) && schema.items)
-    data.forEach((item, index) => check(schema.items!, item, [...at, String(index)], problems))
-  if (isObject(data)) {
-    for (const key of schema.required ?? [])
-      if (!has(data, key)) problems.push(`${fieldName([...at, key])} is required`)
-    if (schema.additionalProperties)
-      for (const [key, value] of Object.entries(data))
-        if (!Object.hasOwn(schema.properties ?? {}, key))
-          check(schema.additionalProperties, value, [...at, key], problems)
-    for (const [key, property] of Object.entries(schema.properties ?? {}))
-      if (has(data, key)) check(property, data[key], [...at, key], problems)
-  }
-}
-
-function valid(schema: Schema, data: unknown): boolean {
-  const problems: string[] = []
-  check(schema, data, [], problems)
-  return problems.length === 0
-}
+export const CONFIG_SCHEMAS = {current: fileSchema(false), original: fileSchema(true)}
 
 /** True when the data has the original deskrun's shape (no `version`). */
 export function isOriginalShape(data: unknown): boolean {
   return typeof data === 'object' && data !== null && !Array.isArray(data) && !('version' in data)
-}
-
-/** What is wrong with parsed config data, one line per field; empty when it is usable. */
-export function configProblems(data: unknown): string[] {
-  const problems: string[] = []
-  check(isOriginalShape(data) ? originalSchema : currentSchema, data, [], problems)
-  if (problems.length > 0) return [...new Set(problems)]
-  const installations = (data as {installations?: Record<string, {Name?: string}> | null}).installations ?? {}
-  const mismatched = Object.entries(installations).filter(
-    ([key, entry]) => entry.Name !== undefined && entry.Name !== key,
-  )
-  return mismatched.map(([key]) => `${fieldName(['installations', key])}.Name must be the same as its key`)
 }

@@ -5,8 +5,8 @@ import {
   CONTROLLER_NAMESPACE,
   CONTROLLER_RELEASE,
   chartVersionOf,
-  minorOf,
 } from '../../../domain/arc/charts.js'
+import {minorOf} from '../../../domain/arc/chart-versions.js'
 import {hasCacheMount} from '../../../domain/kind-config.js'
 import {NODE_CACHE_ROOT, kubeContext} from '../../../domain/settings.js'
 import {nodeContainer} from '../../../pipeline/cluster.js'

@@ -1,0 +1,5 @@
+// The types of validators.generated.js (scripts/config-validators.ts writes it).
+import type {ValidateFunction} from 'ajv'
+
+export declare const validateCurrent: ValidateFunction
+export declare const validateOriginal: ValidateFunction
