@@ -30,6 +30,12 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         '<%= config.bin %> <%= command.id %> multi-runner --repository https://github.com/owner/repo --mode cached-privileged-kubernetes --cache /var/lib/docker --instances 3 --auth-value-file ~/.gh-token',
     },
     {
+      description:
+        "On a cluster of your own (deskrun cluster use), caches in a volume of its storage class rather than the nodes' folders:",
+      command:
+        '<%= config.bin %> <%= command.id %> team-runner --repository https://github.com/owner/repo --mode dind --cache /var/lib/docker --max-runners 1 --cache-storage-class longhorn --cache-size 50Gi --auth-value-file ~/.gh-token',
+    },
+    {
       description: 'Docker-in-Docker, token from stdin:',
       command:
         'gh auth token | <%= config.bin %> <%= command.id %> dind-runner --repository https://github.com/owner/repo --mode dind --auth-value -',
@@ -87,6 +93,8 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
       repository: flags.repository,
       mode: flags.mode,
       cache: flags.cache ?? [],
+      cacheStorageClass: flags['cache-storage-class'],
+      cacheSize: flags['cache-size'],
       mount: flags.mount ?? [],
       instances: flags.instances,
       minRunners: flags['min-runners'],
@@ -124,8 +132,14 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         : `deskrun snippet ${result.installation} prints these lines again.`,
     )
     if (result.caches.length > 0) {
-      this.log('Caches on this machine:')
-      for (const cache of result.caches) this.log(`  ${cache.scaleSet} ${cache.target} -> ${cache.hostPath}`)
+      const where = (cache: (typeof result.caches)[number]) =>
+        'hostPath' in cache ? cache.hostPath : `claim ${cache.claim}, folder ${cache.subPath}`
+      this.log(
+        result.caches.some((cache) => 'claim' in cache)
+          ? 'Caches in the cluster:'
+          : 'Caches on this machine:',
+      )
+      for (const cache of result.caches) this.log(`  ${cache.scaleSet} ${cache.target} -> ${where(cache)}`)
     }
     return result
   }

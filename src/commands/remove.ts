@@ -8,7 +8,7 @@ export default class Remove extends BaseCommand {
   static override summary =
     'Remove a runner installation: its scale sets, their objects, and its config entry.'
   static override description =
-    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay on disk unless --purge-cache, which deletes only the cache folders deskrun chose for this installation and no other installation uses; it says which folders it kept and why. If the backup of a config written by the original deskrun still holds a token or private key that no installation uses any more, it names the backup and the command that deletes it. If it fails part way, run it again.'
+    'Scale sets are uninstalled first (before anything they depend on), then the objects deskrun created for them, then the entry leaves the config. Caches stay unless --purge-cache, which deletes only the cache folders deskrun chose for this installation and no other installation uses (it says which folders it kept and why), and its cache claims in the cluster (--cache-storage-class; kept, an installation of the same name uses them again). If the backup of a config written by the original deskrun still holds a token or private key that no installation uses any more, it names the backup and the command that deletes it. If it fails part way, run it again.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> my-runner',
     {
@@ -24,7 +24,10 @@ export default class Remove extends BaseCommand {
   }
 
   static override flags = {
-    'purge-cache': Flags.boolean({summary: "Also delete the installation's cache folders on this machine."}),
+    'purge-cache': Flags.boolean({
+      summary:
+        "Also delete the installation's caches: its folders on this machine, its claims in the cluster.",
+    }),
   }
 
   async run() {
@@ -42,6 +45,12 @@ export default class Remove extends BaseCommand {
         result.cachesPurged
           ? `Deleted its caches: ${result.caches.join(', ')}`
           : `Its caches stay on disk (delete them with --purge-cache, or rm -rf): ${result.caches.join(', ')}`,
+      )
+    if (result.claims.length > 0)
+      this.log(
+        result.cachesPurged
+          ? `Deleted its cache claims: ${result.claims.join(', ')}`
+          : `Its cache claims stay in the cluster, for an installation of the same name: ${result.claims.join(', ')}\nDelete them (and the caches in them) with:\n  ${result.deleteClaims}`,
       )
     if (result.cachesKept.length > 0) {
       this.log(`${result.cachesPurged ? 'Kept' : '--purge-cache keeps'} these folders:`)

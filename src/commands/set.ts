@@ -31,6 +31,10 @@ export default class Set extends BaseCommand {
       command: '<%= config.bin %> <%= command.id %> my-runner --clear-proxy',
     },
     {
+      description: 'Room for more cache (where its storage class lets claims grow):',
+      command: '<%= config.bin %> <%= command.id %> my-runner --cache-size 80Gi',
+    },
+    {
       description: 'See what would change:',
       command: '<%= config.bin %> <%= command.id %> my-runner --instances 3 --dry-run',
     },
@@ -47,6 +51,8 @@ export default class Set extends BaseCommand {
     'max-runners': installationFlags['max-runners'],
     instances: optional(installationFlags.instances),
     cache: installationFlags.cache,
+    'cache-storage-class': installationFlags['cache-storage-class'],
+    'cache-size': installationFlags['cache-size'],
     label: installationFlags.label,
     'runner-group': installationFlags['runner-group'],
     'runner-image': installationFlags['runner-image'],
@@ -81,6 +87,8 @@ export default class Set extends BaseCommand {
       maxRunners: flags['max-runners'],
       instances: flags.instances,
       cache: flags.cache,
+      cacheStorageClass: flags['cache-storage-class'],
+      cacheSize: flags['cache-size'],
       label: flags.label,
       runnerGroup: flags['runner-group'],
       runnerImage: flags['runner-image'],

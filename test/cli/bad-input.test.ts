@@ -219,6 +219,59 @@ const cases: Case[] = [
     exit: 2,
   },
   {name: 'empty cache value', args: withToken('r', '--cache', ''), message: /cache/i, exit: 2},
+  // caches on a storage class
+  {
+    name: 'a storage class name that is none',
+    args: withToken('r', '--cache', '/root/.cache', '--cache-storage-class', 'Fast_SSD'),
+    message: /--cache-storage-class "Fast_SSD" is not a storage class name/,
+    exit: 2,
+  },
+  {
+    name: 'a cache size without its unit',
+    args: withToken(
+      'r',
+      '--cache',
+      '/root/.cache',
+      '--cache-storage-class',
+      'standard',
+      '--cache-size',
+      '20',
+    ),
+    message: /--cache-size 20 is too small \(a unit missing\?\)/,
+    exit: 2,
+  },
+  {
+    name: 'a cache size without a storage class',
+    args: withToken('r', '--cache', '/root/.cache', '--cache-size', '20Gi'),
+    message: /--cache-size .*give --cache-storage-class too/,
+    exit: 2,
+  },
+  {
+    name: 'a storage class without caches',
+    args: withToken('r', '--cache-storage-class', 'standard'),
+    message: /--cache-storage-class is for caches, and there are none: add --cache PATH/,
+    exit: 2,
+  },
+  {
+    name: 'a host folder for a cache on a storage class',
+    args: withToken(
+      'r',
+      '--cache',
+      '/srv/docker:/var/lib/docker',
+      '--max-runners',
+      '1',
+      '--cache-storage-class',
+      'standard',
+    ),
+    message: /give only the path \(--cache \/var\/lib\/docker\)/,
+    exit: 2,
+  },
+  {
+    name: 'a Docker data root in a claim shared by up to 5 runners',
+    args: withToken('r', '--mode', 'dind', '--cache', '/var/lib/docker', '--cache-storage-class', 'standard'),
+    message: /\/var\/lib\/docker is Docker's data root.*--instances 5.*--max-runners 1/s,
+    exit: 2,
+  },
   // a daemon's data root: one runner per host folder
   {
     name: 'Docker data root shared by up to 5 runners',

@@ -10,7 +10,7 @@ export default class CachePrune extends BaseCommand {
   static override summary =
     'Delete the cache folders that no installation uses any more, and say what it freed.'
   static override description =
-    'Deletes the folders under the cache root that no installation of the config uses: left by `deskrun remove` without --purge-cache, or by an installation taken out of the config. It never deletes a folder of an installation in the config, paused or not: a runner may have it mounted at any time (a paused one finishes its job), and a Docker data root deleted under its daemon is corrupt; `deskrun remove NAME --purge-cache` deletes those with their installation. NAME limits it to the folders once of NAME (or NAME-N); --older-than to folders unchanged for that long.'
+    'Deletes the folders under the cache root that no installation of the config uses: left by `deskrun remove` without --purge-cache, or by an installation taken out of the config. It never deletes a folder of an installation in the config, paused or not: a runner may have it mounted at any time (a paused one finishes its job), and a Docker data root deleted under its daemon is corrupt; `deskrun remove NAME --purge-cache` deletes those with their installation. NAME limits it to the folders once of NAME (or NAME-N); --older-than to folders unchanged for that long. Caches on a storage class (--cache-storage-class) are claims in the cluster, not folders here: prune leaves them alone, and `deskrun remove NAME --purge-cache` deletes them.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     {
@@ -50,6 +50,10 @@ export default class CachePrune extends BaseCommand {
       this.log('Kept:')
       for (const kept of result.kept) this.log(`  ${kept.folder}: ${kept.reason}`)
     }
+    if (result.claims.length > 0)
+      this.log(
+        `Left alone, in the cluster: the cache claims ${result.claims.join(', ')} (deskrun remove NAME --purge-cache deletes them).`,
+      )
     return result
   }
 }

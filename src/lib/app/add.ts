@@ -8,10 +8,11 @@ import {registerSecret} from '../domain/redact.js'
 import {readGitHubCA} from '../adapters/ca-file.js'
 import {sharedFolderProblems} from '../domain/installation/sharing.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
-import type {CredentialSource} from '../domain/installation/types.js'
-import type {Installation} from '../domain/installation/types.js'
+import {DEFAULT_CACHE_SIZE} from '../domain/installation/claims.js'
+import type {CacheStorage, CredentialSource, Installation} from '../domain/installation/types.js'
 import {parseGitHubUrl} from '../domain/installation/validate.js'
 import {jobContainerOf, type JobContainer} from '../domain/snippet.js'
+import type {PlannedCache} from '../domain/plan.js'
 import {withClusterLock} from '../adapters/cluster-lock.js'
 import {planFor, type Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
@@ -30,6 +31,9 @@ export interface AddRequest {
   repository: string
   mode: string
   cache: string[]
+  /** `--cache-storage-class` and `--cache-size`: the caches in a claim per instance. */
+  cacheStorageClass?: string
+  cacheSize?: string
   mount?: string[]
   instances: number
   minRunners?: number
@@ -53,7 +57,7 @@ export interface AddResult {
   scaleSets: string[]
   /** Whether a job needs `container:` in this mode (as `deskrun snippet` says). */
   jobContainer: JobContainer
-  caches: {scaleSet: string; target: string; hostPath: string}[]
+  caches: PlannedCache[]
   changed: string[]
 }
 
@@ -134,6 +138,7 @@ async function installationFrom(
       },
     )
   const caches = request.cache.map((value) => parseCacheFlag(value))
+  const cacheStorage = cacheStorageFrom(request.cacheStorageClass, request.cacheSize)
   const mounts = (request.mount ?? []).map((value) => parseMountFlag(value))
   const network = await networkFrom(request, context)
   const credentials = await readCredentials(request.credentials, {signal: context.signal})
@@ -147,6 +152,7 @@ async function installationFrom(
     maxRunners: request.instances > 1 ? 1 : (request.maxRunners ?? DEFAULT_MAX_RUNNERS),
     instances: request.instances,
     caches,
+    ...(cacheStorage ? {cacheStorage} : {}),
     ...(mounts.length > 0 ? {mounts} : {}),
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
@@ -158,6 +164,27 @@ async function installationFrom(
     auth: credentials.auth,
   }
   return {installation, authSource: credentials.source}
+}
+
+/**
+ * `--cache-storage-class` (with `--cache-size`, DEFAULT_CACHE_SIZE when left out) as the installation keeps
+ * it; `current`: what it has, which a size alone changes.
+ */
+export function cacheStorageFrom(
+  storageClass: string | undefined,
+  size: string | undefined,
+  current?: CacheStorage,
+): CacheStorage | undefined {
+  if (storageClass === undefined && size === undefined) return current
+  const base = storageClass ?? current?.storageClass
+  if (base === undefined)
+    throw new UsageError(
+      '--cache-size is the size of the caches on a storage class: give --cache-storage-class too.',
+      {
+        hint: 'Without a storage class, caches are folders on the nodes and have no size of their own.',
+      },
+    )
+  return {storageClass: base.trim(), size: (size ?? current?.size ?? DEFAULT_CACHE_SIZE).trim()}
 }
 
 /** The --proxy, --no-proxy and --github-ca-file a command was given (add, defaults). */
@@ -196,7 +223,7 @@ export async function networkFrom(
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {
   const problems = installationProblemsIn(config, installation, context.modes)
   // On macOS every host folder reaches Docker through its VM's file sharing (docs/caches.md).
-  if ((context.platform ?? process.platform) === 'darwin')
+  if ((context.platform ?? process.platform) === 'darwin' && !installation.cacheStorage)
     problems.push(
       ...sharedFolderProblems(installation.caches, 'macOS').map(
         (problem) => `${problem} Leave that --cache out; the other caches work.`,

@@ -5,7 +5,13 @@ import {withClusterLock} from '../adapters/cluster-lock.js'
 import {loadConfig} from '../adapters/config-store.js'
 import {realFolder} from '../adapters/real-path.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {cacheInventory, prunePlan, type CacheEntry} from '../domain/installation/cache-inventory.js'
+import {
+  cacheInventory,
+  claimInventory,
+  prunePlan,
+  type CacheEntry,
+  type ClaimCacheEntry,
+} from '../domain/installation/cache-inventory.js'
 import {readConfig, type ActionContext} from './context.js'
 import {purge} from './remove.js'
 
@@ -21,12 +27,18 @@ export interface ListedCache extends CacheEntry {
 export interface CacheList {
   cacheRoot: string
   caches: ListedCache[]
+  /** Caches in claims of a storage class (`--cache-storage-class`): in the cluster, as the config says. */
+  claims: ClaimCacheEntry[]
 }
 
 /** Reads the config and the cache root only: no cluster, no tool. */
 export async function listCaches(context: Pick<ActionContext, 'note'>): Promise<CacheList> {
   const config = await readConfig(context)
-  return {cacheRoot: config.cacheRoot, caches: await inventory(config)}
+  return {
+    cacheRoot: config.cacheRoot,
+    caches: await inventory(config),
+    claims: claimInventory(Object.values(config.installations)),
+  }
 }
 
 async function inventory(config: DeskrunConfig): Promise<ListedCache[]> {
@@ -57,6 +69,8 @@ export interface PruneResult {
   removed: {folder: string; bytes: number}[]
   freedBytes: number
   kept: {folder: string; reason: string}[]
+  /** The config's cache claims, which prune leaves alone (they are in the cluster, not on this machine). */
+  claims: string[]
 }
 
 /**
@@ -70,7 +84,8 @@ export async function pruneCaches(
 ): Promise<PruneResult> {
   const {clusterName} = await readConfig(context)
   const prune = async (): Promise<PruneResult> => {
-    const listed = (await inventory(await loadConfig())).filter((entry) => entry.exists)
+    const config = await loadConfig()
+    const listed = (await inventory(config)).filter((entry) => entry.exists)
     const plan = prunePlan(
       listed.map((entry) => ({
         ...entry,
@@ -80,8 +95,10 @@ export async function pruneCaches(
     )
     if (!options.dryRun) await purge(plan.remove.map((entry) => entry.folder))
     const removed = plan.remove.map(({folder, bytes}) => ({folder, bytes}))
+    const claims = claimInventory(Object.values(config.installations)).map((entry) => entry.claim)
     return {
       dryRun: Boolean(options.dryRun),
+      claims: [...new Set(claims)],
       removed,
       freedBytes: removed.reduce((sum, entry) => sum + entry.bytes, 0),
       kept: plan.keep.map(({entry, reason}) => ({folder: entry.folder, reason})),

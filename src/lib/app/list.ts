@@ -1,7 +1,7 @@
-import type {CredentialSource, HostMountSpec} from '../domain/installation/types.js'
+import type {CredentialSource, HostMountSpec, Installation} from '../domain/installation/types.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {networkSummary} from '../domain/installation/network.js'
-import {instanceNames} from '../domain/installation/naming.js'
+import {cacheClaimName, instanceNames} from '../domain/installation/naming.js'
 import {readConfig, type ActionContext} from './context.js'
 
 export interface ListedInstallation {
@@ -14,6 +14,8 @@ export interface ListedInstallation {
   minRunners: number
   maxRunners: number
   caches: {target: string; source?: string}[]
+  /** `--cache-storage-class`: the caches' storage class, size and claims; absent: host folders. */
+  cacheStorage?: CacheStorageSummary
   /** `--mount` host paths. */
   mounts: HostMountSpec[]
   runnerGroup?: string
@@ -42,6 +44,23 @@ export interface ListedInstallation {
   memory?: string
 }
 
+export interface CacheStorageSummary {
+  storageClass: string
+  size: string
+  /** One PersistentVolumeClaim per instance, in the scale sets' namespace. */
+  claims: string[]
+}
+
+/** Where an installation with `--cache-storage-class` keeps its caches. */
+export function cacheStorageSummary(
+  installation: Pick<Installation, 'name' | 'instances' | 'cacheStorage'>,
+): CacheStorageSummary | undefined {
+  const storage = installation.cacheStorage
+  if (!storage) return undefined
+  const claims = instanceNames(installation.name, installation.instances).map(cacheClaimName)
+  return {storageClass: storage.storageClass, size: storage.size, claims}
+}
+
 /** Reads the config only: works without Docker or a cluster. */
 export async function listInstallations(context: Pick<ActionContext, 'note'>): Promise<{
   clusterName: string
@@ -57,6 +76,7 @@ export async function listInstallations(context: Pick<ActionContext, 'note'>): P
     minRunners: installation.minRunners,
     maxRunners: installation.maxRunners,
     caches: installation.caches.map(({target, source}) => ({target, ...(source ? {source} : {})})),
+    ...(installation.cacheStorage ? {cacheStorage: cacheStorageSummary(installation)} : {}),
     mounts: (installation.mounts ?? []).map(({source, target, type, readOnly}) => ({
       source,
       target,

@@ -9,7 +9,11 @@ import {DeskrunError} from '../domain/errors.js'
 import {instanceNames} from '../domain/installation/naming.js'
 import {purgePlan} from '../domain/installation/sharing.js'
 import {realFolder} from '../adapters/real-path.js'
-import {isKindCluster} from '../domain/settings.js'
+import {isKindCluster, targetContext} from '../domain/settings.js'
+import {SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
+import {INSTALLATION_LABEL} from '../domain/kube.js'
+import {CLAIM_KIND} from '../domain/reconcile/claims.js'
+import type {Observation} from '../domain/reconcile/observation.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -23,6 +27,13 @@ export interface RemoveResult {
   cachesPurged: boolean
   /** Folders of its caches that --purge-cache leaves alone, and why. */
   cachesKept: {folder: string; reason: string}[]
+  /**
+   * Its cache claims (`--cache-storage-class`) in the cluster: deleted with --purge-cache, else kept for
+   * an installation of the same name to use again.
+   */
+  claims: string[]
+  /** The command that deletes the kept claims (and their data). */
+  deleteClaims?: string
   /**
    * Backups of the original deskrun's config that still hold a token or private key no installation
    * uses any more (this one's, for instance): for the user to delete.
@@ -45,19 +56,29 @@ export async function removeInstallation(
   await requireTools(isKindCluster(config) ? ALL_TOOLS : ['helm', 'kubectl'])
   const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   let changed: string[] = []
+  let claims: string[] = []
   let remaining: DeskrunConfig | undefined
   // Its scale sets (by label, and by name for those an older deskrun did not label), then its objects.
   const request: ReconcileRequest = {
     installations: [],
     kept: [],
-    removed: [{installation: name, releases: instanceNames(name, installation.instances)}],
+    removed: [
+      {
+        installation: name,
+        releases: instanceNames(name, installation.instances),
+        purgeCaches: options.purgeCache,
+      },
+    ],
     scope: [name],
     ensure: false,
   }
   await withClusterLock(context, config.clusterName, async () => {
     const progress = {json: context.json}
     const outcome = await observeAndPlan(deps, request, progress)
-      .then((planned) => applyPlan(deps, planned, progress))
+      .then((planned) => {
+        claims = cacheClaimsOf(planned.observation, name)
+        return applyPlan(deps, planned, progress)
+      })
       .catch(async (error: unknown) => {
         throw await explainFailure(context, config, error)
       })
@@ -83,8 +104,23 @@ export async function removeInstallation(
     caches: caches.remove,
     cachesPurged: options.purgeCache,
     cachesKept: caches.keep,
+    claims,
+    ...(claims.length > 0 && !options.purgeCache
+      ? {
+          deleteClaims: `kubectl --context ${targetContext(config)} --namespace ${SCALE_SET_NAMESPACE} delete pvc ${claims.join(' ')}`,
+        }
+      : {}),
     credentialBackups: await backupsWithUnusedCredentials(remaining ?? config),
   }
+}
+
+/** The names of the installation's cache claims in the cluster (deskrun labels them with it). */
+function cacheClaimsOf(observation: Observation, installation: string): string[] {
+  return observation.objects
+    .filter(
+      (object) => object.kind === CLAIM_KIND && object.metadata.labels?.[INSTALLATION_LABEL] === installation,
+    )
+    .map((object) => object.metadata.name)
 }
 
 /** Deletes cache folders; one that cannot be deleted (jobs write as root) stops with the sudo command. */

@@ -10,10 +10,10 @@ import {
   networkFlagConflicts,
   type NetworkFlagsGiven,
 } from '../domain/installation/network.js'
-import type {Installation} from '../domain/installation/types.js'
+import type {CacheStorage, Installation} from '../domain/installation/types.js'
 import type {Deps} from '../pipeline/deps.js'
 import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {networkFrom, notDeployed} from './add.js'
+import {cacheStorageFrom, networkFrom, notDeployed} from './add.js'
 import {
   checkPrerequisites,
   installationNamed,
@@ -30,6 +30,8 @@ export interface SetRequest {
   maxRunners?: number
   instances?: number
   cache?: string[]
+  cacheStorageClass?: string
+  cacheSize?: string
   label?: string[]
   runnerGroup?: string
   runnerImage?: string
@@ -131,6 +133,7 @@ async function changed(
     throw new UsageError(conflicts.join('\n'), {hint: 'Nothing was changed. See `deskrun set --help`.'})
   const set = request.network ? await networkFrom(request.network, context, 'set') : {}
   const network = changeNetwork({proxy, noProxy, githubCA}, {...request.network, set})
+  const cacheStorage = cacheStorageFrom(request.cacheStorageClass, request.cacheSize, current.cacheStorage)
   return {
     ...rest,
     ...network,
@@ -139,6 +142,7 @@ async function changed(
     maxRunners:
       instances > 1 ? 1 : (request.maxRunners ?? (single ? current.maxRunners : current.maxRunners)),
     ...(request.cache !== undefined ? {caches: request.cache.map((value) => parseCacheFlag(value))} : {}),
+    ...(cacheStorage ? {cacheStorage} : {}),
     ...(request.label !== undefined ? {labels: request.label} : {}),
     ...(request.runnerGroup !== undefined ? {runnerGroup: request.runnerGroup} : {}),
     ...(request.runnerImage !== undefined ? {runnerImage: request.runnerImage} : {}),
@@ -153,6 +157,7 @@ const FIELDS: [keyof Installation, string][] = [
   ['minRunners', 'min runners'],
   ['maxRunners', 'max runners'],
   ['caches', 'caches'],
+  ['cacheStorage', 'cache storage'],
   ['labels', 'labels'],
   ['runnerGroup', 'runner group'],
   ['runnerImage', 'runner image'],
@@ -160,18 +165,23 @@ const FIELDS: [keyof Installation, string][] = [
   ['memory', 'memory'],
 ]
 
+const isCacheStorage = (value: unknown): value is CacheStorage =>
+  typeof value === 'object' && value !== null && 'storageClass' in value
+
 /** What differs, in words; credentials only as "changed". */
 export function describeChanges(before: Installation, after: Installation): string[] {
-  const show = (value: unknown) =>
-    Array.isArray(value)
-      ? value
-          .map((item) =>
-            typeof item === 'object' && item !== null ? (item as {target?: string}).target : item,
-          )
-          .join(', ') || 'none'
-      : value === undefined
-        ? 'none'
-        : String(value)
+  const show = (value: unknown): string =>
+    isCacheStorage(value)
+      ? `${value.storageClass} ${value.size}`
+      : Array.isArray(value)
+        ? value
+            .map((item) =>
+              typeof item === 'object' && item !== null ? (item as {target?: string}).target : item,
+            )
+            .join(', ') || 'none'
+        : value === undefined
+          ? 'none'
+          : String(value)
   const lines = FIELDS.filter(([key]) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map(
     ([key, words]) => `${words}: ${show(before[key])} → ${show(after[key])}`,
   )

@@ -13,6 +13,7 @@ import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {findByName, instanceNames} from '../domain/installation/naming.js'
 import {networkSummary} from '../domain/installation/network.js'
 import type {HostMountSpec} from '../domain/installation/types.js'
+import {cacheStorageSummary, type CacheStorageSummary} from './list.js'
 import type {Deps} from '../pipeline/deps.js'
 import type {HelmRelease} from '../adapters/tools/index.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
@@ -60,6 +61,8 @@ export interface InstallationStatus {
   runnerImage: string
   /** `--mount` host paths. */
   mounts: HostMountSpec[]
+  /** `--cache-storage-class`: the caches' storage class, size and claims; absent: host folders. */
+  cacheStorage?: CacheStorageSummary
   /**
    * The proxy (credentials shown as ***) and no-proxy list it uses and whether a GitHub CA is set, each
    * with where it comes from: its own `--proxy` / `--github-ca-file`, or the defaults (`deskrun defaults`).
@@ -175,6 +178,7 @@ export async function status(context: ActionContext, name?: string): Promise<Sta
       paused: Boolean(installation.paused),
       runnerImage: installation.runnerImage ?? DEFAULT_RUNNER_IMAGE,
       mounts: installation.mounts ?? [],
+      ...(installation.cacheStorage ? {cacheStorage: cacheStorageSummary(installation)} : {}),
       network: networkSummary(installation, config.networkDefaults),
       scaleSets: instanceNames(installation.name, installation.instances)
         .filter((scaleSet) => !wanted?.instance || scaleSet === wanted.instance)

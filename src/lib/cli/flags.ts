@@ -2,6 +2,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
+import {DEFAULT_CACHE_SIZE} from '../domain/installation/claims.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {MAX_INSTANCES} from '../domain/installation/instances.js'
 import {DATA_ROOT_RULE} from '../domain/installation/sharing.js'
@@ -34,8 +35,20 @@ export const installationFlags = {
   cache: Flags.string({
     char: 'c',
     summary: 'Path to keep between jobs, as PATH or HOST_FOLDER:PATH (repeatable).',
-    description: `Each path is backed by a folder under the cache root on this machine (~/.cache/deskrun/NAME/cache-N for a new config; \`cache_root\` in the config moves it), so it survives jobs and cluster rebuilds. A HOST_FOLDER may not be, lie in or hold another installation's cache folder. ${DATA_ROOT_RULE}`,
+    description: `Each path is backed by a folder under the cache root on this machine (~/.cache/deskrun/NAME/cache-N for a new config; \`cache_root\` in the config moves it), so it survives jobs and cluster rebuilds; with --cache-storage-class, by a folder of the instance's claim instead. A HOST_FOLDER may not be, lie in or hold another installation's cache folder. ${DATA_ROOT_RULE}`,
     multiple: true,
+    helpGroup: 'RUNNER',
+  }),
+  'cache-storage-class': Flags.string({
+    summary:
+      'Keep the caches in a volume of this storage class (one claim per instance) instead of host folders.',
+    description: `For a cluster of your own (deskrun cluster use) where host folders are not wanted: several nodes, or no access to their disks. Each instance gets a PersistentVolumeClaim NAME-cache (ReadWriteOnce) of the class, and each --cache is a folder in it; the scheduler keeps the instance's pods on the node that mounts it, so no node is pinned. The claims stay when the installation is removed, and \`remove --purge-cache\` deletes them; \`cache list\` names them, \`cache prune\` leaves them alone. Kubernetes cannot change a claim's class: to move the caches, remove the installation with --purge-cache and add it again. See \`kubectl get storageclass\` for the classes there are; on kind, \`standard\` keeps the data inside the cluster (lost with cluster delete). docs/caches.md says when to use which.`,
+    helpGroup: 'RUNNER',
+  }),
+  'cache-size': Flags.string({
+    summary: `Size of each instance's cache claim (with --cache-storage-class), e.g. 50Gi. [default: ${DEFAULT_CACHE_SIZE}]`,
+    description:
+      'A claim can grow where its storage class allows it (allowVolumeExpansion) but never shrink.',
     helpGroup: 'RUNNER',
   }),
   mount: Flags.string({

@@ -8,12 +8,13 @@ import {networkObjects} from './arc/network.js'
 import {authSecret} from './arc/secret.js'
 import {scaleSetValues} from './arc/values.js'
 import {DeskrunError} from './errors.js'
+import {cacheClaim} from './installation/claims.js'
 import {DEFAULT_RUNNER_IMAGE} from './installation/image.js'
 import {expandInstances} from './installation/instances.js'
 import {hostMountSources, resolveMounts} from './installation/mounts.js'
 import {effectiveNetwork, type NetworkSettings} from './installation/network.js'
 import {authSecretName} from './installation/naming.js'
-import type {Installation} from './installation/types.js'
+import {isClaimCache, type Installation} from './installation/types.js'
 import {deskrunLabels, type KubeObject, type KubernetesVersion} from './kube.js'
 import type {InstallationView, RenderContext} from './modes/api.js'
 import {renderInstance} from './modes/check.js'
@@ -47,9 +48,14 @@ export interface InstallationPlan {
   scaleSets: ScaleSetPlan[]
   /** The host paths of its `--mount`s, which the kind node must mount. */
   hostMounts: string[]
-  /** Where each cache of each scale set lives on this machine. */
-  caches: {scaleSet: string; target: string; hostPath: string}[]
+  /** Where each cache of each scale set lives: a folder on this machine, or a folder of a claim. */
+  caches: PlannedCache[]
 }
+
+/** A cache of a scale set: its host folder, or its claim (`--cache-storage-class`) and the folder in it. */
+export type PlannedCache = {scaleSet: string; target: string} & (
+  {hostPath: string} | {claim: string; subPath: string}
+)
 
 export function viewOf(installation: Installation): InstallationView {
   const {auth, ...rest} = installation
@@ -115,6 +121,9 @@ export function planInstallation(
         mode: rendered,
       }),
       objects: [
+        ...(installation.cacheStorage
+          ? [cacheClaim(installation.cacheStorage, instance.name, SCALE_SET_NAMESPACE, context.labels)]
+          : []),
         ...(rendered.objects ?? []),
         ...networkObjects(withNetwork, instance.name, SCALE_SET_NAMESPACE, context.labels),
       ],
@@ -127,11 +136,11 @@ export function planInstallation(
     scaleSets,
     hostMounts: hostMountSources([installation]),
     caches: instances.flatMap((instance) =>
-      instance.caches.map((cache) => ({
-        scaleSet: instance.name,
-        target: cache.target,
-        hostPath: cache.hostPath,
-      })),
+      instance.caches.map((cache): PlannedCache =>
+        isClaimCache(cache)
+          ? {scaleSet: instance.name, target: cache.target, claim: cache.claimName, subPath: cache.subPath}
+          : {scaleSet: instance.name, target: cache.target, hostPath: cache.hostPath},
+      ),
     ),
   }
 }

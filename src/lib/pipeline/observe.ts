@@ -2,7 +2,8 @@
  * The reconciler's first stage: what the cluster has, in three tool calls however many installations
  * there are. `docker inspect` of the kind node (there, running, its mounts, its Kubernetes version from
  * the node image's tag), then at once: everything in the scale sets' namespace (Helm's release records
- * and deskrun's Secrets and ConfigMaps) and the controller's release record.
+ * and deskrun's Secrets and ConfigMaps, and with caches on a storage class its claims and the cluster's
+ * storage classes) and the controller's release record.
  */
 import {CONTROLLER_NAMESPACE, CONTROLLER_RELEASE, SCALE_SET_NAMESPACE} from '../domain/arc/charts.js'
 import {nodeMounts} from '../domain/kind-config.js'
@@ -24,15 +25,18 @@ import type {Deps} from './deps.js'
 /** Older revisions (`superseded`) are never needed; objects without the label pass `!=`. */
 const CURRENT = 'status!=superseded'
 const RUNNER_SETS = 'autoscalingrunnersets.actions.github.com'
+const STORAGE_CLASS = 'StorageClass'
 
 /** `refresh`: also list the AutoscalingRunnerSets, to find those deleted behind Helm's back. */
 export async function observe(deps: Deps, options: {refresh?: boolean} = {}): Promise<Observation> {
   const cluster = isKindCluster(deps.config) ? await observeKindNode(deps) : await observeExisting(deps)
   if (!cluster.exists || !cluster.running) return {...emptyObservation(), cluster}
   const {kubectl} = deps.tools
+  // Only then: claims and storage classes are more than some users of a shared cluster may list.
+  const claims = Object.values(deps.config.installations).some((one) => one.cacheStorage)
   const [runners, controller, runnerSets] = await Promise.all([
     kubectl.list(
-      'secrets,configmaps',
+      claims ? 'secrets,configmaps,persistentvolumeclaims,storageclasses' : 'secrets,configmaps',
       {namespace: SCALE_SET_NAMESPACE, selector: CURRENT},
       `read what deskrun deployed in ${SCALE_SET_NAMESPACE}`,
     ),
@@ -50,13 +54,18 @@ export async function observe(deps: Deps, options: {refresh?: boolean} = {}): Pr
   deps.kubernetesVersion ??= Promise.resolve(cluster.kubernetesVersion)
   const objects = runners.filter(
     (object) =>
-      object.type !== RELEASE_SECRET_TYPE && object.metadata.labels?.[MANAGED_BY_LABEL] === 'deskrun',
+      object.type !== RELEASE_SECRET_TYPE &&
+      object.kind !== STORAGE_CLASS &&
+      object.metadata.labels?.[MANAGED_BY_LABEL] === 'deskrun',
   )
   for (const object of objects) if (object.kind === 'Secret') maskData(object)
   return {
     cluster,
     releases: latestReleases([...runners, ...controller]),
     objects,
+    ...(claims
+      ? {storageClasses: runners.filter((o) => o.kind === STORAGE_CLASS).map((o) => o.metadata.name)}
+      : {}),
     ...(runnerSets ? {runnerSets: runnerSets.map((set) => set.metadata.name)} : {}),
   }
 }

@@ -214,6 +214,8 @@ function ensureScaleSet(/** @type {any} */ cluster, /** @type {any} */ ars, /** 
       {...(ars.spec.template.metadata?.labels ?? {}), ...labels},
       {ownerReferences: [ownerRef(runner)]},
     )
+    // A pod the scheduler cannot place (a claim missing or on another node) leaves its runner Pending too.
+    if (pod.status.phase === 'Pending') runner.status = {phase: 'Pending', ready: false}
     if (pending)
       pod.status = {
         phase: 'Pending',

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto'
 
 import {ToolError, randomSuffix} from './common.js'
+import {claimPlacement, releaseUnusedClaim} from './volumes.js'
 
 /**
  * @typedef {{kind: string, plural: string, singular: string, short: string[], group: string, version: string,
@@ -37,6 +38,7 @@ export const TYPES = [
   type('ServiceAccount', 'serviceaccounts', {short: ['sa']}),
   type('Service', 'services', {short: ['svc']}),
   type('PersistentVolumeClaim', 'persistentvolumeclaims', {short: ['pvc']}),
+  type('PersistentVolume', 'persistentvolumes', {short: ['pv'], namespaced: false}),
   type('Deployment', 'deployments', {short: ['deploy'], group: 'apps'}),
   type('Role', 'roles', {group: 'rbac.authorization.k8s.io'}),
   type('RoleBinding', 'rolebindings', {group: 'rbac.authorization.k8s.io'}),
@@ -214,9 +216,10 @@ const FAKE_CA = '-----BEGIN CERTIFICATE-----\nMIIFAKEFAKEFAKE\n-----END CERTIFIC
 
 /**
  * A Running pod, on the node its `nodeSelector` names by `kubernetes.io/hostname` (the scheduler's
- * NodeAffinity filter) or else on the first node. A selector no node matches leaves it Pending and
- * unscheduled, as the scheduler does ("0/N nodes are available: N node(s) didn't match Pod's node
- * affinity/selector").
+ * NodeAffinity filter) and its claims allow (VolumeBinding: a local volume's node; a WaitForFirstConsumer
+ * claim is provisioned on the pod's node), or else on the first node. A selector no node matches, a
+ * missing claim or a volume on another node leaves it Pending and unscheduled, with the scheduler's
+ * reason ("0/N nodes are available: N node(s) didn't match Pod's node affinity/selector").
  */
 export function runningPod(
   /** @type {any} */ cluster,
@@ -229,9 +232,16 @@ export function runningPod(
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   const containers = spec.containers ?? []
   const wanted = spec.nodeSelector?.['kubernetes.io/hostname']
-  const node =
-    wanted === undefined ? cluster.nodes[0] : cluster.nodes.find((/** @type {any} */ n) => n.name === wanted)
-  if (!node)
+  const selected = cluster.nodes.filter((/** @type {any} */ n) => wanted === undefined || n.name === wanted)
+  const volumes = claimPlacement(cluster, namespace, spec)
+  const node = selected.find((/** @type {any} */ n) => !volumes.nodes || volumes.nodes.includes(n.name))
+  const count = cluster.nodes.length
+  const reason = volumes.reason
+    ? volumes.reason
+    : selected.length === 0
+      ? `${count} node(s) didn't match Pod's node affinity/selector`
+      : `${count} node(s) had volume node affinity conflict`
+  if (volumes.reason || !node)
     return newObject('Pod', name, namespace, {
       metadata: {labels, ...more},
       spec,
@@ -243,11 +253,12 @@ export function runningPod(
             status: 'False',
             reason: 'Unschedulable',
             lastTransitionTime: now,
-            message: `0/${cluster.nodes.length} nodes are available: ${cluster.nodes.length} node(s) didn't match Pod's node affinity/selector.`,
+            message: `0/${count} nodes are available: ${reason}.`,
           },
         ],
       },
     })
+  volumes.bind(node.name)
   return newObject('Pod', name, namespace, {
     metadata: {labels, ...more},
     spec: {nodeName: node.name, ...spec},
@@ -276,8 +287,11 @@ export function kubernetesVersion(/** @type {any} */ cluster) {
   return /:(v\d+\.\d+\.\d+)/.exec(cluster.image ?? '')?.[1] ?? 'v1.33.1'
 }
 
-/** What `kind create cluster` leaves in a new cluster. */
-export function seedCluster(/** @type {any} */ cluster) {
+/**
+ * What `kind create cluster` leaves in a new cluster; `storageClass`: the name of its default local-path
+ * class (kind's `standard`; k3s calls it `local-path`).
+ */
+export function seedCluster(/** @type {any} */ cluster, storageClass = 'standard') {
   const version = kubernetesVersion(cluster)
   for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system', 'local-path-storage'])
     createNamespace(cluster, ns)
@@ -313,7 +327,7 @@ export function seedCluster(/** @type {any} */ cluster) {
   }
   putObject(
     cluster,
-    newObject('StorageClass', 'standard', undefined, {
+    newObject('StorageClass', storageClass, undefined, {
       metadata: {annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}},
       provisioner: 'rancher.io/local-path',
       reclaimPolicy: 'Delete',
@@ -408,6 +422,7 @@ export function deleteObject(/** @type {any} */ cluster, /** @type {any} */ obj)
     for (const o of instances) deleteObject(cluster, o)
     if (t && cluster.objects.some((/** @type {any} */ x) => x.kind === t.kind)) return false
   }
+  if (obj.kind === 'PersistentVolumeClaim') releaseUnusedClaim(cluster, obj)
   if (obj.metadata.finalizers?.length) return false
   cluster.objects.splice(cluster.objects.indexOf(obj), 1)
   collectGarbage(cluster)

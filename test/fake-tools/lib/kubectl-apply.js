@@ -11,6 +11,7 @@ import {
   recordUpdate,
   serverSideApply,
 } from './managed-fields.js'
+import {admitNewClaim, afterClaimCreated, checkClaimUpdate} from './volumes.js'
 import {parseAllDocuments} from './yaml.js'
 
 /** Reads the objects of -f FILE / -f - (YAML streams, JSON objects, `kind: List`). @returns {{source: string, obj: any}[]} */
@@ -172,6 +173,12 @@ export function applyOne(
         warning = `Warning: resource ${t.plural}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`
     }
   }
+  if (t.kind === 'PersistentVolumeClaim') {
+    // A client-side patch leaves the fields it never set (the volume, defaults) as the server has them.
+    if (existing && !serverSide) result.spec = {...existing.spec, ...result.spec}
+    if (existing) checkClaimUpdate(cluster, existing, result)
+    else admitNewClaim(cluster, result)
+  }
   if (t.kind === 'Secret') result.type ??= 'Opaque'
   if (t.kind === 'Namespace') {
     result.metadata.labels = {...result.metadata.labels, 'kubernetes.io/metadata.name': name}
@@ -185,6 +192,7 @@ export function applyOne(
   if (!unchanged && !dry) {
     putObject(cluster, result)
     if (t.kind === 'Namespace' && !existing) namespaceDefaults(cluster, name)
+    if (t.kind === 'PersistentVolumeClaim' && !existing) afterClaimCreated(cluster, result)
   }
   const action = serverSide
     ? 'serverside-applied'

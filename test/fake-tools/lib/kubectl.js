@@ -520,6 +520,7 @@ function rows(/** @type {ResourceType} */ t, /** @type {any[]} */ items, /** @ty
     Secret: [['TYPE', 'DATA'], (o) => [o.type ?? 'Opaque', Object.keys(o.data ?? {}).length]],
     ConfigMap: [['DATA'], (o) => [Object.keys(o.data ?? {}).length]],
     StorageClass: [['PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE'], (o) => [o.provisioner, o.reclaimPolicy, o.volumeBindingMode]],
+    PersistentVolumeClaim: [['STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS'], (o) => [o.metadata.deletionTimestamp ? 'Terminating' : o.status?.phase, o.spec.volumeName ?? '', o.status?.capacity?.storage ?? '', (o.spec.accessModes ?? []).map((/** @type {string} */ m) => ({ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP'})[m]).join(','), o.spec.storageClassName ?? '', '<unset>']],
     AutoscalingRunnerSet: [['MINIMUM RUNNERS', 'MAXIMUM RUNNERS', 'CURRENT RUNNERS', 'PENDING RUNNERS', 'RUNNING RUNNERS'], (o) => [o.spec.minRunners ?? '', o.spec.maxRunners ?? '', o.status?.currentRunners ?? '', o.status?.pendingEphemeralRunners ?? '', o.status?.runningEphemeralRunners ?? '']],
   } // prettier-ignore
   const [columns, cells] = printers[t.kind] ?? [[], () => []]

@@ -318,7 +318,8 @@ export function addRemoteCluster(dir, spec) {
       objects: [],
       releases: [],
     }
-    seedCluster(cluster)
+    // A k3s cluster: its local-path class is called local-path.
+    seedCluster(cluster, 'local-path')
     state.remote = {...state.remote, [spec.name]: cluster}
     state.contexts[spec.context] = {cluster: spec.name, port, remote: true}
   })

@@ -67,4 +67,17 @@ describe('addInstallation on macOS', () => {
     expect(message).to.contain('Leave that --cache out').and.not.contain('/root/.cache')
     expect(await readFile(path.join(home, 'config.json'), 'utf8')).to.equal(config)
   })
+
+  it('leaves a Docker data root in a claim alone: it lives on the VM’s disk, not in a shared folder', async () => {
+    // Five runners on one data root are refused for their own reason; the macOS one does not apply.
+    const error = await addInstallation(context, {
+      ...request(['/var/lib/docker']),
+      cacheStorageClass: 'standard',
+    }).then(
+      () => expect.fail('expected a UsageError'),
+      (error: unknown) => error,
+    )
+    const {message} = error as UsageError
+    expect(message).to.contain("/var/lib/docker is Docker's data root").and.not.contain('on macOS')
+  })
 })

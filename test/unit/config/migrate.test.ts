@@ -192,6 +192,25 @@ describe('config migration', () => {
     expect(toFile(toDomain(current)).installations[name]).not.to.have.property('Paused')
   })
 
+  it('keeps caches on a storage class with their size, written even when it is the default', () => {
+    const {file: current} = migrate(structuredClone(ORIGINAL))
+    const domain = toDomain(current)
+    const [name] = Object.keys(domain.installations)
+    const storage = {storageClass: 'longhorn', size: '20Gi'}
+    const written = toFile({
+      ...domain,
+      installations: {[name]: {...domain.installations[name], cacheStorage: storage}},
+    })
+    expect(written.installations[name]).to.deep.include({CacheStorageClass: 'longhorn', CacheSize: '20Gi'})
+    expect(configProblems(written)).to.deep.equal([])
+    expect(toDomain(written).installations[name].cacheStorage).to.deep.equal(storage)
+    // Written by hand without a size: the default (deskrun writes it, so a new default never resizes its claims).
+    const {CacheSize: _, ...bare} = written.installations[name]
+    const read = toDomain({...written, installations: {[name]: bare}})
+    expect(read.installations[name].cacheStorage).to.deep.equal({storageClass: 'longhorn', size: '20Gi'})
+    expect(toFile(toDomain(current)).installations[name]).not.to.have.property('CacheStorageClass')
+  })
+
   it('leaves defaults out of the file so that newer defaults apply', () => {
     const {file: current} = migrate(structuredClone(ORIGINAL))
     const written = toFile(toDomain(current))

@@ -58,6 +58,14 @@ describe('configProblems', () => {
     ])
   })
 
+  it('takes caches on a storage class as two words, and says what each must be', () => {
+    expect(configProblems(current({CacheStorageClass: 'longhorn', CacheSize: '50Gi'}))).to.deep.equal([])
+    expect(configProblems(current({CacheStorageClass: '', CacheSize: 50}))).to.deep.equal([
+      'installations.one.CacheStorageClass must be a storage class name (kubectl get storageclass)',
+      'installations.one.CacheSize must be a storage size such as "20Gi"',
+    ])
+  })
+
   it('names an installation key that is no plain word as it is written', () => {
     const data = {version: 1, cluster_name: 'deskrun', installations: {'my runner': {}}}
     expect(configProblems(data)[0]).to.equal('installations["my runner"].Repository is required')

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {expandInstances} from '../../../src/lib/domain/installation/instances.js'
-import type {Installation} from '../../../src/lib/domain/installation/types.js'
+import type {HostCacheMount, Installation} from '../../../src/lib/domain/installation/types.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 
@@ -56,7 +56,7 @@ describe('expandInstances', () => {
       {name: 'my-runner-2', index: 2, count: 3, minRunners: 1, maxRunners: 1},
       {name: 'my-runner-3', index: 3, count: 3, minRunners: 1, maxRunners: 1},
     ])
-    const folders = instances.map((instance) => instance.caches[0].hostPath)
+    const folders = instances.map((instance) => (instance.caches[0] as HostCacheMount).hostPath)
     expect(new Set(folders).size).to.equal(3)
     expect(folders[1]).to.equal('/tmp/github-runner-cache/my-runner-2/cache-0')
   })

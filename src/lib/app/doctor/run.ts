@@ -151,7 +151,8 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
     installations: Object.keys(config.installations).length,
     caches: Object.fromEntries(
       Object.values(config.installations)
-        .filter((installation) => installation.caches.length > 0)
+        // Caches on a storage class are in the cluster: nothing of this machine's disk is theirs.
+        .filter((installation) => installation.caches.length > 0 && !installation.cacheStorage)
         .map((installation) => [installation.name, installation.caches]),
     ),
     network: networkSubjects(config),

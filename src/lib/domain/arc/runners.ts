@@ -1,3 +1,6 @@
+/** The label ARC puts on every pod of a scale set (runners in its namespace, the listener in the controller's). */
+export const SCALE_SET_LABEL = 'actions.github.com/scale-set-name'
+
 /** ARC's EphemeralRunner, as far as deskrun reads it (apis/actions.github.com/v1alpha1/ephemeralrunner_types.go). */
 export interface EphemeralRunner {
   metadata: {name: string; labels?: Record<string, string>; managedFields?: ManagedFieldsEntry[]}

@@ -8,11 +8,11 @@ import semver from 'semver'
 
 import {DeskrunError} from '../errors.js'
 import {resourceRequirements, type ResourceRequirements} from '../installation/resources.js'
-import type {Installation, Instance} from '../installation/types.js'
+import {isClaimCache, type Installation, type Instance} from '../installation/types.js'
 import {githubUrlProblem, URL_FORMS} from '../installation/validate.js'
 import type {RenderResult} from '../modes/api.js'
 import {DIND_CONTAINER} from '../modes/dind.js'
-import {RUNNER_CONTAINER} from '../modes/helpers.js'
+import {NODE_LABEL, RUNNER_CONTAINER, sameNodeAsRunners} from '../modes/helpers.js'
 import {CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, MAX_SCALE_SET_NAME_LENGTH} from './charts.js'
 import {networkValues} from './network.js'
 
@@ -52,6 +52,13 @@ function pinned(template: unknown, node: string): Record<string, unknown> {
   return {...base, spec: {...spec, nodeSelector: {...spec.nodeSelector, [NODE_LABEL]: node}}}
 }
 
+/** The pod template with the affinity that keeps it beside the instance's other runners. */
+function besideRunners(template: unknown, instance: string): Record<string, unknown> {
+  const base = (template ?? {}) as {spec?: {affinity?: Record<string, unknown>}}
+  const spec = base.spec ?? {}
+  return {...base, spec: {...spec, affinity: {...spec.affinity, ...sameNodeAsRunners(instance)}}}
+}
+
 /**
  * `--cpus` / `--memory` on the containers that run a job's work in every mode: the runner, and the dind
  * daemon where the mode writes it (the chart's own dind container takes no resources). A container that
@@ -76,9 +83,6 @@ function limited(template: unknown, resources: ResourceRequirements): unknown {
     },
   }
 }
-
-/** The label every node carries with its name; what pins a pod to one node. */
-export const NODE_LABEL = 'kubernetes.io/hostname'
 
 export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unknown> {
   const {installation, instance, secretName, chartVersion, mode} = input
@@ -112,6 +116,9 @@ export function scaleSetValues(input: ScaleSetValuesInput): Record<string, unkno
   // Pinned: its runner (and in the kubernetes modes its job pods, which follow the runner) use that
   // node's cache folders only.
   if (node) values.template = pinned(values.template, node)
+  // A ReadWriteOnce claim is mounted by one node at a time: runners elsewhere would wait for it (a
+  // volume bound to a node, as local-path's are, takes them there anyway).
+  if (instance.caches.some(isClaimCache)) values.template = besideRunners(values.template, instance.name)
   const resources = resourceRequirements(installation)
   if (resources) values.template = limited(values.template, resources)
   const problems = checkScaleSetValues(values, {chartVersion})

@@ -1,5 +1,6 @@
 /** Between the file's shape (version 1, the original's field names) and the domain view. */
 import {DEFAULT_CHART_VERSION} from '../arc/charts.js'
+import {DEFAULT_CACHE_SIZE} from '../installation/claims.js'
 import type {NetworkSettings} from '../installation/network.js'
 import type {Auth, CacheSpec, HostMountType} from '../installation/types.js'
 import {DEFAULT_CLUSTER_NAME, ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../settings.js'
@@ -32,6 +33,8 @@ const INSTALLATION_KEYS = new Set([
   'MaxRunners',
   'Instances',
   'CachePaths',
+  'CacheStorageClass',
+  'CacheSize',
   'Mounts',
   'RunnerGroup',
   'RunnerImage',
@@ -96,6 +99,12 @@ function installationToDomain(
     auth,
     deployed: file.Deployed ?? false,
   }
+  // A size without a class means nothing (host folders have none): the next save leaves it out.
+  if (file.CacheStorageClass !== undefined)
+    installation.cacheStorage = {
+      storageClass: file.CacheStorageClass,
+      size: file.CacheSize ?? DEFAULT_CACHE_SIZE,
+    }
   if (file.RunnerGroup !== undefined) installation.runnerGroup = file.RunnerGroup
   if (file.RunnerImage !== undefined) installation.runnerImage = file.RunnerImage
   if (file.Proxy !== undefined) installation.proxy = file.Proxy
@@ -169,6 +178,10 @@ function installationToFile(installation: StoredInstallation): FileInstallation 
     AuthType: auth.type,
     AuthValue: auth.type === 'pat' ? auth.token : auth.privateKey,
     Deployed: installation.deployed,
+  }
+  if (installation.cacheStorage) {
+    file.CacheStorageClass = installation.cacheStorage.storageClass
+    file.CacheSize = installation.cacheStorage.size
   }
   if (installation.mounts && installation.mounts.length > 0)
     file.Mounts = installation.mounts.map((mount) => ({

@@ -84,6 +84,8 @@ function installationSchema(originalShape: boolean): Schema {
         {type: 'array', items: originalShape ? originalCachePath : cachePath, expected: 'a list of caches'},
         originalShape,
       ),
+      CacheStorageClass: nonEmpty('a storage class name (kubectl get storageclass)'),
+      CacheSize: nonEmpty('a storage size such as "20Gi"'),
       Mounts: nullable({type: 'array', items: mount, expected: 'a list of mounts'}, originalShape),
       RunnerGroup: text,
       Proxy: nonEmpty('a proxy URL such as http://proxy.example.com:3128'),

@@ -41,6 +41,10 @@ export interface FileInstallation {
   /** Absent or 0 in files of the original from before `--instances`: one instance. */
   Instances?: number
   CachePaths?: FileCachePath[]
+  /** `--cache-storage-class`: the caches live in a PersistentVolumeClaim per instance of this class. */
+  CacheStorageClass?: string
+  /** `--cache-size`: the size of each such claim (written with the class). */
+  CacheSize?: string
   /** `--mount` host paths. */
   Mounts?: FileMount[]
   RunnerGroup?: string

@@ -9,6 +9,8 @@
  */
 import path from 'node:path'
 
+import {claimCaches} from './claims.js'
+import {instanceNames} from './naming.js'
 import {cacheFolders, folderRelation} from './sharing.js'
 import type {Installation} from './types.js'
 
@@ -55,6 +57,42 @@ export function cacheInventory(
     .filter((folder) => !used.some((entry) => folderRelation(folder, entry.folder, realPath)))
     .map((folder): CacheEntry => ({folder, state: 'unused'}))
   return [...used, ...unused]
+}
+
+/** A cache on a storage class: a folder of an instance's claim, in the cluster (not on this machine). */
+export interface ClaimCacheEntry {
+  installation: string
+  instance: string
+  claim: string
+  /** The cache's folder in the claim. */
+  subPath: string
+  target: string
+  storageClass: string
+  /** The claim's size, for all the instance's caches together. */
+  size: string
+  state: Exclude<CacheState, 'unused'>
+}
+
+/** The caches the config's installations keep in claims (`--cache-storage-class`), by instance. */
+export function claimInventory(
+  installations: readonly (Installation & {paused?: boolean})[],
+): ClaimCacheEntry[] {
+  return installations.flatMap((inst) => {
+    const storage = inst.cacheStorage
+    if (!storage) return []
+    return instanceNames(inst.name, inst.instances).flatMap((instance) =>
+      claimCaches(inst.caches, instance).map((cache): ClaimCacheEntry => ({
+        installation: inst.name,
+        instance,
+        claim: cache.claimName,
+        subPath: cache.subPath,
+        target: cache.target,
+        storageClass: storage.storageClass,
+        size: storage.size,
+        state: inst.paused ? 'paused' : 'in use',
+      })),
+    )
+  })
 }
 
 export interface PruneOptions {

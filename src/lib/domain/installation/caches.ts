@@ -6,7 +6,7 @@
 import path from 'node:path'
 
 import {UsageError} from '../errors.js'
-import type {CacheMount, CacheSpec} from './types.js'
+import type {CacheSpec, HostCacheMount} from './types.js'
 
 const posix = path.posix
 
@@ -135,7 +135,7 @@ export function resolveCaches(
   caches: readonly CacheSpec[],
   instance: InstanceRef,
   roots: CacheRoots,
-): CacheMount[] {
+): HostCacheMount[] {
   const problems = cacheProblems(caches, roots)
   if (problems.length > 0) throw new UsageError(problems.join('\n'))
 

@@ -1,5 +1,6 @@
 /** An installation becomes one runner scale set per instance. */
 import {type CacheRoots, resolveCaches} from './caches.js'
+import {claimCaches} from './claims.js'
 import {instanceNames} from './naming.js'
 import type {Installation, Instance} from './types.js'
 
@@ -26,6 +27,8 @@ export function expandInstances(inst: Installation, roots: CacheRoots): Instance
     count,
     minRunners: count > 1 ? 1 : inst.minRunners,
     maxRunners: count > 1 ? 1 : inst.maxRunners,
-    caches: resolveCaches(inst.name, inst.caches, {name, index: i + 1, count}, roots),
+    caches: inst.cacheStorage
+      ? claimCaches(inst.caches, name)
+      : resolveCaches(inst.name, inst.caches, {name, index: i + 1, count}, roots),
   }))
 }

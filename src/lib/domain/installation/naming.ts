@@ -36,6 +36,14 @@ export function githubCAName(instanceName: string): string {
   return `${instanceName}-github-ca`
 }
 
+/**
+ * The PersistentVolumeClaim that holds an instance's caches with `--cache-storage-class`: one per
+ * instance, so no two instances share a folder (and a Docker data root keeps to one runner).
+ */
+export function cacheClaimName(instanceName: string): string {
+  return `${instanceName}-cache`
+}
+
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 
 /** Scale set names of an installation: `[name]` for one instance, `name-1 .. name-N` for several. */

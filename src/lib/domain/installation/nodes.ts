@@ -2,6 +2,9 @@
  * On a cluster of several nodes a cache is a folder on one node: an instance with caches must come back
  * to the node that has them. Each such instance is pinned to a node (`kubernetes.io/hostname`), chosen
  * once (the least busy node) and then kept in the config, so it is the same node on every `up`.
+ * Caches on a storage class are not pinned: the scheduler keeps an instance's pods where its claim's
+ * volume is (with the pods' affinity to one another, see sameNodeAsRunners), and a pin could only
+ * disagree with that.
  */
 import {instanceNames} from './naming.js'
 import type {Installation} from './types.js'
@@ -32,7 +35,8 @@ export function pinToNodes(
     }
   const assigned: Pinning['assigned'] = {}
   const pinned = installations.map((installation) => {
-    if (installation.caches.length === 0 || installation.node !== undefined) return installation
+    const hostCaches = installation.caches.length > 0 && !installation.cacheStorage
+    if (!hostCaches || installation.node !== undefined) return installation
     const nodesOf = {...installation.nodes}
     for (const instance of instanceNames(installation.name, installation.instances)) {
       if (load.has(nodesOf[instance] ?? '')) continue

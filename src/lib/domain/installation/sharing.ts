@@ -24,7 +24,7 @@ export const DAEMON_DATA_ROOTS = DATA_ROOT_DAEMONS.map(({folder}) => `/var/lib/$
 /** The rule in one sentence, for `deskrun modes` and messages. */
 export const DATA_ROOT_RULE =
   `A daemon's data root (${DAEMON_DATA_ROOTS.join(', ')}, or ~/.local/share/docker and the like when rootless) ` +
-  `may be used by one daemon at a time, so a cache at such a path needs one runner per host folder: ` +
+  `may be used by one daemon at a time, so a cache at such a path needs one runner per cache folder: ` +
   `--instances N (N scale sets of one runner, each with its own folder) or --max-runners 1.`
 
 export interface DataRoot {
@@ -95,11 +95,15 @@ export type CacheFolder = {
 const flagOf = (cache: CacheSpec): string =>
   cache.source === undefined ? cache.target : `${cache.source}:${cache.target}`
 
-/** The host folders of an installation's well-formed caches (malformed ones are reported elsewhere). */
+/**
+ * The host folders of an installation's well-formed caches (malformed ones are reported elsewhere); none
+ * for caches on a storage class, which live in the cluster.
+ */
 export function cacheFolders(
-  inst: Pick<Installation, 'name' | 'instances' | 'caches'>,
+  inst: Pick<Installation, 'name' | 'instances' | 'caches' | 'cacheStorage'>,
   cacheRoot: string,
 ): CacheFolder[] {
+  if (inst.cacheStorage) return []
   const names = instanceNames(inst.name, inst.instances)
   const usable = inst.caches
     .map((cache, index) => ({cache, index}))
@@ -237,7 +241,7 @@ function dataRootProblems(inst: Installation): string[] {
     return [
       `--cache ${flagOf(cache)}: ${target} ${where}, which one daemon at a time may use ` +
         `(a second one corrupts it), but up to ${runners} runners of ${inst.name} can run at once and would ` +
-        `share its host folder. Give each runner a folder of its own with --instances ${runners} (one runner ` +
+        `share its folder. Give each runner a folder of its own with --instances ${runners} (one runner ` +
         `per instance; leave out --min-runners and --max-runners), or run one runner at a time with --max-runners 1.`,
     ]
   })
@@ -266,7 +270,7 @@ export interface PurgePlan {
  * entry written by hand or by an older deskrun). Host folders the user named are never deleted.
  */
 export function purgePlan(
-  inst: Pick<Installation, 'name' | 'instances' | 'caches'>,
+  inst: Pick<Installation, 'name' | 'instances' | 'caches' | 'cacheStorage'>,
   others: readonly Installation[],
   options: SharingOptions & {exists: (folder: string) => boolean},
 ): PurgePlan {

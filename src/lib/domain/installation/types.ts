@@ -35,6 +35,16 @@ export interface HostMountSpec {
   readOnly: boolean
 }
 
+/**
+ * `--cache-storage-class`: the installation's caches live in one PersistentVolumeClaim per instance, of
+ * this storage class, instead of host folders under the cache root (docs/caches.md says when to use which).
+ */
+export interface CacheStorage {
+  storageClass: string
+  /** `--cache-size`: the claim's requested storage, a Kubernetes quantity such as 20Gi. */
+  size: string
+}
+
 /** One entry of the config: what the user asked for with `deskrun add`. */
 export interface Installation {
   name: string
@@ -45,6 +55,8 @@ export interface Installation {
   maxRunners: number
   instances: number
   caches: CacheSpec[]
+  /** Caches on a storage class (a claim per instance); absent: host folders under the cache root. */
+  cacheStorage?: CacheStorage
   /** `--mount`: host paths mounted as they are (absent: none). */
   mounts?: HostMountSpec[]
   runnerGroup?: string
@@ -70,16 +82,36 @@ export interface Installation {
   memory?: string
 }
 
-/** A cache as a pod sees it: the host folder, the same folder inside the kind node, the mount point. */
-export interface CacheMount {
-  /** Volume name, unique within the pod: cache-0, cache-1, ... */
+interface CacheMountBase {
+  /**
+   * Volume name in the pod: cache-0, cache-1, ... for host folders (one volume each); for a claim, the
+   * one volume of the instance's claim (CACHE_CLAIM_VOLUME), shared by all its caches.
+   */
   volumeName: string
   /** Absolute path inside the container. */
   target: string
+}
+
+/** A cache in a host folder: the folder on the user's machine, the same folder inside the kind node. */
+export interface HostCacheMount extends CacheMountBase {
   /** Folder on the user's machine (under the cache root). */
   hostPath: string
   /** The same folder as the kind node sees it (under the node's cache mount); use it in hostPath volumes. */
   nodePath: string
+}
+
+/** A cache in the instance's PersistentVolumeClaim (`--cache-storage-class`): a folder of the claim. */
+export interface ClaimCacheMount extends CacheMountBase {
+  claimName: string
+  /** The cache's folder in the claim: cache-0, cache-1, ... (the volume mount's subPath). */
+  subPath: string
+}
+
+/** A cache as a pod sees it. */
+export type CacheMount = HostCacheMount | ClaimCacheMount
+
+export function isClaimCache(cache: CacheMount): cache is ClaimCacheMount {
+  return 'claimName' in cache
 }
 
 /** One runner scale set: an installation has `instances` of them. */

@@ -6,6 +6,7 @@ import {resourceProblems} from './resources.js'
 import type {ContainerMode} from '../modes/api.js'
 import {ORIGINAL_CACHE_ROOT} from '../settings.js'
 import {cacheProblems} from './caches.js'
+import {cacheStorageProblems} from './claims.js'
 import {imageReferenceProblem} from './image.js'
 import {mountProblems} from './mounts.js'
 import {inheritedNetworkProblems, networkProblems, type NetworkSettings} from './network.js'
@@ -435,7 +436,11 @@ export function installationProblems(inst: Installation, opts: ValidationOptions
     ...urlProblems(inst.repository),
     ...modeProblems(inst, opts.modes),
     ...scalingProblems(inst),
-    ...cacheProblems(inst.caches, {cacheRoot}),
+    // Host folders (SRC:PATH) are no matter of caches on a storage class: cacheStorageProblems refuses them.
+    ...cacheProblems(inst.cacheStorage ? inst.caches.map(({target}) => ({target})) : inst.caches, {
+      cacheRoot,
+    }),
+    ...cacheStorageProblems(inst),
     ...cacheFolderProblems(inst, opts, cacheRoot),
     ...mountProblems(inst, cacheRoot),
     ...networkProblems(inst),

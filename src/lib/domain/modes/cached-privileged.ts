@@ -26,6 +26,7 @@ import {
   privilegedRootSecurityContext,
   REQUIRE_JOB_CONTAINER_ENV,
   runnerContainer,
+  sameNodeAsRunners,
 } from './helpers.js'
 
 /** Lets systemctl talk to systemd although it detects a chroot-like container. */
@@ -52,6 +53,9 @@ function render(context: RenderContext): RenderResult {
       hostPID: true,
       hostIPC: true,
       securityContext: jobPodSecurityContext(),
+      // This mode's hook (kubernetes-novolume) lets the scheduler place job pods anywhere; the caches are
+      // on the runner's node (a host folder, or a claim only that node may mount).
+      ...(caches.length > 0 ? {affinity: sameNodeAsRunners(context.instance.name)} : {}),
       containers: [
         jobContainerPatch({
           securityContext: privilegedRootSecurityContext(),

@@ -17,7 +17,7 @@ import {checkModeValues, DESKRUN_VALUE_KEYS, dottedPath} from '../arc/values.js'
 import {DeskrunError} from '../errors.js'
 import type {KubeObject} from '../kube.js'
 import type {ContainerMode, RenderContext, RenderResult} from './api.js'
-import {HOOK_TEMPLATE_ENV, JOB_CONTAINER_PATCH, RUNNER_CONTAINER} from './helpers.js'
+import {HOOK_TEMPLATE_ENV, isClaimCache, JOB_CONTAINER_PATCH, RUNNER_CONTAINER} from './helpers.js'
 import {describeSource, type RegisteredMode} from './registry.js'
 
 type Validatable = new (data: never) => {validate(): void}
@@ -49,6 +49,7 @@ type VolumeMount = {name?: string; mountPath?: string; subPath?: string; mountPr
 type Volume = {
   name?: string
   hostPath?: {path?: string}
+  persistentVolumeClaim?: {claimName?: string}
   configMap?: {name?: string; items?: {key?: string; path?: string}[]}
 }
 type PodSpec = {
@@ -102,6 +103,10 @@ export function checkRender(mode: ContainerMode, context: RenderContext, result:
   const specs = [spec, hook?.template?.spec]
   return [
     ...problems,
+    ...sharedClaimProblems([
+      {spec, where: 'template.spec'},
+      {spec: hook?.template?.spec, where: hook?.source ?? ''},
+    ]),
     ...(mode.takesCaches ? unmountedCaches(context, specs) : []),
     ...unmountedHostMounts(context, specs),
   ]
@@ -358,10 +363,30 @@ function unmountedHostMounts(context: RenderContext, specs: (PodSpec | undefined
     .map((mount) => `--mount ${mount.target} (${mount.nodePath}) is not mounted as a hostPath volume.`)
 }
 
-/** A mode that takes caches must mount every one of them somewhere: in the runner pod or in job pods. */
+/**
+ * A mode that takes caches must mount every one of them somewhere: in the runner pod or in job pods, as
+ * a hostPath volume of its folder or a volume of its claim (`--cache-storage-class`).
+ */
 function unmountedCaches(context: RenderContext, specs: (PodSpec | undefined)[]): string[] {
-  const paths = new Set(specs.flatMap((spec) => (spec?.volumes ?? []).map((volume) => volume.hostPath?.path)))
+  const volumes = specs.flatMap((spec) => spec?.volumes ?? [])
+  const paths = new Set(volumes.map((volume) => volume.hostPath?.path))
+  const claims = new Set(volumes.map((volume) => volume.persistentVolumeClaim?.claimName))
   return context.caches
-    .filter((cache) => !paths.has(cache.nodePath))
-    .map((cache) => `the cache for ${cache.target} (${cache.nodePath}) is not mounted as a hostPath volume.`)
+    .filter((cache) => (isClaimCache(cache) ? !claims.has(cache.claimName) : !paths.has(cache.nodePath)))
+    .map((cache) =>
+      isClaimCache(cache)
+        ? `the cache for ${cache.target} (claim ${cache.claimName}) is not mounted from a volume of that claim.`
+        : `the cache for ${cache.target} (${cache.nodePath}) is not mounted as a hostPath volume.`,
+    )
+}
+
+/** The kubelet never starts a pod with two volumes of one claim (kubernetes issue 132921): mount subPaths of one. */
+function sharedClaimProblems(specs: {spec?: PodSpec; where: string}[]): string[] {
+  return specs.flatMap(({spec, where}) => {
+    const claims = (spec?.volumes ?? []).flatMap((volume) => volume.persistentVolumeClaim?.claimName ?? [])
+    return [...new Set(claims.filter((claim, i) => claims.indexOf(claim) !== i))].map(
+      (claim) =>
+        `${where} has more than one volume of the claim "${claim}", and such a pod never starts; use one volume and mount its folders with subPath.`,
+    )
+  })
 }

@@ -6,6 +6,7 @@
 import {createRequire} from 'node:module'
 
 import type {
+  IAffinity,
   IContainer,
   IEnvVar,
   IPodTemplateSpec,
@@ -19,7 +20,8 @@ import {DEFAULT_RUNNER_IMAGE} from '../installation/image.js'
 import type {HostMount} from '../installation/mounts.js'
 import {hookExtensionName} from '../installation/naming.js'
 import {dataRootAt, isInDockerDataRoot} from '../installation/sharing.js'
-import type {CacheMount} from '../installation/types.js'
+import {SCALE_SET_LABEL} from '../arc/runners.js'
+import {isClaimCache, type CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 import type {RenderContext} from './api.js'
 
@@ -84,18 +86,51 @@ export function envVars(vars: Readonly<Record<string, string>>): IEnvVar[] {
 }
 
 /**
- * One hostPath volume per cache, on the node's view of the host folder (the kind node mounts the
- * cache root, so the data lands on the user's disk). DirectoryOrCreate: a fresh partition just works.
+ * The volumes of the caches. A host-folder cache is a hostPath volume on the node's view of the host
+ * folder (the kind node mounts the cache root, so the data lands on the user's disk); DirectoryOrCreate:
+ * a fresh partition just works. Caches on a storage class share one volume of the instance's claim
+ * (a pod with two volumes of one claim never starts: kubernetes issue 132921).
  */
 export function cacheVolumes(caches: readonly CacheMount[]): IVolume[] {
+  const volumes: IVolume[] = []
+  for (const cache of caches) {
+    if (!isClaimCache(cache)) {
+      volumes.push({name: cache.volumeName, hostPath: {path: cache.nodePath, type: 'DirectoryOrCreate'}})
+    } else if (!volumes.some((volume) => volume.name === cache.volumeName)) {
+      volumes.push({name: cache.volumeName, persistentVolumeClaim: {claimName: cache.claimName}})
+    }
+  }
+  return volumes
+}
+
+/** Each cache at its path; a cache on a storage class is its folder of the claim (the kubelet creates it). */
+export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[] {
   return caches.map((cache) => ({
     name: cache.volumeName,
-    hostPath: {path: cache.nodePath, type: 'DirectoryOrCreate'},
+    mountPath: cache.target,
+    ...(isClaimCache(cache) ? {subPath: cache.subPath} : {}),
   }))
 }
 
-export function cacheVolumeMounts(caches: readonly CacheMount[]): IVolumeMount[] {
-  return caches.map((cache) => ({name: cache.volumeName, mountPath: cache.target}))
+export {CACHE_CLAIM_VOLUME} from '../installation/claims.js'
+export {isClaimCache} from '../installation/types.js'
+
+/** The label every node carries with its name; what pins a pod to one node. */
+export const NODE_LABEL = 'kubernetes.io/hostname'
+
+/**
+ * An affinity that keeps a pod on the node of the runner pods of `instance`: for job pods that mount
+ * the instance's caches, and for runners whose claim a single node mounts at a time (ReadWriteOnce).
+ * The first runner of an instance goes anywhere (a pod may match its own affinity); the rest follow.
+ */
+export function sameNodeAsRunners(instance: string): IAffinity {
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        {labelSelector: {matchLabels: {[SCALE_SET_LABEL]: instance}}, topologyKey: NODE_LABEL},
+      ],
+    },
+  }
 }
 
 /**
@@ -147,15 +182,18 @@ export function cacheInitContainers(
 ): IContainer[] {
   const prepared = preparedCaches(caches)
   if (prepared.length === 0) return []
-  const mounts = prepared.map((cache) => ({
-    name: cache.volumeName,
-    mountPath: `${CACHE_INIT_MOUNT}/${cache.volumeName}`,
-  }))
+  // A claim's caches share its volume: each is mounted at its own folder's name (cache-N), as hostPath ones are.
+  const mounts = prepared.map((cache) =>
+    isClaimCache(cache)
+      ? {name: cache.volumeName, mountPath: `${CACHE_INIT_MOUNT}/${cache.subPath}`, subPath: cache.subPath}
+      : {name: cache.volumeName, mountPath: `${CACHE_INIT_MOUNT}/${cache.volumeName}`},
+  )
   return [
     {
       name: CACHE_INIT_CONTAINER,
       image,
-      // DirectoryOrCreate has made the folders by now; the runner image (Ubuntu) has chmod, no shell needed.
+      // DirectoryOrCreate (or the kubelet, for a claim's subPath) has made the folders by now; the runner
+      // image (Ubuntu) has chmod, no shell needed.
       command: ['chmod', SHARED_CACHE_MODE, ...mounts.map((mount) => mount.mountPath)],
       securityContext: {runAsUser: 0, runAsGroup: 0, runAsNonRoot: false},
       volumeMounts: mounts,

@@ -12,6 +12,7 @@ import {
   hookExtension,
   hostMountVolumeMounts,
   hostMountVolumes,
+  isClaimCache,
   jobContainerPatch,
   preparedCaches,
   REQUIRE_JOB_CONTAINER_ENV,
@@ -75,12 +76,14 @@ function render(context: RenderContext): RenderResult {
     env: [...env, extension.env],
     volumeMounts: [extension.volumeMount],
   })
-  // Only the init container mounts the caches in the runner pod.
+  // Only the init container mounts the caches in the runner pod. A claim is there in any case: it is bound
+  // on the node of the first pod the scheduler places, and the hook places job pods itself (nodeName).
   const prepared = preparedCaches(context.caches)
+  const inRunnerPod = context.caches.filter((cache) => isClaimCache(cache) || prepared.includes(cache))
   const spec = {
     ...(prepared.length > 0 ? {initContainers: cacheInitContainers(prepared, runner.image)} : {}),
     containers: [runner],
-    volumes: [...cacheVolumes(prepared), extension.volume],
+    volumes: [...cacheVolumes(inRunnerPod), extension.volume],
   }
   return {
     values: {containerMode, template: {spec}},

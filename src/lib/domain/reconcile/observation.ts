@@ -35,8 +35,13 @@ export interface ObservedCluster {
 export interface Observation {
   cluster: ObservedCluster
   releases: ObservedRelease[]
-  /** The Secrets and ConfigMaps deskrun labelled as its own (`app.kubernetes.io/managed-by=deskrun`). */
+  /**
+   * The Secrets, ConfigMaps and cache claims (PersistentVolumeClaims) deskrun labelled as its own
+   * (`app.kubernetes.io/managed-by=deskrun`).
+   */
   objects: KubeObject[]
+  /** The cluster's storage classes: read only when an installation keeps its caches on one. */
+  storageClasses?: string[]
   /**
    * With `up --refresh`: the AutoscalingRunnerSets that exist. A release record says what Helm last
    * deployed; someone may have deleted its objects by hand since.

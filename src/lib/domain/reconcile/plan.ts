@@ -24,6 +24,8 @@ import {
   type KubeObject,
 } from '../kube.js'
 import {DeskrunError} from '../errors.js'
+import {KIND_STORAGE_CLASS} from '../modes/kubernetes.js'
+import {CLAIM_KIND, claimChange, missingStorageClasses} from './claims.js'
 import type {Observation, ObservedCluster, ObservedRelease} from './observation.js'
 
 export interface Desired {
@@ -34,8 +36,11 @@ export interface Desired {
   installations: InstallationPlan[]
   /** Installations that stay as they are in the cluster (up skipped them): nothing of theirs is touched. */
   kept: {installation: string; releases: string[]}[]
-  /** Installations being removed, with their release names (an older deskrun did not label releases). */
-  removed?: {installation: string; releases: string[]}[]
+  /**
+   * Installations being removed, with their release names (an older deskrun did not label releases);
+   * `purgeCaches`: their cache claims go too (`remove --purge-cache`).
+   */
+  removed?: {installation: string; releases: string[]; purgeCaches?: boolean}[]
   /** Plan only what concerns these installations (add, remove); everything when undefined. */
   scope?: string[]
   /** Create the cluster and install the controller when they are missing (remove does not). */
@@ -98,7 +103,21 @@ export function planChanges(desired: Desired, observed: Observation): Plan {
   if (desired.ensure) planController(desired, after, plan)
   const inScope = (installation: string | undefined) =>
     desired.scope === undefined || (installation !== undefined && desired.scope.includes(installation))
-  for (const installation of desired.installations.filter((one) => inScope(one.installation))) {
+  const deployed = desired.installations.filter((one) => inScope(one.installation))
+  plan.blockers.push(
+    ...missingStorageClasses(
+      deployed.flatMap((one) =>
+        one.scaleSets.flatMap((scaleSet) =>
+          scaleSet.objects
+            .filter((object) => object.kind === CLAIM_KIND)
+            .map((claim) => ({installation: one.installation, claim})),
+        ),
+      ),
+      // A cluster the plan creates is kind's, with kind's one class.
+      cluster.exists ? observed.storageClasses : [KIND_STORAGE_CLASS],
+    ),
+  )
+  for (const installation of deployed) {
     planObjects(installation, after, plan)
     for (const scaleSet of installation.scaleSets)
       planScaleSet(installation.installation, scaleSet, desired.chartVersion, after, plan)
@@ -258,12 +277,18 @@ function planScaleSet(
   else add('upgrade', reasons)
 }
 
-/** The credentials Secret and the mode's objects (hook extensions) of one installation. */
+/** The credentials Secret, the cache claims and the mode's objects (hook extensions) of one installation. */
 function planObjects(installation: InstallationPlan, observed: Observation, plan: Plan): void {
   const objects = [installation.secret, ...installation.scaleSets.flatMap((scaleSet) => scaleSet.objects)]
   for (const object of objects) {
     const name = objectName(object)
-    const reason = objectDifference(object, observed)
+    const live = object.kind === CLAIM_KIND ? liveObject(object, observed) : undefined
+    const change = live && claimChange(object, live, installation.installation)
+    if (change && 'blocker' in change) {
+      plan.blockers.push(change.blocker)
+      continue
+    }
+    const reason = live ? change?.reason : objectDifference(object, observed)
     if (reason)
       plan.actions.push(action('apply', 'object', name, [reason], {installation: installation.installation}))
     else
@@ -314,12 +339,17 @@ function planLeftovers(
       ...one.scaleSets.flatMap((scaleSet) => scaleSet.objects.map(objectName)),
     ]),
   )
+  const purged = new Set(
+    desired.removed?.filter((entry) => entry.purgeCaches).map((entry) => entry.installation),
+  )
   for (const object of observed.objects) {
     const labels = object.metadata.labels ?? {}
     const owner = labels[INSTALLATION_LABEL]
     const instance = labels[INSTANCE_LABEL]
     if (object.metadata.namespace !== SCALE_SET_NAMESPACE || labels[MANAGED_BY_LABEL] !== 'deskrun') continue
     if (owner === undefined || kept.has(owner) || !inScope(owner)) continue
+    // The cache data of a removed installation or instance stays, as host folders do, unless purged.
+    if (object.kind === CLAIM_KIND && !purged.has(owner)) continue
     // Also what it no longer renders: a hook extension after a change to dind, a proxy Secret once none is used.
     if (plannedObjects.has(objectName(object))) continue
     const why =
@@ -357,18 +387,23 @@ export function objectName(object: KubeObject): string {
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
 /** Kinds whose objects deskrun reads back (see pipeline/observe.ts); others are always applied. */
-const OBSERVED_KINDS = new Set(['Secret', 'ConfigMap'])
+const OBSERVED_KINDS = new Set(['Secret', 'ConfigMap', CLAIM_KIND])
 
-/** Why a server-side apply of `object` would change the cluster, or undefined when it would not. */
-function objectDifference(object: KubeObject, observed: Observation): string | undefined {
-  const secret = object.kind === 'Secret'
-  if (!OBSERVED_KINDS.has(object.kind)) return `deskrun does not read back ${object.kind} objects`
-  const current = observed.objects.find(
+/** The object of that kind, name and namespace in the cluster. */
+function liveObject(object: KubeObject, observed: Observation): KubeObject | undefined {
+  return observed.objects.find(
     (one) =>
       one.kind === object.kind &&
       one.metadata.name === object.metadata.name &&
       one.metadata.namespace === object.metadata.namespace,
   )
+}
+
+/** Why a server-side apply of `object` would change the cluster, or undefined when it would not. */
+function objectDifference(object: KubeObject, observed: Observation): string | undefined {
+  const secret = object.kind === 'Secret'
+  if (!OBSERVED_KINDS.has(object.kind)) return `deskrun does not read back ${object.kind} objects`
+  const current = liveObject(object, observed)
   if (!current) return secret ? 'credentials not in the cluster' : 'not in the cluster'
   // Client-side apply (older deskruns) kept a copy of the object, a Secret's data included, in this
   // annotation; a server-side apply takes the fields over and drops it.
@@ -441,7 +476,8 @@ export function mountNeeds(
   installations: readonly Pick<InstallationPlan, 'caches' | 'hostMounts'>[],
 ): MountNeeds {
   return {
-    caches: installations.some((installation) => installation.caches.length > 0),
+    // Caches in a claim live in the cluster, not under the node's cache root.
+    caches: installations.some((installation) => installation.caches.some((cache) => 'hostPath' in cache)),
     hostMounts: [...new Set(installations.flatMap((installation) => installation.hostMounts))].sort(),
   }
 }
