@@ -1,6 +1,6 @@
 import {networkDefaults, type DefaultsResult} from '../lib/app/defaults.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {clearNetworkFlags, installationFlags} from '../lib/cli/flags.js'
+import {clearNetworkFlags, installationFlags, networkFlagsGiven} from '../lib/cli/flags.js'
 
 export default class Defaults extends BaseCommand {
   static override summary =
@@ -36,14 +36,10 @@ export default class Defaults extends BaseCommand {
 
   async run(): Promise<DefaultsResult> {
     const {flags} = await this.parse(Defaults)
-    const result = await networkDefaults(await this.actionContext(flags, {pluginModes: false}), {
-      proxy: flags.proxy,
-      noProxy: flags['no-proxy'],
-      githubCAFile: flags['github-ca-file'],
-      clearProxy: flags['clear-proxy'],
-      clearNoProxy: flags['clear-no-proxy'],
-      clearGitHubCA: flags['clear-github-ca'],
-    })
+    const result = await networkDefaults(
+      await this.actionContext(flags, {pluginModes: false}),
+      networkFlagsGiven(flags),
+    )
     if (result.changes.length > 0) {
       this.log('Changed the defaults:')
       for (const change of result.changes) this.log(`  ${change}`)

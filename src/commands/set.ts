@@ -3,7 +3,13 @@ import * as Flags from '@oclif/core/flags'
 
 import {setInstallation} from '../lib/app/set.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {authFlags, clearNetworkFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
+import {
+  authFlags,
+  clearNetworkFlags,
+  installationFlags,
+  networkFlagsGiven,
+  yesFlag,
+} from '../lib/cli/flags.js'
 import type {AuthType} from '../lib/domain/installation/types.js'
 
 /** add's flags, none required and none with a default: a flag not given keeps what is there. */
@@ -94,14 +100,7 @@ export default class Set extends BaseCommand {
       runnerImage: flags['runner-image'],
       cpus: flags.cpus,
       memory: flags.memory,
-      network: {
-        proxy: flags.proxy,
-        noProxy: flags['no-proxy'],
-        githubCAFile: flags['github-ca-file'],
-        clearProxy: flags['clear-proxy'],
-        clearNoProxy: flags['clear-no-proxy'],
-        clearGitHubCA: flags['clear-github-ca'],
-      },
+      network: networkFlagsGiven(flags),
       dryRun: flags['dry-run'],
       ...(credentialGiven
         ? {

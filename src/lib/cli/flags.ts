@@ -2,6 +2,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {AUTH_VALUE_ENV} from '../domain/installation/types.js'
+import type {NetworkFlagsGiven} from '../domain/installation/network.js'
 import {DEFAULT_CACHE_SIZE} from '../domain/installation/claims.js'
 import {DEFAULT_RUNNER_IMAGE} from '../domain/installation/image.js'
 import {MAX_INSTANCES} from '../domain/installation/instances.js'
@@ -160,5 +161,24 @@ export function clearNetworkFlags(whose: string, then = '') {
       summary: `Drop ${whose} GitHub CA${then}.`,
       helpGroup: 'NETWORK',
     }),
+  }
+}
+
+/** The network flags a command was given (--proxy, --no-proxy, --github-ca-file and their --clear-…). */
+export function networkFlagsGiven(flags: {
+  proxy?: string
+  'no-proxy'?: string[]
+  'github-ca-file'?: string
+  'clear-proxy'?: boolean
+  'clear-no-proxy'?: boolean
+  'clear-github-ca'?: boolean
+}): NetworkFlagsGiven {
+  return {
+    proxy: flags.proxy,
+    noProxy: flags['no-proxy'],
+    githubCAFile: flags['github-ca-file'],
+    clearProxy: flags['clear-proxy'],
+    clearNoProxy: flags['clear-no-proxy'],
+    clearGitHubCA: flags['clear-github-ca'],
   }
 }
