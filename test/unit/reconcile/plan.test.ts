@@ -13,14 +13,13 @@ import {installationReleaseLabels, type KubeObject} from '../../../src/lib/domai
 import {builtinModes} from '../../../src/lib/domain/modes/builtins.js'
 import {findMode, type ModeRegistry} from '../../../src/lib/domain/modes/registry.js'
 import {planInstallation, type InstallationPlan, type ScaleSetPlan} from '../../../src/lib/domain/plan.js'
+import {mountBlockers, mountNeeds} from '../../../src/lib/domain/reconcile/mounts.js'
 import type {Observation, ObservedRelease} from '../../../src/lib/domain/reconcile/observation.js'
 import {
   blockersError,
   describeAction,
   differingKeys,
   hasChanges,
-  mountBlockers,
-  mountNeeds,
   objectName,
   planChanges,
   type Action,

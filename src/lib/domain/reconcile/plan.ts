@@ -26,7 +26,8 @@ import {
 import {DeskrunError} from '../errors.js'
 import {KIND_STORAGE_CLASS} from '../modes/kubernetes.js'
 import {CLAIM_KIND, claimChange, missingStorageClasses} from './claims.js'
-import type {Observation, ObservedCluster, ObservedRelease} from './observation.js'
+import {mountBlockers, mountNeeds} from './mounts.js'
+import type {Observation, ObservedRelease} from './observation.js'
 
 export interface Desired {
   clusterName: string
@@ -466,42 +467,6 @@ function nodeStopped(clusterName: string): Blocker {
   }
 }
 
-/** What the kind node must mount for these installations: the cache root when one has caches, and every `--mount` host path. */
-export interface MountNeeds {
-  caches: boolean
-  hostMounts: string[]
-}
-
-export function mountNeeds(
-  installations: readonly Pick<InstallationPlan, 'caches' | 'hostMounts'>[],
-): MountNeeds {
-  return {
-    // Caches in a claim live in the cluster, not under the node's cache root.
-    caches: installations.some((installation) => installation.caches.some((cache) => 'hostPath' in cache)),
-    hostMounts: [...new Set(installations.flatMap((installation) => installation.hostMounts))].sort(),
-  }
-}
-
-/**
- * What the kind node lacks of `needs`, as blockers: the planner's rule, and the one for a cluster another
- * deskrun created meanwhile. A mount that could not be told (undefined) is not held against the node.
- */
-export function mountBlockers(
-  cluster: Pick<Desired, 'clusterName' | 'cacheRoot'>,
-  needs: MountNeeds,
-  node: Pick<ObservedCluster, 'cacheMount' | 'hostMounts'>,
-): Blocker[] {
-  const blockers: Blocker[] = []
-  if (needs.caches && node.cacheMount === false)
-    blockers.push(cacheMountMissing(cluster.clusterName, cluster.cacheRoot))
-  const missing =
-    node.hostMounts === undefined
-      ? []
-      : needs.hostMounts.filter((source) => !node.hostMounts!.includes(source))
-  if (missing.length > 0) blockers.push(hostMountsMissing(cluster.clusterName, missing))
-  return blockers
-}
-
 /** What stops a plan, as one error (each problem, each fix). */
 export function blockersError(plan: Pick<Plan, 'blockers'>): DeskrunError | undefined {
   const [first, ...more] = plan.blockers
@@ -510,20 +475,4 @@ export function blockersError(plan: Pick<Plan, 'blockers'>): DeskrunError | unde
     code: first.code,
     hint: [first, ...more].map((blocker) => blocker.hint).join('\n'),
   })
-}
-
-function hostMountsMissing(clusterName: string, sources: string[]): Blocker {
-  return {
-    code: 'HOST_MOUNT_MISSING',
-    message: `The cluster "${clusterName}" does not mount ${sources.join(', ')} from your machine, which --mount needs.`,
-    hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
-  }
-}
-
-function cacheMountMissing(clusterName: string, cacheRoot: string): Blocker {
-  return {
-    code: 'CACHE_MOUNT_MISSING',
-    message: `The cluster "${clusterName}" does not mount the cache root ${cacheRoot} from your machine, so caches would not persist.`,
-    hint: `kind fixes mounts when a cluster is created. Recreate it (your config and caches are kept):\n  deskrun cluster delete && deskrun up`,
-  }
 }
