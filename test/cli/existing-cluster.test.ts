@@ -118,6 +118,25 @@ describe('an existing cluster (deskrun cluster use)', () => {
     expect(permissions?.found).to.contain('create clusterroles.rbac.authorization.k8s.io')
   })
 
+  it('with caches on a storage class, doctor also asks for storage classes and claims', async () => {
+    await use()
+    await s.writeInstallations({
+      web: {CachePaths: [{Target: '/root/.cache'}], CacheStorageClass: 'local-path', CacheSize: '20Gi'},
+    })
+    await s.fake.deny('homelab', ['create persistentvolumeclaims'])
+    const doctor = await s.deskrun(['doctor', '--json'])
+    const checks = JSON.parse(doctor.stdout).checks as {id: string; status: string; found: string}[]
+    const permissions = checks.find((check) => check.id === 'permissions')
+    expect(permissions).to.include({status: 'fail'})
+    expect(permissions?.found).to.equal(
+      'you may not create persistentvolumeclaims in arc-runners (kubectl auth can-i)',
+    )
+    const asked = (await s.fake.calls('kubectl')).filter((call) => call.argv.includes('can-i'))
+    expect(asked.map((call) => call.argv.slice(call.argv.indexOf('can-i') + 1).join(' '))).to.include.members(
+      ['list storageclasses.storage.k8s.io', 'create persistentvolumeclaims -n arc-runners'],
+    )
+  })
+
   it('remove uninstalls there', async () => {
     await use()
     expectOk(await s.add('web'))

@@ -203,6 +203,7 @@ export function context(
     configFile: '/home/dev/.deskrun/config.json',
     installations: 1,
     caches: {},
+    cacheClaims: false,
     network: [],
     provisionable: (tool) => ({kind: 'v0.29.0', helm: 'v3.18.4', kubectl: 'v1.33.7'})[tool],
     ...overrides,

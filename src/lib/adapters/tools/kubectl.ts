@@ -100,11 +100,14 @@ export class Kubectl {
    * Whether the user may `verb` `resource` (`kubectl auth can-i`): it prints "yes" and exits 0, or
    * prints "no" and exits 1.
    */
-  async canI(verb: string, resource: string): Promise<boolean> {
-    const result = await this.run(['auth', 'can-i', verb, resource], {
-      step: `ask whether you may ${verb} ${resource}`,
-      allowFailure: true,
-    })
+  async canI(verb: string, resource: string, namespace?: string): Promise<boolean> {
+    const result = await this.run(
+      ['auth', 'can-i', verb, resource, ...(namespace ? ['-n', namespace] : [])],
+      {
+        step: `ask whether you may ${verb} ${resource}`,
+        allowFailure: true,
+      },
+    )
     if (result.stdout.trim() === 'yes') return true
     if (result.stdout.trim().startsWith('no')) return false
     throw toolFailure('kubectl', result, {step: `ask whether you may ${verb} ${resource}`})

@@ -32,6 +32,8 @@ export interface DoctorContext {
   installations: number
   /** The `--cache` entries of each installation that has any. */
   caches: Record<string, CacheSpec[]>
+  /** Whether an installation keeps its caches on a storage class (claims deskrun creates). */
+  cacheClaims: boolean
   /** The proxies and GitHub CAs to check: the defaults', and each installation's own. */
   network: NetworkSubject[]
   /** The pinned version `deskrun doctor --fix` would install here, or undefined when there is none. */

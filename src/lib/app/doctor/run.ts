@@ -155,6 +155,9 @@ export function createContext(config: DeskrunConfig, options: ContextOptions = {
         .filter((installation) => installation.caches.length > 0 && !installation.cacheStorage)
         .map((installation) => [installation.name, installation.caches]),
     ),
+    cacheClaims: Object.values(config.installations).some((installation) =>
+      Boolean(installation.cacheStorage),
+    ),
     network: networkSubjects(config),
     provisionable: (tool) => (artifactFor(catalog, tool, platform) ? catalog[tool].version : undefined),
   }

@@ -4,6 +4,7 @@ import {
   CONTROLLER_CHART_NAME,
   CONTROLLER_NAMESPACE,
   CONTROLLER_RELEASE,
+  SCALE_SET_NAMESPACE,
   chartVersionOf,
 } from '../../../domain/arc/charts.js'
 import {minorOf} from '../../../domain/arc/chart-versions.js'
@@ -94,12 +95,17 @@ async function checkExistingCluster(ctx: DoctorContext, state: CheckState, conte
  * What deskrun does that needs more than a namespace's rights: read the nodes (up reads them to pin
  * instances with caches), create namespaces, ARC's CRDs and its cluster roles.
  */
-const NEEDED: [verb: string, resource: string][] = [
+const NEEDED: [verb: string, resource: string, namespace?: string][] = [
   ['list', 'nodes'],
   ['create', 'namespaces'],
   ['create', 'customresourcedefinitions.apiextensions.k8s.io'],
   ['create', 'clusterroles.rbac.authorization.k8s.io'],
   ['create', 'clusterrolebindings.rbac.authorization.k8s.io'],
+]
+/** With caches on a storage class: up reads the cluster's storage classes and creates a claim per instance. */
+const NEEDED_FOR_CLAIMS: typeof NEEDED = [
+  ['list', 'storageclasses.storage.k8s.io'],
+  ['create', 'persistentvolumeclaims', SCALE_SET_NAMESPACE],
 ]
 
 /** On an existing cluster the user's rights are not a given (kind makes them cluster-admin). */
@@ -107,19 +113,24 @@ export async function checkPermissions(ctx: DoctorContext, state: CheckState): P
   if (!ctx.existingContext) return undefined
   const base = {id: 'permissions', title: 'Permissions'} as const
   if (!state.clusterReachable) return notChecked(base, 'a cluster that answers')
+  const needed = [...NEEDED, ...(ctx.cacheClaims ? NEEDED_FOR_CLAIMS : [])]
   const answers = await Promise.all(
-    NEEDED.map(([verb, resource]) => probe(ctx.tools.kubectl.canI(verb, resource))),
+    needed.map(([verb, resource, namespace]) => probe(ctx.tools.kubectl.canI(verb, resource, namespace))),
   )
-  const missing = NEEDED.filter((_, i) => !answers[i].ok || !answers[i].value).map(
-    ([verb, resource]) => `${verb} ${resource}`,
-  )
+  const missing = needed
+    .filter((_, i) => !answers[i].ok || !answers[i].value)
+    .map(([verb, resource, namespace]) => `${verb} ${resource}${namespace ? ` in ${namespace}` : ''}`)
   if (missing.length > 0)
     return fail({
       ...base,
       found: `you may not ${missing.join(', ')} (kubectl auth can-i)`,
       fix: `deskrun installs ARC's CRDs and cluster roles, and its namespaces: ask the cluster's admin for these rights (e.g. a ClusterRoleBinding to cluster-admin for your user), or use a cluster you own.`,
     })
-  return ok({...base, found: 'may list nodes and create namespaces, CRDs, cluster roles and their bindings'})
+  const claims = ctx.cacheClaims ? ', and list storage classes and create cache claims' : ''
+  return ok({
+    ...base,
+    found: `may list nodes and create namespaces, CRDs, cluster roles and their bindings${claims}`,
+  })
 }
 
 export async function checkCacheMount(ctx: DoctorContext, state: CheckState): Promise<Check> {
