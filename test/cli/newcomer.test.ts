@@ -8,7 +8,7 @@ import {expect} from 'chai'
 import {parse} from 'yaml'
 
 import {unwrap} from '../helpers/fake-tools.js'
-import {expectOk, type Sandbox, useSandbox} from './support.js'
+import {expectOk, removeControllerPod, type Sandbox, useSandbox} from './support.js'
 
 const GET_STARTED = 'deskrun add NAME --repository URL --auth-value-file FILE'
 
@@ -147,21 +147,7 @@ describe("the newcomer's path", () => {
 
   it('status: a controller that is not ready says where to look', async () => {
     expectOk(await s.add('web'))
-    // No controller pod, as when its Deployment cannot start one (an image that does not pull, say).
-    const [pod] = (await s.fake.objects('deskrun', {kind: 'Pod', namespace: 'arc-systems'})).filter((one) =>
-      one.metadata.name.startsWith('arc-gha-rs-controller-'),
-    )
-    expectOk(
-      await s.fake.tool('kubectl', [
-        '--context',
-        'kind-deskrun',
-        '-n',
-        'arc-systems',
-        'delete',
-        'pod',
-        pod.metadata.name,
-      ]),
-    )
+    await removeControllerPod(s.fake)
     const status = await s.deskrun(['status'])
     expectOk(status)
     expect(status.stdout).to.contain(

@@ -134,3 +134,24 @@ export function useSandbox(use: (created: Sandbox) => void, options: SandboxOpti
     await current.fake.cleanup()
   })
 }
+
+/**
+ * Deletes the ARC controller's pod with kubectl, as when its Deployment cannot start one (an image that
+ * does not pull, say): the fake's Deployment does not make another.
+ */
+export async function removeControllerPod(fake: FakeTools, cluster = 'deskrun'): Promise<void> {
+  const [pod] = (await fake.objects(cluster, {kind: 'Pod', namespace: 'arc-systems'})).filter((one) =>
+    one.metadata.name.startsWith('arc-gha-rs-controller-'),
+  )
+  expectOk(
+    await fake.tool('kubectl', [
+      '--context',
+      `kind-${cluster}`,
+      '-n',
+      'arc-systems',
+      'delete',
+      'pod',
+      pod.metadata.name,
+    ]),
+  )
+}

@@ -5,7 +5,7 @@
  */
 import {expect} from 'chai'
 
-import {expectOk, sandbox, type Sandbox} from '../cli/support.js'
+import {expectOk, removeControllerPod, sandbox, type Sandbox} from '../cli/support.js'
 
 const ESC = '\u001B['
 
@@ -30,21 +30,7 @@ describe('colours', function () {
 
   it('status colours what needs attention on a terminal (FORCE_COLOR stands for one), and a pipe gets plain text', async () => {
     expectOk(await s.add('web'))
-    // No controller pod, as when its Deployment cannot start one.
-    const [pod] = (await s.fake.objects('deskrun', {kind: 'Pod', namespace: 'arc-systems'})).filter((one) =>
-      one.metadata.name.startsWith('arc-gha-rs-controller-'),
-    )
-    expectOk(
-      await s.fake.tool('kubectl', [
-        '--context',
-        'kind-deskrun',
-        '-n',
-        'arc-systems',
-        'delete',
-        'pod',
-        pod.metadata.name,
-      ]),
-    )
+    await removeControllerPod(s.fake)
     const piped = await s.fake.run(['status'], {
       extra: {CI: 'true', NO_COLOR: undefined, TERM: 'xterm-256color'},
     })
