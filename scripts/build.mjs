@@ -31,11 +31,12 @@ const compileEachPatternOnce = {
   setup(build) {
     build.onResolve({filter: /^minimatch$/}, (args) =>
       /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/.test(args.importer)
-        ? {path: 'minimatch', namespace: 'minimatch-compiled-once'}
+        ? {path: 'minimatch', namespace: 'minimatch-compiled-once', pluginData: path.dirname(args.importer)}
         : undefined,
     )
-    build.onLoad({filter: /.*/, namespace: 'minimatch-compiled-once'}, () => ({
-      resolveDir: root,
+    // The minimatch that oclif's own folder resolves to, whatever else node_modules holds.
+    build.onLoad({filter: /.*/, namespace: 'minimatch-compiled-once'}, ({pluginData}) => ({
+      resolveDir: pluginData,
       loader: 'js',
       contents: `
         import {Minimatch} from 'minimatch'
