@@ -53,11 +53,21 @@ function jobPodMode(h: ModeHelpers): ContainerMode {
       ],
       volumeMounts: [extension.volumeMount],
     })
+    // The kubelet creates cache folders as root's: the runner pod's init container opens them up for job
+    // images that do not run as root (the job pods share the folders on the node).
+    const initContainers = h.cacheInitContainers(caches, context.runnerImage)
     return {
       values: {
         containerMode: {type: 'kubernetes-novolume'},
         // The hook may place job pods on the runner's node, so the runner may go to GPU nodes too.
-        template: {spec: {tolerations: gpuTolerations(), containers: [runner], volumes: [extension.volume]}},
+        template: {
+          spec: {
+            tolerations: gpuTolerations(),
+            ...(initContainers.length > 0 ? {initContainers} : {}),
+            containers: [runner],
+            volumes: [extension.volume, ...(initContainers.length > 0 ? h.cacheVolumes(caches) : [])],
+          },
+        },
       },
       objects: [extension.configMap],
     }
@@ -87,12 +97,15 @@ function runnerMode(h: ModeHelpers): ContainerMode {
       }),
       resources: gpuLimit(),
     }
+    // The runner runs as uid 1001, and the kubelet creates cache folders as root's: open them up first.
+    const initContainers = h.cacheInitContainers(caches, context.runnerImage)
     return {
       values: {
         template: {
           spec: {
             runtimeClassName: GPU_RUNTIME_CLASS,
             tolerations: gpuTolerations(),
+            ...(initContainers.length > 0 ? {initContainers} : {}),
             containers: [runner],
             ...(volumes.length > 0 ? {volumes} : {}),
           },

@@ -12,11 +12,12 @@ import {GPU_RESOURCE, GPU_RUNTIME_CLASS, gpuModes} from '../src/modes.js'
 type Container = {
   name: string
   resources?: {limits?: Record<string, string>}
-  volumeMounts?: {mountPath: string}[]
+  volumeMounts?: {mountPath: string; name?: string}[]
 }
 type PodSpec = {
   runtimeClassName?: string
   tolerations?: {key: string}[]
+  initContainers?: (Container & {securityContext?: {runAsUser?: number}})[]
   containers: Container[]
   volumes?: {name: string; hostPath?: {path: string}}[]
 }
@@ -108,9 +109,15 @@ describe('deskrun-plugin-gpu', () => {
     const context = renderContext('gpu', ['/root/.cache'])
     const {values, objects = []} = mode('gpu').render(context)
     expect(values.containerMode).to.deep.equal({type: 'kubernetes-novolume'})
-    const runner = (values.template!.spec as PodSpec).containers[0]
+    const runnerPod = values.template!.spec as PodSpec
+    const runner = runnerPod.containers[0]
     expect(runner.name).to.equal('runner')
     expect(runner.resources).to.equal(undefined)
+    // Job images may run as any user: the runner pod's init container opens the cache folders first.
+    expect(runnerPod.initContainers?.map((init) => init.securityContext?.runAsUser)).to.deep.equal([0])
+    expect(runnerPod.volumes?.map((volume) => volume.hostPath?.path)).to.include(
+      '/var/lib/deskrun/cache/gpu-box/cache-0',
+    )
 
     expect(objects.map((object) => `${object.kind} ${object.metadata.name}`)).to.deep.equal([
       'ConfigMap gpu-box-hook-extension',
@@ -133,5 +140,10 @@ describe('deskrun-plugin-gpu', () => {
     expect(spec.containers[0].resources?.limits).to.deep.equal({[GPU_RESOURCE]: '1'})
     expect(spec.containers[0].volumeMounts?.map((mount) => mount.mountPath)).to.deep.equal(['/root/.cache'])
     expect(spec.volumes?.[0].hostPath?.path).to.equal('/var/lib/deskrun/cache/gpu-box/cache-0')
+    // The runner runs as uid 1001: its init container, as root, makes the cache folders writable.
+    expect(spec.initContainers?.map((init) => init.securityContext?.runAsUser)).to.deep.equal([0])
+    expect(spec.initContainers?.[0].volumeMounts?.map((mount) => mount.name)).to.deep.equal([
+      spec.volumes?.[0].name,
+    ])
   })
 })
