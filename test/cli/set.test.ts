@@ -110,6 +110,7 @@ describe('deskrun set', () => {
     ['--clear-github-ca without a CA of its own', ['set', 'my-runner', '--clear-github-ca']],
     ['nothing to change', ['set', 'my-runner', '--max-runners', '5']],
     ['an invalid value', ['set', 'my-runner', '--min-runners', '9', '--max-runners', '2']],
+    ['runners per instance', ['set', 'my-runner', '--instances', '2', '--max-runners', '3']],
   ] as const)
     it(`refuses ${what}: exit 2, nothing changed`, async () => {
       const config = await readFile(s.configFile, 'utf8')

@@ -1,6 +1,6 @@
-import {markDeployed, updateConfig} from '../adapters/config-store.js'
+import {updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {DeskrunError, UsageError} from '../domain/errors.js'
+import {UsageError, withNextStep} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
 import {parseMountFlag} from '../domain/installation/mounts.js'
 import {parseNoProxy, proxyProblem, splitProxy, type NetworkSettings} from '../domain/installation/network.js'
@@ -13,15 +13,13 @@ import type {CacheStorage, CredentialSource, Installation} from '../domain/insta
 import {parseGitHubUrl} from '../domain/installation/validate.js'
 import {jobContainerOf, type JobContainer} from '../domain/snippet.js'
 import type {PlannedCache} from '../domain/plan.js'
-import {withClusterLock} from '../adapters/cluster-lock.js'
-import {planFor, type Deps} from '../pipeline/deps.js'
-import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
+import {planFor} from '../pipeline/deps.js'
 import {
   checkPrerequisites,
+  deployScoped,
   installationProblemsIn,
   installationWarningsIn,
   readConfig,
-  recordNodePins,
   type ActionContext,
 } from './context.js'
 
@@ -90,28 +88,12 @@ export async function addInstallation(context: ActionContext, request: AddReques
     {onNote: context.note},
   )
 
-  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
   // The cluster, the controller and this installation; the others are `up`'s business.
-  const wanted: ReconcileRequest = {
-    installations: [installation],
-    others: Object.values(saved.installations).filter((other) => other.name !== installation.name),
-    kept: [],
-    scope: [installation.name],
-    ensure: true,
-  }
-  const progress = {json: context.json}
-  let changed: string[] = []
-  try {
-    await withClusterLock(context, saved.clusterName, async () => {
-      const planned = await observeAndPlan(deps, wanted, progress)
-      await recordNodePins(context, planned.assigned)
-      const outcome = await applyPlan(deps, planned, progress)
-      changed = outcome.changed
-      await markDeployed([installation.name], true, {onNote: context.note})
-    })
-  } catch (error) {
-    throw notDeployed(error, installation.name)
-  }
+  const {changed} = await deployScoped(context, saved, [installation.name], {ensure: true}).catch(
+    (error: unknown) => {
+      throw notDeployed(error, installation.name)
+    },
+  )
   return {
     installation: installation.name,
     mode: installation.mode,
@@ -130,13 +112,11 @@ async function installationFrom(
   request: AddRequest,
   context: ActionContext,
 ): Promise<{installation: Installation; authSource: CredentialSource}> {
-  if (request.instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
-    throw new UsageError(
-      '--min-runners and --max-runners cannot be combined with --instances: each instance runs exactly one runner.',
-      {
-        hint: 'Drop --instances for one scale set that scales, or drop --min-runners/--max-runners.',
-      },
-    )
+  refuseRunnersWithInstances(
+    request.instances,
+    request,
+    'Drop --instances for one scale set that scales, or drop --min-runners/--max-runners.',
+  )
   const caches = request.cache.map((value) => parseCacheFlag(value))
   const cacheStorage = cacheStorageFrom(request.cacheStorageClass, request.cacheSize)
   const mounts = (request.mount ?? []).map((value) => parseMountFlag(value))
@@ -242,14 +222,25 @@ function checkNew(config: DeskrunConfig, installation: Installation, context: Ac
     )
 }
 
+/**
+ * --min-runners or --max-runners given for several instances: each instance runs exactly one runner, so
+ * they would be dropped without a word (validation sees min 1, max 1).
+ */
+export function refuseRunnersWithInstances(
+  instances: number,
+  given: {minRunners?: number; maxRunners?: number},
+  hint: string,
+): void {
+  if (instances > 1 && (given.minRunners !== undefined || given.maxRunners !== undefined))
+    throw new UsageError(
+      `--min-runners and --max-runners cannot be combined with --instances ${instances}: each instance runs exactly one runner.`,
+      {hint},
+    )
+}
+
 export function notDeployed(error: unknown, name: string): unknown {
-  if (!(error instanceof DeskrunError)) return error
-  const next = `"${name}" is saved in the config but not fully deployed; after fixing this, run: deskrun up`
-  return new DeskrunError(error.message, {
-    code: error.code,
-    exit: error.exit,
-    cause: error,
-    hint: error.hint ? `${error.hint}\n${next}` : next,
-    progress: error.progress,
-  })
+  return withNextStep(
+    error,
+    `"${name}" is saved in the config but not fully deployed; after fixing this, run: deskrun up`,
+  )
 }

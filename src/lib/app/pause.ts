@@ -1,13 +1,10 @@
-import {withClusterLock} from '../adapters/cluster-lock.js'
-import {markDeployed, updateConfig} from '../adapters/config-store.js'
+import {updateConfig} from '../adapters/config-store.js'
 import {ensureWritableHome} from '../adapters/deskrun-home.js'
 import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {DeskrunError, UsageError} from '../domain/errors.js'
+import {UsageError, withNextStep} from '../domain/errors.js'
 import {isKindCluster} from '../domain/settings.js'
-import type {Deps} from '../pipeline/deps.js'
-import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {explainFailure, readConfig, recordNodePins, type ActionContext} from './context.js'
+import {deployScoped, explainFailure, readConfig, type ActionContext} from './context.js'
 
 export interface PauseResult {
   /** The installations paused (or resumed) by this command. */
@@ -53,25 +50,10 @@ export async function setPaused(
     changed: [],
     applied: false,
   }
-  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
-  const request: ReconcileRequest = {
-    installations: selected.map((name) => saved.installations[name]),
-    others: Object.values(saved.installations).filter((other) => !selected.includes(other.name)),
-    kept: [],
-    scope: selected,
-    // Pausing never creates a cluster or installs the controller; `up` does that, paused or not.
-    ensure: false,
-  }
-  const progress = {json: context.json}
   try {
-    await withClusterLock(context, saved.clusterName, async () => {
-      const planned = await observeAndPlan(deps, request, progress)
-      if (!planned.observation.cluster.exists) return
-      await recordNodePins(context, planned.assigned)
-      result.changed = (await applyPlan(deps, planned, progress)).changed
-      result.applied = true
-      await markDeployed(selected, true, {onNote: context.note})
-    })
+    // Pausing never creates a cluster or installs the controller; `up` does that, paused or not.
+    const {applied, changed} = await deployScoped(context, saved, selected, {ensure: false})
+    Object.assign(result, {applied, changed})
   } catch (error) {
     throw savedOnly(await explainFailure(context, saved, error), verb)
   }
@@ -98,13 +80,8 @@ function selectInstallations(config: DeskrunConfig, names: string[], verb: strin
 }
 
 function savedOnly(error: unknown, verb: string): unknown {
-  if (!(error instanceof DeskrunError)) return error
-  const next = `The config already says ${verb === 'pause' ? 'paused' : 'resumed'}; once the cluster is reachable, run: deskrun up`
-  return new DeskrunError(error.message, {
-    code: error.code,
-    exit: error.exit,
-    cause: error,
-    hint: error.hint ? `${error.hint}\n${next}` : next,
-    progress: error.progress,
-  })
+  return withNextStep(
+    error,
+    `The config already says ${verb === 'pause' ? 'paused' : 'resumed'}; once the cluster is reachable, run: deskrun up`,
+  )
 }

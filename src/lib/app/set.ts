@@ -1,5 +1,4 @@
-import {markDeployed, updateConfig} from '../adapters/config-store.js'
-import {withClusterLock} from '../adapters/cluster-lock.js'
+import {updateConfig} from '../adapters/config-store.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError} from '../domain/errors.js'
@@ -11,15 +10,13 @@ import {
   type NetworkFlagsGiven,
 } from '../domain/installation/network.js'
 import type {CacheStorage, Installation} from '../domain/installation/types.js'
-import type {Deps} from '../pipeline/deps.js'
-import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
-import {cacheStorageFrom, networkFrom, notDeployed} from './add.js'
+import {cacheStorageFrom, networkFrom, notDeployed, refuseRunnersWithInstances} from './add.js'
 import {
   checkPrerequisites,
+  deployScoped,
   installationNamed,
   installationProblemsIn,
   readConfig,
-  recordNodePins,
   type ActionContext,
 } from './context.js'
 
@@ -84,26 +81,11 @@ export async function setInstallation(context: ActionContext, request: SetReques
 
   await checkPrerequisites(context, withUpdated(config))
   const saved = await updateConfig(withUpdated, {onNote: context.note})
-  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
-  const wanted: ReconcileRequest = {
-    installations: [saved.installations[request.name]],
-    others: Object.values(saved.installations).filter((other) => other.name !== request.name),
-    kept: [],
-    scope: [request.name],
-    ensure: true,
-  }
-  const progress = {json: context.json}
-  let applied: string[] = []
-  try {
-    await withClusterLock(context, saved.clusterName, async () => {
-      const planned = await observeAndPlan(deps, wanted, progress)
-      await recordNodePins(context, planned.assigned)
-      applied = (await applyPlan(deps, planned, progress)).changed
-      await markDeployed([request.name], true, {onNote: context.note})
-    })
-  } catch (error) {
-    throw notDeployed(error, request.name)
-  }
+  const {changed: applied} = await deployScoped(context, saved, [request.name], {ensure: true}).catch(
+    (error: unknown) => {
+      throw notDeployed(error, request.name)
+    },
+  )
   return {installation: request.name, changes, changed: applied}
 }
 
@@ -113,13 +95,7 @@ async function changed(
   context: ActionContext,
 ): Promise<Installation> {
   const instances = request.instances ?? current.instances
-  if (instances > 1 && (request.minRunners !== undefined || request.maxRunners !== undefined))
-    throw new UsageError(
-      '--min-runners and --max-runners cannot be combined with instances: each instance runs exactly one runner.',
-      {
-        hint: `Set --instances 1 for one scale set that scales.`,
-      },
-    )
+  refuseRunnersWithInstances(instances, request, 'Set --instances 1 for one scale set that scales.')
   let {auth} = current
   if (request.credentials) {
     const credentials = await readCredentials(request.credentials, {signal: context.signal})

@@ -54,6 +54,18 @@ export class DeskrunError extends Error {
   }
 }
 
+/** The error with one more line in its hint: what to run once its cause is fixed. Other errors pass as they are. */
+export function withNextStep(error: unknown, next: string): unknown {
+  if (!(error instanceof DeskrunError)) return error
+  return new DeskrunError(error.message, {
+    code: error.code,
+    exit: error.exit,
+    cause: error,
+    hint: error.hint ? `${error.hint}\n${next}` : next,
+    progress: error.progress,
+  })
+}
+
 /** Bad input from the user: nothing was changed. */
 export class UsageError extends DeskrunError {
   constructor(message: string, options: Omit<DeskrunErrorOptions, 'exit'> = {}) {
