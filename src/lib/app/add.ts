@@ -16,12 +16,12 @@ import type {PlannedCache} from '../domain/plan.js'
 import {planFor} from '../pipeline/deps.js'
 import {
   checkPrerequisites,
-  deployScoped,
   installationProblemsIn,
   installationWarningsIn,
   readConfig,
   type ActionContext,
 } from './context.js'
+import {deployScoped} from './deploy.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {

@@ -1,7 +1,4 @@
-import {loadConfig, markDeployed, secureConfig, updateConfig} from '../adapters/config-store.js'
-import {withClusterLock} from '../adapters/cluster-lock.js'
-import type {Deps} from '../pipeline/deps.js'
-import {applyPlan, observeAndPlan, type ReconcileRequest} from '../pipeline/reconcile.js'
+import {loadConfig, secureConfig, updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig, StoredInstallation} from '../domain/config/types.js'
 import {isKindCluster, type ClusterTarget} from '../domain/settings.js'
 import type {ModeRegistry} from '../domain/modes/registry.js'
@@ -153,35 +150,4 @@ export function installationProblemsIn(
 /** What `add` (and `up`) should warn about an installation beside the others of the config; see installationWarnings. */
 export function installationWarningsIn(config: DeskrunConfig, installation: Installation): string[] {
   return installationWarnings(installation, Object.values(config.installations))
-}
-
-/**
- * Brings the named installations of the saved config into the cluster, under the cluster lock, as `up`
- * would but for them alone (add, set, pause and resume). `ensure`: create the cluster and controller
- * when missing; without it, nothing is done where there is no cluster (`applied` false). Deployed
- * installations are marked so in the config.
- */
-export async function deployScoped(
-  context: ActionContext,
-  saved: DeskrunConfig,
-  names: string[],
-  {ensure}: {ensure: boolean},
-): Promise<{applied: boolean; changed: string[]}> {
-  const deps: Deps = {config: saved, tools: context.tools(saved), modes: context.modes}
-  const request: ReconcileRequest = {
-    installations: names.map((name) => saved.installations[name]),
-    others: Object.values(saved.installations).filter((other) => !names.includes(other.name)),
-    kept: [],
-    scope: names,
-    ensure,
-  }
-  const progress = {json: context.json}
-  return withClusterLock(context, saved.clusterName, async () => {
-    const planned = await observeAndPlan(deps, request, progress)
-    if (!ensure && !planned.observation.cluster.exists) return {applied: false, changed: []}
-    await recordNodePins(context, planned.assigned)
-    const {changed} = await applyPlan(deps, planned, progress)
-    await markDeployed(names, true, {onNote: context.note})
-    return {applied: true, changed}
-  })
 }

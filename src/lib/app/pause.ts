@@ -4,7 +4,8 @@ import {ALL_TOOLS, requireTools} from '../adapters/tools/prerequisites.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError, withNextStep} from '../domain/errors.js'
 import {isKindCluster} from '../domain/settings.js'
-import {deployScoped, explainFailure, readConfig, type ActionContext} from './context.js'
+import {explainFailure, readConfig, type ActionContext} from './context.js'
+import {deployScoped} from './deploy.js'
 
 export interface PauseResult {
   /** The installations paused (or resumed) by this command. */

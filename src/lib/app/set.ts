@@ -13,12 +13,12 @@ import type {CacheStorage, Installation} from '../domain/installation/types.js'
 import {cacheStorageFrom, networkFrom, notDeployed, refuseRunnersWithInstances} from './add.js'
 import {
   checkPrerequisites,
-  deployScoped,
   installationNamed,
   installationProblemsIn,
   readConfig,
   type ActionContext,
 } from './context.js'
+import {deployScoped} from './deploy.js'
 
 /** What `deskrun set` may change; undefined keeps the installation's value. */
 export interface SetRequest {
