@@ -45,20 +45,13 @@ export async function setPaused(
     },
     {onNote: context.note},
   )
-  const result: PauseResult = {
-    installations: selected.filter((name) => !unchanged.includes(name)),
-    unchanged,
-    changed: [],
-    applied: false,
-  }
-  try {
-    // Pausing never creates a cluster or installs the controller; `up` does that, paused or not.
-    const {applied, changed} = await deployScoped(context, saved, selected, {ensure: false})
-    Object.assign(result, {applied, changed})
-  } catch (error) {
-    throw savedOnly(await explainFailure(context, saved, error), verb)
-  }
-  return result
+  // Pausing never creates a cluster or installs the controller; `up` does that, paused or not.
+  const {applied, changed} = await deployScoped(context, saved, selected, {ensure: false}).catch(
+    async (error: unknown) => {
+      throw savedOnly(await explainFailure(context, saved, error), verb)
+    },
+  )
+  return {installations: selected.filter((name) => !unchanged.includes(name)), unchanged, changed, applied}
 }
 
 /** The named installations (all without names); an unknown name is a usage error. */
