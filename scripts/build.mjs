@@ -13,6 +13,8 @@ import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
 
+import {oclifStartUp} from './oclif-start-up.mjs'
+
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BUILD_META = path.join(root, 'node_modules', '.cache', 'deskrun', 'build-meta.json')
 
@@ -21,34 +23,6 @@ const tsFiles = (dir) =>
   readdirSync(path.join(root, 'src', dir), {recursive: true, withFileTypes: true})
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
     .map((entry) => path.join(entry.parentPath, entry.name))
-
-// oclif's plugin loader matches each of the root package's dependencies against each pattern in
-// `oclif.plugins` with minimatch(name, pattern), which compiles the pattern anew on every call: 50-odd
-// compilations on every start, a tenth of `deskrun --version`. The plugin loader gets a minimatch that
-// compiles each pattern once and gives the same answers.
-const compileEachPatternOnce = {
-  name: 'minimatch-compiled-once',
-  setup(build) {
-    build.onResolve({filter: /^minimatch$/}, (args) =>
-      /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/.test(args.importer)
-        ? {path: 'minimatch', namespace: 'minimatch-compiled-once', pluginData: path.dirname(args.importer)}
-        : undefined,
-    )
-    // The minimatch that oclif's own folder resolves to, whatever else node_modules holds.
-    build.onLoad({filter: /.*/, namespace: 'minimatch-compiled-once'}, ({pluginData}) => ({
-      resolveDir: pluginData,
-      loader: 'js',
-      contents: `
-        import {Minimatch} from 'minimatch'
-        const compiled = new Map()
-        export function minimatch(name, pattern, options) {
-          if (options !== undefined) return new Minimatch(pattern, options).match(name)
-          if (!compiled.has(pattern)) compiled.set(pattern, new Minimatch(pattern))
-          return compiled.get(pattern).match(name)
-        }`,
-    }))
-  },
-}
 
 const {metafile} = await build({
   absWorkingDir: root,
@@ -81,7 +55,7 @@ const {metafile} = await build({
       'const __dirname = __deskrunDirname(__filename)',
     ].join('; '),
   },
-  plugins: [compileEachPatternOnce],
+  plugins: [oclifStartUp],
   logLevel: 'warning',
   metafile: true,
 })

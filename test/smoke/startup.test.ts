@@ -6,7 +6,7 @@
  * which library's files.
  */
 import {execFile} from 'node:child_process'
-import {readFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -41,11 +41,19 @@ export async function resolve(specifier, context, next) {
 }\`))
 `)}`
 
+/** A preload that writes the built-in modules Node loaded (process.moduleLoadList) to $LOADED_BUILTINS at exit. */
+let RECORD_BUILTINS: string
+
 describe('start-up of the quick commands', function () {
   this.timeout(60_000)
   let s: Sandbox
   before(async () => {
     s = await sandbox({processes: true})
+    RECORD_BUILTINS = path.join(s.fake.root, 'record-builtins.cjs')
+    await writeFile(
+      RECORD_BUILTINS,
+      `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_BUILTINS, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join('\\n')))`,
+    )
     await s.writeInstallations({
       one: {},
       two: {ContainerMode: 'dind', CachePaths: [{Target: '/var/lib/docker'}]},
@@ -53,20 +61,24 @@ describe('start-up of the quick commands', function () {
   })
   after(() => s.fake.cleanup())
 
-  const loaded = async (args: string[]): Promise<string[]> => {
+  /** Runs deskrun with ARGS and a record of the modules it loads: the ones it resolves, then Node's built-in ones. */
+  const run = async (args: string[]): Promise<{resolved: string[]; builtins: string[]}> => {
     const file = path.join(s.fake.root, `loaded-${args.join('-')}.txt`)
+    const builtinsFile = `${file}.builtins`
     const bin = path.join(REPO_ROOT, 'bin', 'run.js')
     // The exit code does not matter here (doctor may find problems): what was loaded does.
     await new Promise((resolve) =>
       execFile(
         process.execPath,
-        ['--import', RECORD, bin, ...args],
-        {env: {...s.fake.env(), LOADED_MODULES: file}},
+        ['--import', RECORD, '--require', RECORD_BUILTINS, bin, ...args],
+        {env: {...s.fake.env(), LOADED_MODULES: file, LOADED_BUILTINS: builtinsFile}},
         resolve,
       ),
     )
-    return (await readFile(file, 'utf8')).split('\n').filter(Boolean)
+    const lines = async (name: string) => (await readFile(name, 'utf8')).split('\n').filter(Boolean)
+    return {resolved: await lines(file), builtins: await lines(builtinsFile)}
   }
+  const loaded = async (args: string[]) => (await run(args)).resolved
   /** The heavy packages among the loaded modules and the sources built into them. */
   const heavyIn = async (modules: string[]) => {
     const {outputs} = JSON.parse(await readFile(BUILD_META, 'utf8')) as {
@@ -86,5 +98,30 @@ describe('start-up of the quick commands', function () {
 
   it('the record sees them where they are used: doctor runs the tools (through execa)', async () => {
     expect(await heavyIn(await loaded(['doctor', '--json']))).to.include('execa')
+  })
+
+  // What only some commands need, and oclif required on every start (scripts/oclif-start-up.mjs).
+  const LATE_BUILTINS = ['child_process', 'perf_hooks', 'readline']
+  for (const args of [['--version'], ['list'], ['modes']])
+    it(`deskrun ${args.join(' ')} loads none of the built-in modules ${LATE_BUILTINS.join(', ')}`, async () => {
+      const {builtins} = await run(args)
+      expect(builtins).to.include('fs') // the record works
+      expect(LATE_BUILTINS.filter((name) => builtins.includes(name))).to.deep.equal([])
+    })
+
+  it('the record sees built-in modules where they are used: doctor starts the tools (child_process)', async () => {
+    expect((await run(['doctor', '--json'])).builtins).to.include('child_process')
+  })
+
+  it("still shows oclif's debug output when DEBUG asks for it (the silent logger is only for starts without)", async () => {
+    const bin = path.join(REPO_ROOT, 'bin', 'run.js')
+    const stderr = (env: Record<string, string>) =>
+      new Promise<string>((resolve) =>
+        execFile(process.execPath, [bin, '--version'], {env: {...s.fake.env(), ...env}}, (_, __, err) =>
+          resolve(err),
+        ),
+      )
+    expect(await stderr({DEBUG: 'oclif:*'})).to.match(/oclif:main process\.argv/)
+    expect(await stderr({})).to.equal('')
   })
 })

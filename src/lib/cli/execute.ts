@@ -2,4 +2,24 @@
  * What bin/run.js starts: oclif's `execute`, from the same build as the commands (scripts/build.mjs puts
  * @oclif/core into deskrun's own chunks), so that one copy of oclif runs the CLI and loads its commands.
  */
-export {execute} from '@oclif/core/execute'
+import type {Logger} from '@oclif/core/interfaces'
+
+import {execute as oclifExecute} from '@oclif/core/execute'
+import {fileURLToPath} from 'node:url'
+
+/** A logger that says nothing: oclif's own loads the `debug` library, with its terminal checks, on every start. */
+const silent: Logger = {
+  child: () => silent,
+  debug() {},
+  error() {},
+  info() {},
+  namespace: 'oclif',
+  trace() {},
+  warn() {},
+}
+
+/** Runs the command line. oclif's debug output (`DEBUG=*`, `DEBUG=oclif:*`) comes from oclif's own logger. */
+export async function execute({dir}: {dir: string}): Promise<unknown> {
+  if (process.env.DEBUG) return oclifExecute({dir})
+  return oclifExecute({dir, loadOptions: {logger: silent, root: fileURLToPath(dir)}})
+}
