@@ -15,6 +15,11 @@
 // The commands run against a config of 50 installations in a temporary DESKRUN_HOME, with HOME moved
 // there too, so that no plugin the user installed changes the figures. They take turns run by run, so
 // that a busy moment of the machine falls on all of them alike.
+//
+// Where NODE_EXTRA_CA_CERTS is set, a second table shows the runs without it. Node 20 reads and parses
+// those certificates as it starts, before any code runs (Node 22 only when a TLS connection needs them).
+// With a system-wide bundle that costs a bare start several times its own work, the same for every
+// command, so the ratios with it say less about deskrun's own cost. NODE_OPTIONS is always left out.
 import {spawnSync} from 'node:child_process'
 import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
@@ -24,6 +29,12 @@ import {fileURLToPath} from 'node:url'
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js')
 const runs = Number(process.env.RUNS ?? 15)
 const INSTALLATIONS = 50
+const {NODE_OPTIONS: _, ...environment} = process.env
+const {NODE_EXTRA_CA_CERTS, ...withoutCACerts} = environment
+const environments = [
+  {title: 'as set here', env: environment},
+  ...(NODE_EXTRA_CA_CERTS === undefined ? [] : [{title: 'without NODE_EXTRA_CA_CERTS', env: withoutCACerts}]),
+]
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'deskrun-bench-'))
 const deskrunHome = path.join(home, '.deskrun')
@@ -65,10 +76,10 @@ function writeConfig() {
 }
 
 /** One run: CPU ms and max RSS (KiB) as the process reported them, wall ms as seen from here. */
-function measure(args) {
+function measure(args, env) {
   const start = process.hrtime.bigint()
   const result = spawnSync(process.execPath, ['--require', report, ...args], {
-    env: {...process.env, HOME: home, DESKRUN_HOME: deskrunHome, NODE_OPTIONS: ''},
+    env: {...env, HOME: home, DESKRUN_HOME: deskrunHome},
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   })
   const wall = Number(process.hrtime.bigint() - start) / 1e6
@@ -87,25 +98,28 @@ try {
     report,
     "process.on('exit', () => require('node:fs').writeSync(3, JSON.stringify(process.resourceUsage())))\n",
   )
-  for (const {args} of cases) measure(args) // once first, so that every run finds the files cached
-  const samples = cases.map(() => [])
-  for (let run = 0; run < runs; run++) cases.forEach(({args}, i) => samples[i].push(measure(args)))
+  console.log(`Start-up, median of ${runs} runs (${os.cpus().length} CPUs, Node ${process.version})`)
+  for (const {title, env} of environments) {
+    for (const {args} of cases) measure(args, env) // once first, so that every run finds the files cached
+    const samples = cases.map(() => [])
+    for (let run = 0; run < runs; run++) cases.forEach(({args}, i) => samples[i].push(measure(args, env)))
 
-  const figures = samples.map((runs) => ({
-    cpu: median(runs.map((run) => run.cpu)),
-    wall: median(runs.map((run) => run.wall)),
-    rss: median(runs.map((run) => run.rss)) / 1024,
-  }))
-  const [node] = figures
-  console.log(`Start-up, median of ${runs} runs (${os.cpus().length} CPUs, Node ${process.version})\n`)
-  console.log('| command | CPU ms | CPU vs node | wall ms | wall vs node | max RSS MiB |')
-  console.log('|---|---:|---:|---:|---:|---:|')
-  cases.forEach(({name}, i) => {
-    const {cpu, wall, rss} = figures[i]
-    const cells = [cpu.toFixed(0), `${(cpu / node.cpu).toFixed(2)}×`, wall.toFixed(0)]
-    cells.push(`${(wall / node.wall).toFixed(2)}×`, rss.toFixed(0))
-    console.log(`| \`${name}\` | ${cells.join(' | ')} |`)
-  })
+    const figures = samples.map((runs) => ({
+      cpu: median(runs.map((run) => run.cpu)),
+      wall: median(runs.map((run) => run.wall)),
+      rss: median(runs.map((run) => run.rss)) / 1024,
+    }))
+    const [node] = figures
+    if (environments.length > 1) console.log(`\nEnvironment ${title}:`)
+    console.log('\n| command | CPU ms | CPU vs node | wall ms | wall vs node | max RSS MiB |')
+    console.log('|---|---:|---:|---:|---:|---:|')
+    cases.forEach(({name}, i) => {
+      const {cpu, wall, rss} = figures[i]
+      const cells = [cpu.toFixed(0), `${(cpu / node.cpu).toFixed(2)}×`, wall.toFixed(0)]
+      cells.push(`${(wall / node.wall).toFixed(2)}×`, rss.toFixed(0))
+      console.log(`| \`${name}\` | ${cells.join(' | ')} |`)
+    })
+  }
 } finally {
   rmSync(home, {recursive: true, force: true})
 }

@@ -8,7 +8,6 @@ import path from 'node:path'
 import vm from 'node:vm'
 
 import {expect} from 'chai'
-import {minimatch} from 'minimatch'
 
 import {EDITS, inlineRequires, pluginPatternMatch, trimOclifSource} from '../../scripts/oclif-start-up.mjs'
 import {REPO_ROOT} from '../helpers/fake-tools.js'
@@ -127,7 +126,10 @@ describe('the bundled oclif (scripts/oclif-start-up.mjs)', () => {
   })
 
   describe("the plugin loader's pattern match", () => {
-    const {minimatch: match} = pluginPatternMatch(createRequire(import.meta.url))
+    // The minimatch oclif's plugin loader resolves, as in the bundle.
+    const oclifRequire = createRequire(path.join(OCLIF_LIB, 'config', 'plugin-loader.js'))
+    const {minimatch} = oclifRequire('minimatch') as {minimatch: (name: string, pattern: string) => boolean}
+    const {minimatch: match} = pluginPatternMatch(oclifRequire)
     const names = [
       '@oclif/plugin-help',
       '@oclif/plugin-plugins',
