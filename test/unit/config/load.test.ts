@@ -6,8 +6,8 @@ import {expect} from 'chai'
 
 import {DEFAULT_CHART_VERSION} from '../../../src/lib/domain/arc/charts.js'
 import {loadConfig, updateConfig} from '../../../src/lib/adapters/config-store.js'
-import {DeskrunError} from '../../../src/lib/domain/errors.js'
 import {ORIGINAL_CACHE_ROOT, defaultCacheRoot} from '../../../src/lib/domain/settings.js'
+import {deskrunRejection as rejection} from '../../helpers/rejection.js'
 
 /** The example from the original deskrun's README, as its users have it on disk. */
 const ORIGINAL_EXAMPLE = `{
@@ -26,17 +26,6 @@ const ORIGINAL_EXAMPLE = `{
   }
 }
 `
-
-async function rejection(promise: Promise<unknown>): Promise<DeskrunError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).to.be.instanceOf(DeskrunError)
-    return error as DeskrunError
-  }
-
-  throw new Error('expected a rejection')
-}
 
 describe('loadConfig', () => {
   let dir: string

@@ -6,23 +6,10 @@ import {
   describeNetworkChange,
   networkFlagConflicts,
 } from '../../../src/lib/domain/installation/network.js'
-import type {Installation} from '../../../src/lib/domain/installation/types.js'
+import {installation} from '../modes/fixtures.js'
 
 const PROXY = 'http://me:Secr3tPass@proxy.example.com:3128'
 const CA = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
-
-const installation = (name: string, more: Partial<Installation> = {}): Installation => ({
-  name,
-  repository: 'https://github.com/owner/repo',
-  mode: 'kubernetes',
-  minRunners: 1,
-  maxRunners: 5,
-  instances: 1,
-  caches: [],
-  labels: [],
-  auth: {type: 'pat', token: 'ghp_x'},
-  ...more,
-})
 
 describe('network defaults', () => {
   it('change: what is named is cleared or set, the rest stays', () => {
@@ -58,9 +45,9 @@ describe('network defaults', () => {
 
   it('knows which installations use the defaults and which change with them', () => {
     const all = [
-      installation('plain'),
-      installation('own-proxy', {proxy: 'http://own:1'}),
-      installation('own-all', {proxy: 'http://own:1', githubCA: CA}),
+      installation({name: 'plain'}),
+      installation({name: 'own-proxy', proxy: 'http://own:1'}),
+      installation({name: 'own-all', proxy: 'http://own:1', githubCA: CA}),
     ]
     expect(usersOfDefaults(all, {proxy: PROXY, githubCA: CA})).to.deep.equal({
       proxy: ['plain'],

@@ -5,9 +5,9 @@ import path from 'node:path'
 import {expect} from 'chai'
 
 import {readGitHubCA} from '../../../src/lib/adapters/ca-file.js'
-import {DeskrunError} from '../../../src/lib/domain/errors.js'
 import {checkCABundle} from '../../../src/lib/domain/installation/certificates.js'
 import {CA_PEM, EXPIRED_CA_PEM, SECOND_CA_PEM} from '../../helpers/certificates.js'
+import {deskrunRejection as rejection} from '../../helpers/rejection.js'
 
 const NOW = new Date('2026-06-01T00:00:00Z')
 
@@ -60,15 +60,6 @@ describe('GitHub CA bundles', () => {
     afterEach(async () => {
       await rm(dir, {recursive: true, force: true})
     })
-    const rejection = async (promise: Promise<unknown>) => {
-      try {
-        await promise
-      } catch (error) {
-        expect(error).to.be.instanceOf(DeskrunError)
-        return error as DeskrunError
-      }
-      throw new Error('expected a rejection')
-    }
 
     it('reads a bundle and notes a certificate of it that expired', async () => {
       const file = path.join(dir, 'ca.pem')

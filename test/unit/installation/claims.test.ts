@@ -13,27 +13,23 @@ import {pinToNodes} from '../../../src/lib/domain/installation/nodes.js'
 import {cacheFolders} from '../../../src/lib/domain/installation/sharing.js'
 import type {Installation} from '../../../src/lib/domain/installation/types.js'
 import {type ModeInfo, installationProblems} from '../../../src/lib/domain/installation/validate.js'
+import {installation as anInstallation} from '../modes/fixtures.js'
 
 const ROOT = '/c'
 const roots = {cacheRoot: ROOT, nodeCacheRoot: '/var/lib/deskrun/cache'}
 const MODES: ModeInfo[] = [{name: 'dind', takesCaches: true}]
 const storage = {storageClass: 'longhorn', size: '50Gi'}
 
-function installation(overrides: Partial<Installation> = {}): Installation {
-  return {
+/** A dind installation with two caches on the storage class. */
+const installation = (overrides: Partial<Installation> = {}): Installation =>
+  anInstallation({
     name: 'build',
-    repository: 'https://github.com/owner/repo',
     mode: 'dind',
-    minRunners: 1,
     maxRunners: 1,
-    instances: 1,
     caches: [{target: '/var/lib/docker'}, {target: '/home/runner/.cache/'}],
     cacheStorage: storage,
-    labels: [],
-    auth: {type: 'pat', token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'},
     ...overrides,
-  }
-}
+  })
 
 const problemsOf = (inst: Installation) => installationProblems(inst, {modes: MODES, cacheRoot: ROOT})
 

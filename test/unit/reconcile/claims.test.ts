@@ -16,6 +16,7 @@ import {planInstallation, type InstallationPlan} from '../../../src/lib/domain/p
 import type {Observation} from '../../../src/lib/domain/reconcile/observation.js'
 import {describeAction, planChanges, type Desired} from '../../../src/lib/domain/reconcile/plan.js'
 import {ORIGINAL_CACHE_ROOT} from '../../../src/lib/domain/settings.js'
+import {installation} from '../modes/fixtures.js'
 
 const registry: ModeRegistry = {
   modes: builtinModes.map((mode) => ({mode, source: {type: 'built-in'}})),
@@ -24,19 +25,14 @@ const registry: ModeRegistry = {
 }
 
 function planOf(name: string, overrides: Partial<Installation> = {}): InstallationPlan {
-  const wanted: Installation = {
+  const wanted = installation({
     name,
-    repository: 'https://github.com/owner/repo',
     mode: 'dind',
-    minRunners: 1,
     maxRunners: 1,
-    instances: 1,
     caches: [{target: '/var/lib/docker'}],
     cacheStorage: {storageClass: 'longhorn', size: '50Gi'},
-    labels: [],
-    auth: {type: 'pat', token: 'ghp_token'},
     ...overrides,
-  }
+  })
   return planInstallation(
     wanted,
     {clusterName: 'deskrun', cacheRoot: ORIGINAL_CACHE_ROOT, chartVersion: DEFAULT_CHART_VERSION},

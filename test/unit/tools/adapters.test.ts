@@ -9,6 +9,7 @@ import {Kind} from '../../../src/lib/adapters/tools/kind.js'
 import {Kubectl} from '../../../src/lib/adapters/tools/kubectl.js'
 import {ToolFailure, probe, reason, unlessFailed} from '../../../src/lib/adapters/tools/probe.js'
 import {type RunResult, toolFailure} from '../../../src/lib/adapters/tools/runner.js'
+import {rejection} from '../../helpers/rejection.js'
 import {RecordingRunner, type Script} from './recording-runner.js'
 
 const CONTEXT = 'kind-deskrun'
@@ -24,12 +25,6 @@ function adapters(script?: Script) {
     kubectl: new Kubectl(runner, CONTEXT),
   }
 }
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail('expected an error'),
-    (error: unknown) => error,
-  )
 
 describe('tool adapters', () => {
   afterEach(() => clearSecrets())

@@ -2,13 +2,8 @@
 import {expect} from 'chai'
 
 import {Launchctl, NoServiceManager, Systemctl} from '../../../src/lib/adapters/tools/service-managers.js'
+import {rejection} from '../../helpers/rejection.js'
 import {RecordingRunner, type Script} from './recording-runner.js'
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail('expected an error'),
-    (error: unknown) => error,
-  )
 
 describe('systemctl --user', () => {
   const systemctl = (script: Script) => new Systemctl(new RecordingRunner(script).runner)
