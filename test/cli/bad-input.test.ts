@@ -168,6 +168,12 @@ const cases: Case[] = [
   },
   {name: 'negative min', args: withToken('r', '--min-runners=-1'), message: /--min-runners/, exit: 2},
   {
+    name: 'several problems at once, listed together',
+    args: withToken('r', '--min-runners', '6', '--max-runners', '2', '--mode', 'podman'),
+    message: /Invalid installation: +- --mode .* +- --min-runners/,
+    exit: 2,
+  },
+  {
     name: 'max not a number',
     args: withToken('r', '--max-runners', 'many'),
     message: /max-runners|integer/i,

@@ -1,6 +1,6 @@
 import {updateConfig} from '../adapters/config-store.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {UsageError, withNextStep} from '../domain/errors.js'
+import {UsageError, problemsMessage, withNextStep} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
 import {parseMountFlag} from '../domain/installation/mounts.js'
 import {parseNoProxy, proxyProblem, splitProxy, type NetworkSettings} from '../domain/installation/network.js'
@@ -214,12 +214,9 @@ function checkNew(config: DeskrunConfig, installation: Installation, context: Ac
       `An installation named "${installation.name}" already exists. Remove it first (deskrun remove ${installation.name}) or pick another name.`,
     )
   if (problems.length > 0)
-    throw new UsageError(
-      problems.length === 1
-        ? problems[0]
-        : `Invalid installation:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
-      {hint: 'See `deskrun add --help` for the flags and examples.'},
-    )
+    throw new UsageError(problemsMessage('Invalid installation', problems), {
+      hint: 'See `deskrun add --help` for the flags and examples.',
+    })
 }
 
 /**

@@ -5,7 +5,7 @@
 import {updateConfig} from '../adapters/config-store.js'
 import {affectedByDefaults, usersOfDefaults} from '../domain/config/network-defaults.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {UsageError} from '../domain/errors.js'
+import {UsageError, problemsMessage} from '../domain/errors.js'
 import {checkCABundle} from '../domain/installation/certificates.js'
 import {
   changeNetwork,
@@ -64,12 +64,9 @@ export async function networkDefaults(
       const after = changeNetwork(now, {...request, set})
       const problems = networkProblems(after)
       if (problems.length > 0)
-        throw new UsageError(
-          problems.length === 1
-            ? problems[0]
-            : `Invalid defaults:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-          {hint: 'Nothing was changed. See `deskrun defaults --help`.'},
-        )
+        throw new UsageError(problemsMessage('Invalid defaults', problems), {
+          hint: 'Nothing was changed. See `deskrun defaults --help`.',
+        })
       changes = describeNetworkChange(now, after)
       if (changes.length === 0)
         throw new UsageError('Nothing to change: the defaults already are what the flags say.', {

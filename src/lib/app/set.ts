@@ -1,7 +1,7 @@
 import {updateConfig} from '../adapters/config-store.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import type {DeskrunConfig} from '../domain/config/types.js'
-import {UsageError} from '../domain/errors.js'
+import {UsageError, problemsMessage} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
 import {
   changeNetwork,
@@ -71,12 +71,9 @@ export async function setInstallation(context: ActionContext, request: SetReques
   }
   const problems = installationProblemsIn(config, updated, context.modes)
   if (problems.length > 0)
-    throw new UsageError(
-      problems.length === 1 ? problems[0] : `Invalid change:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      {
-        hint: 'Nothing was changed. See `deskrun set --help`.',
-      },
-    )
+    throw new UsageError(problemsMessage('Invalid change', problems), {
+      hint: 'Nothing was changed. See `deskrun set --help`.',
+    })
   if (request.dryRun) return {installation: request.name, changes, changed: []}
 
   await checkPrerequisites(context, withUpdated(config))

@@ -66,6 +66,13 @@ export function withNextStep(error: unknown, next: string): unknown {
   })
 }
 
+/** PROBLEMS as one message: a single one as it is, several as a list under TITLE ("Invalid change"). */
+export function problemsMessage(title: string, problems: readonly string[]): string {
+  return problems.length === 1
+    ? problems[0]
+    : `${title}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`
+}
+
 /** Bad input from the user: nothing was changed. */
 export class UsageError extends DeskrunError {
   constructor(message: string, options: Omit<DeskrunErrorOptions, 'exit'> = {}) {
