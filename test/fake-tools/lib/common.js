@@ -146,3 +146,15 @@ export function randomSuffix(length = 5) {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789'
   return Array.from({length}, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('')
 }
+
+/** V with the keys of every object in it sorted, as Go's encoding/json writes maps (and kubectl its annotations). */
+export const sortedKeys = (/** @type {any} */ v) =>
+  Array.isArray(v)
+    ? v.map(sortedKeys)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sortedKeys(v[k])]),
+        )
+      : v

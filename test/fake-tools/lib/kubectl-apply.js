@@ -2,7 +2,7 @@
 // client-side and server-side apply.
 import fs from 'node:fs'
 
-import {ToolError} from './common.js'
+import {ToolError, sortedKeys} from './common.js'
 import {getObject, kindString, namespaceDefaults, putObject, served, typeOfKind} from './kube.js'
 import {
   LAST_APPLIED,
@@ -65,18 +65,6 @@ const managed = (/** @type {any} */ o) => {
     managedFields: ownership(o),
   })
 }
-
-/** Go's encoding/json writes map keys sorted: so does the annotation kubectl writes. */
-const sorted = (/** @type {any} */ v) =>
-  Array.isArray(v)
-    ? v.map(sorted)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, sorted(v[k])]),
-        )
-      : v
 
 /**
  * Applies one object like kubectl and the API server. Client-side apply (the default) keeps the whole
@@ -164,7 +152,10 @@ export function applyOne(
     result = JSON.parse(JSON.stringify(applied))
     const {[LAST_APPLIED]: _, ...annotations} = input.metadata?.annotations ?? {}
     const lastApplied = {...input, metadata: {...input.metadata, annotations}}
-    result.metadata.annotations = {...annotations, [LAST_APPLIED]: `${JSON.stringify(sorted(lastApplied))}\n`}
+    result.metadata.annotations = {
+      ...annotations,
+      [LAST_APPLIED]: `${JSON.stringify(sortedKeys(lastApplied))}\n`,
+    }
     if (existing) {
       for (const key of ['finalizers', 'ownerReferences'])
         if (existing.metadata[key] && !result.metadata[key]) result.metadata[key] = existing.metadata[key]

@@ -4,7 +4,7 @@
 // VolumeBinding filter, rancher/local-path-provisioner).
 import crypto from 'node:crypto'
 
-import {ToolError} from './common.js'
+import {ToolError, sortedKeys} from './common.js'
 import {deleteObject, getObject, listObjects, newObject, putObject} from './kube.js'
 
 export const PVC_PROTECTION = 'kubernetes.io/pvc-protection'
@@ -130,7 +130,7 @@ export function checkClaimUpdate(
   const bound = live.status?.phase === 'Bound'
   if (bound && after.resources?.requests) after.resources.requests.storage = storageOf(live)
   const causes = specCauses(next)
-  if (JSON.stringify(sortKeys(before)) !== JSON.stringify(sortKeys(after)))
+  if (JSON.stringify(sortedKeys(before)) !== JSON.stringify(sortedKeys(after)))
     causes.push(
       `spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n${specDiff(before, after)}`,
     )
@@ -144,17 +144,6 @@ export function checkClaimUpdate(
       `Error from server (Forbidden): persistentvolumeclaims "${live.metadata.name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`,
     )
 }
-
-const sortKeys = (/** @type {any} */ v) =>
-  Array.isArray(v)
-    ? v.map(sortKeys)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, sortKeys(v[k])]),
-        )
-      : v
 
 /** Provisions a volume for the claim and binds them; local-path's volume is a folder of `node`. */
 function provision(
