@@ -1,36 +1,38 @@
 /**
- * Writes src/lib/domain/config/validators.generated.js: ajv's standalone code for the config's two
- * schemas (src/lib/domain/config/schema.ts). Every command checks the config; the generated code checks
- * it without compiling the schemas first. `npm run schema` after changing schema.ts; a unit test fails
- * while the file is stale.
+ * Writes ajv's standalone code for the config's schemas (src/lib/domain/config/schema.ts), so that no
+ * command compiles them:
+ * - check.generated.js: `checkCurrent`, which only answers whether data of the current shape is valid.
+ *   Every command reads the config, and it is valid nearly always: this small function is all they load.
+ * - validators.generated.js: `validateCurrent` and `validateOriginal`, which list every error with the
+ *   schema node it breaks (allErrors, verbose). Loaded only to word what is wrong, and for the original
+ *   Go deskrun's shape.
+ * `npm run schema` after changing schema.ts; a unit test fails while either file is stale.
  */
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {Ajv} from 'ajv'
+import {Ajv, type Options} from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
 
 import {CONFIG_SCHEMAS} from '../src/lib/domain/config/schema.js'
 
-export const VALIDATORS_FILE = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'src/lib/domain/config/validators.generated.js',
-)
+const configDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src/lib/domain/config')
 
-/** The module's text: `validateCurrent` and `validateOriginal`, ajv validate functions (allErrors, verbose). */
-export function configValidatorsSource(): string {
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    allowUnionTypes: true,
-    code: {source: true, esm: true},
-  })
+/** Each generated file, and the text it should have. */
+export const GENERATED_VALIDATORS: Record<string, () => string> = {
+  [path.join(configDir, 'check.generated.js')]: () =>
+    moduleOf({allErrors: false, verbose: false, messages: false}, {checkCurrent: 'current'}),
+  [path.join(configDir, 'validators.generated.js')]: () =>
+    moduleOf({allErrors: true, verbose: true}, {validateCurrent: 'current', validateOriginal: 'original'}),
+}
+
+/** An ES module exporting ajv validate functions of the schemas named in `exports`. */
+function moduleOf(options: Options, exports: Record<string, 'current' | 'original'>): string {
+  const ajv = new Ajv({...options, allowUnionTypes: true, code: {source: true, esm: true}})
   ajv.addKeyword({keyword: 'expected', schemaType: 'string'})
-  ajv.addSchema({...CONFIG_SCHEMAS.current, $id: 'current'})
-  ajv.addSchema({...CONFIG_SCHEMAS.original, $id: 'original'})
-  const code = standaloneCode.default(ajv, {validateCurrent: 'current', validateOriginal: 'original'})
+  for (const shape of new Set(Object.values(exports))) ajv.addSchema({...CONFIG_SCHEMAS[shape], $id: shape})
+  const code = standaloneCode.default(ajv, exports)
   // ajv's ES module output still require()s its runtime helpers (ucs2length counts characters as
   // minLength does), so the module makes the require it uses.
   return [
@@ -43,4 +45,4 @@ export function configValidatorsSource(): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url))
-  writeFileSync(VALIDATORS_FILE, configValidatorsSource())
+  for (const [file, source] of Object.entries(GENERATED_VALIDATORS)) writeFileSync(file, source())

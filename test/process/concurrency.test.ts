@@ -92,7 +92,7 @@ describe('concurrent deskrun processes', function () {
 
     const text = await readFile(s.configFile, 'utf8')
     const data = JSON.parse(text)
-    expect(configProblems(data)).to.deep.equal([])
+    expect(await configProblems(data)).to.deep.equal([])
     const saved = Object.keys((await loadConfig(s.configFile)).installations)
     expect(saved).to.have.length.within(1, 12)
     // Only the config, its lock and write-file-atomic's temporary files (config.json.<number>) remain;

@@ -82,7 +82,7 @@ async function readState(file: string, note: (line: string) => void): Promise<St
     )
   }
 
-  const problems = configProblems(data)
+  const problems = await configProblems(data)
   if (problems.length > 0) {
     throw new DeskrunError(
       `The config file ${file} has settings deskrun cannot use:\n${problems.map((line) => `  - ${line}`).join('\n')}`,
@@ -225,7 +225,7 @@ export async function updateConfig(
   try {
     const state = await readState(file, note)
     const next = toFile(await mutate(structuredClone(state.config)))
-    const problems = configProblems(next)
+    const problems = await configProblems(next)
     if (problems.length > 0) {
       const lines = problems.map((line) => `  - ${line}`).join('\n')
       throw new DeskrunError(`deskrun would write an invalid config, so nothing was changed:\n${lines}`, {

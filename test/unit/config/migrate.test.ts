@@ -50,12 +50,12 @@ describe('config migration', () => {
     await fs.rm(dir, {recursive: true, force: true})
   })
 
-  it('turns the original shape into version 1 in memory without touching the input', () => {
+  it('turns the original shape into version 1 in memory without touching the input', async () => {
     const input = structuredClone(ORIGINAL)
     const {file: migrated, fromVersion} = migrate(input)
     expect(input).to.deep.equal(ORIGINAL)
     expect(fromVersion).to.equal(0)
-    expect(configProblems(migrated)).to.deep.equal([])
+    expect(await configProblems(migrated)).to.deep.equal([])
     expect(migrated).to.deep.equal({
       version: 1,
       cluster_name: 'deskrun',
@@ -176,23 +176,23 @@ describe('config migration', () => {
       InstallationID: '42',
       AuthValue: 'PEM',
     })
-    expect(configProblems(written)).to.deep.equal([])
+    expect(await configProblems(written)).to.deep.equal([])
     expect(toDomain(written)).to.deep.equal(app)
   })
 
-  it('keeps a pause (Paused only when true)', () => {
+  it('keeps a pause (Paused only when true)', async () => {
     const {file: current} = migrate(structuredClone(ORIGINAL))
     const domain = toDomain(current)
     const [name] = Object.keys(domain.installations)
     const paused = {...domain, installations: {[name]: {...domain.installations[name], paused: true}}}
     const written = toFile(paused)
     expect(written.installations[name].Paused).to.equal(true)
-    expect(configProblems(written)).to.deep.equal([])
+    expect(await configProblems(written)).to.deep.equal([])
     expect(toDomain(written).installations[name].paused).to.equal(true)
     expect(toFile(toDomain(current)).installations[name]).not.to.have.property('Paused')
   })
 
-  it('keeps caches on a storage class with their size, written even when it is the default', () => {
+  it('keeps caches on a storage class with their size, written even when it is the default', async () => {
     const {file: current} = migrate(structuredClone(ORIGINAL))
     const domain = toDomain(current)
     const [name] = Object.keys(domain.installations)
@@ -202,7 +202,7 @@ describe('config migration', () => {
       installations: {[name]: {...domain.installations[name], cacheStorage: storage}},
     })
     expect(written.installations[name]).to.deep.include({CacheStorageClass: 'longhorn', CacheSize: '20Gi'})
-    expect(configProblems(written)).to.deep.equal([])
+    expect(await configProblems(written)).to.deep.equal([])
     expect(toDomain(written).installations[name].cacheStorage).to.deep.equal(storage)
     // Written by hand without a size: the default (deskrun writes it, so a new default never resizes its claims).
     const {CacheSize: _, ...bare} = written.installations[name]

@@ -1,17 +1,23 @@
 /**
  * What is wrong with a config file's data, as lines a person can act on: ajv checks the data against
- * the schema of its shape (schema.ts, compiled into validators.generated.js), and each error becomes
- * `<field> must be <what the schema node expects>` or `<field> is required`.
+ * the schema of its shape (schema.ts, compiled ahead of time by scripts/config-validators.ts), and each
+ * error becomes `<field> must be <what the schema node expects>` or `<field> is required`.
  */
 import type {ErrorObject} from 'ajv'
 
+import {checkCurrent} from './check.generated.js'
 import {isOriginalShape, type Schema} from './schema.js'
-import {validateCurrent, validateOriginal} from './validators.generated.js'
 
 /** What is wrong with parsed config data, one line per field; empty when it is usable. */
-export function configProblems(data: unknown): string[] {
-  const validate = isOriginalShape(data) ? validateOriginal : validateCurrent
-  if (!validate(data)) return [...new Set(linesOf(validate.errors ?? []))]
+export async function configProblems(data: unknown): Promise<string[]> {
+  // A config of the current shape is checked by a small validator that only answers yes or no; the
+  // one that says what is wrong is three times its size, and loaded only when there is something to say.
+  if (isOriginalShape(data) || !checkCurrent(data)) {
+    const {validateCurrent, validateOriginal} = await import('./validators.generated.js')
+    const validate = isOriginalShape(data) ? validateOriginal : validateCurrent
+    if (!validate(data)) return [...new Set(linesOf(validate.errors ?? []))]
+  }
+
   const installations = (data as {installations?: Record<string, {Name?: string}> | null}).installations ?? {}
   const mismatched = Object.entries(installations).filter(
     ([key, entry]) => entry.Name !== undefined && entry.Name !== key,
