@@ -117,7 +117,7 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
         installationId: flags['installation-id'],
       },
     })
-    const took = elapsedSince(started)
+    const took = await elapsedSince(started)
     const several = result.scaleSets.length > 1
     this.log(
       `\n${result.installation} is up (${result.mode})${took ? `, after ${took}` : ''}. Route jobs to it with` +

@@ -73,7 +73,7 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
     else if (result.installations.length === 0 && skipped.length === 0) this.log(NO_INSTALLATIONS)
     else if (result.installations.length === 0) this.log('Nothing was deployed.')
     else {
-      const took = elapsedSince(started)
+      const took = await elapsedSince(started)
       if (result.changed.length === 0)
         this.log(`Everything is up to date; nothing changed${took ? ` (${took})` : ''}.`)
       else this.log(`Done${took ? ` in ${took}` : ''}: ${result.changed.join('; ')}.`)

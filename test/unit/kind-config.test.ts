@@ -1,12 +1,6 @@
 import {expect} from 'chai'
-import {parse} from 'yaml'
 
-import {
-  hasCacheMount,
-  kindClusterConfig,
-  kindClusterConfigYaml,
-  nodeHostMounts,
-} from '../../src/lib/domain/kind-config.js'
+import {hasCacheMount, kindClusterConfig, nodeHostMounts} from '../../src/lib/domain/kind-config.js'
 
 const roots = {cacheRoot: '/tmp/github-runner-cache', nodeCacheRoot: '/var/lib/deskrun/cache'}
 
@@ -46,10 +40,6 @@ describe('kind cluster config', () => {
       },
     ]
     expect(nodeHostMounts(mounts)).to.deep.equal(['/nix/store', '/var/run/docker.sock'])
-  })
-
-  it('renders the same as YAML', () => {
-    expect(parse(kindClusterConfigYaml(roots))).to.deep.equal(kindClusterConfig(roots))
   })
 })
 

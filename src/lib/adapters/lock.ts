@@ -5,8 +5,6 @@
 import {lstat} from 'node:fs/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import lockfile from 'proper-lockfile'
-
 import {DeskrunError} from '../domain/errors.js'
 
 /** A lock not refreshed for this long belongs to a process that died; it is taken over. */
@@ -61,6 +59,7 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
   const deadline = Date.now() + options.waitMs
   let delay = FIRST_DELAY_MS
   await checkNothingInTheWay(lockPath)
+  const {default: lockfile} = await import('proper-lockfile')
   for (let waiting = false; ; waiting = true) {
     try {
       return await lockfile.lock(lockPath, {

@@ -3,9 +3,6 @@ import type {DeskrunConfig} from '../domain/config/types.js'
 import {UsageError, problemsMessage, withNextStep} from '../domain/errors.js'
 import {parseCacheFlag} from '../domain/installation/caches.js'
 import {parseMountFlag} from '../domain/installation/mounts.js'
-import {parseNoProxy, proxyProblem, splitProxy, type NetworkSettings} from '../domain/installation/network.js'
-import {registerSecret} from '../domain/redact.js'
-import {readGitHubCA} from '../adapters/ca-file.js'
 import {sharedFolderProblems} from '../domain/installation/sharing.js'
 import {readCredentials, type CredentialFlags} from '../adapters/credentials.js'
 import {DEFAULT_CACHE_SIZE} from '../domain/installation/claims.js'
@@ -22,6 +19,7 @@ import {
   type ActionContext,
 } from './context.js'
 import {deployScoped} from './deploy.js'
+import {networkFrom} from './network.js'
 
 /** `deskrun add` as the user typed it. */
 export interface AddRequest {
@@ -69,7 +67,7 @@ export async function addInstallation(context: ActionContext, request: AddReques
   const {installation, authSource} = await installationFrom(request, context)
   checkNew(config, installation, context)
   for (const warning of installationWarningsIn(config, installation)) context.note(warning)
-  const plan = planFor(config, installation, context.modes)
+  const plan = await planFor(config, installation, context.modes)
   const withNew = (current: DeskrunConfig): DeskrunConfig => ({
     ...current,
     installations: {
@@ -165,39 +163,6 @@ export function cacheStorageFrom(
       },
     )
   return {storageClass: base.trim(), size: (size ?? current?.size ?? DEFAULT_CACHE_SIZE).trim()}
-}
-
-/** The --proxy, --no-proxy and --github-ca-file a command was given (add, defaults). */
-export interface NetworkFlags {
-  proxy?: string
-  noProxy?: string[]
-  githubCAFile?: string
-}
-
-/** --proxy (its password registered as a secret at once), --no-proxy and the CA bundle read from its file. */
-export async function networkFrom(
-  request: NetworkFlags,
-  context: Pick<ActionContext, 'note'>,
-  command = 'add',
-): Promise<NetworkSettings> {
-  const network: NetworkSettings = {}
-  if (request.proxy !== undefined) {
-    network.proxy = request.proxy.trim()
-    if (!proxyProblem(network.proxy)) {
-      const {credentials} = splitProxy(network.proxy)
-      registerSecret(credentials?.password)
-      if (credentials?.password)
-        context.note(
-          'The proxy password given with --proxy is visible in your shell history and process list; deskrun keeps it in ' +
-            'the config (mode 0600) and hands it to the cluster as a Secret only.',
-        )
-    }
-  }
-  if (request.noProxy !== undefined && request.noProxy.length > 0)
-    network.noProxy = parseNoProxy(request.noProxy)
-  if (request.githubCAFile !== undefined)
-    network.githubCA = await readGitHubCA(request.githubCAFile, {command, note: context.note})
-  return network
 }
 
 function checkNew(config: DeskrunConfig, installation: Installation, context: ActionContext): void {

@@ -16,7 +16,7 @@ import {
   type NetworkFlagsGiven,
   type NetworkSettings,
 } from '../domain/installation/network.js'
-import {networkFrom} from './add.js'
+import {networkFrom} from './network.js'
 import {readConfig, type ActionContext} from './context.js'
 
 /** --proxy, --no-proxy, --github-ca-file and the --clear-… flags. */

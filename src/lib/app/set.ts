@@ -10,7 +10,8 @@ import {
   type NetworkFlagsGiven,
 } from '../domain/installation/network.js'
 import type {CacheStorage, Installation} from '../domain/installation/types.js'
-import {cacheStorageFrom, networkFrom, notDeployed, refuseRunnersWithInstances} from './add.js'
+import {cacheStorageFrom, notDeployed, refuseRunnersWithInstances} from './add.js'
+import {networkFrom} from './network.js'
 import {
   checkPrerequisites,
   installationNamed,

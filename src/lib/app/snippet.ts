@@ -9,7 +9,7 @@ export async function snippet(
 ): Promise<Snippet> {
   const config = await readConfig(context)
   const installation = installationNamed(config, name)
-  const plan = planFor(config, installation, context.modes)
+  const plan = await planFor(config, installation, context.modes)
   return workflowSnippet({
     installation: name,
     mode: installation.mode,

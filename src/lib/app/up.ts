@@ -73,7 +73,7 @@ export interface UpResult {
  */
 export async function up(context: ActionContext, options: UpOptions = {}): Promise<UpResult> {
   const config = await readConfig(context)
-  const checked = planConfig(config, context)
+  const checked = await planConfig(config, context)
   if (checked.plans.length === 0 && checked.skipped.length > 0)
     return {installations: [], ...newOutcome(), skipped: checked.skipped, paused: []}
   for (const plan of checked.plans)
@@ -98,14 +98,14 @@ function planView(plan: Plan): PlanView {
 }
 
 /** The plan of every installation that can be deployed, and why each other one cannot. */
-function planConfig(
+async function planConfig(
   config: DeskrunConfig,
   context: ActionContext,
-): {plans: InstallationPlan[]; skipped: SkippedInstallation[]} {
+): Promise<{plans: InstallationPlan[]; skipped: SkippedInstallation[]}> {
   const plans: InstallationPlan[] = []
   const skipped: SkippedInstallation[] = []
   for (const installation of Object.values(config.installations)) {
-    const checked = planChecked(config, installation, context)
+    const checked = await planChecked(config, installation, context)
     if ('plan' in checked) plans.push(checked.plan)
     else skipped.push(checked)
   }
@@ -113,11 +113,11 @@ function planConfig(
   return {plans, skipped}
 }
 
-function planChecked(
+async function planChecked(
   config: DeskrunConfig,
   installation: Installation,
   context: ActionContext,
-): {plan: InstallationPlan} | SkippedInstallation {
+): Promise<{plan: InstallationPlan} | SkippedInstallation> {
   const {name} = installation
   const fix = [
     `Fix installations.${name} in ${configPath()} and run deskrun up again, or change it: deskrun set ${name} ` +
@@ -129,7 +129,7 @@ function planChecked(
     const problems = installationProblemsIn(config, installation, context.modes)
     if (problems.length > 0)
       return {installation: name, problems, hint: [...fieldNames(problems), ...fix].join('\n')}
-    return {plan: planFor(config, installation, context.modes)}
+    return {plan: await planFor(config, installation, context.modes)}
   } catch (error) {
     if (!(error instanceof DeskrunError)) throw error
     return {
@@ -168,7 +168,7 @@ async function converge(
   config: DeskrunConfig,
   options: UpOptions,
 ): Promise<UpResult> {
-  const {plans, skipped} = planConfig(config, context)
+  const {plans, skipped} = await planConfig(config, context)
   const deps: Deps = {config, tools: context.tools(config), modes: context.modes}
   const request: ReconcileRequest = {
     installations: plans.map((plan) => config.installations[plan.installation]),

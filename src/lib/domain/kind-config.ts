@@ -5,8 +5,6 @@
  */
 import path from 'node:path'
 
-import {stringify} from 'yaml'
-
 import {nodeMountPath} from './installation/mounts.js'
 import {NODE_CACHE_ROOT, NODE_MOUNTS_ROOT} from './settings.js'
 
@@ -58,10 +56,6 @@ export function nodeMounts(
   cacheRoot: string,
 ): {cacheMount: boolean; hostMounts: string[]} {
   return {cacheMount: hasCacheMount(mounts, cacheRoot, NODE_CACHE_ROOT), hostMounts: nodeHostMounts(mounts)}
-}
-
-export function kindClusterConfigYaml(input: KindConfigInput): string {
-  return stringify(kindClusterConfig(input))
 }
 
 /**

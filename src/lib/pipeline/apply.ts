@@ -101,7 +101,9 @@ function renderer(deps: Deps, installations: Installation[]): () => Promise<Inst
   let plans: Promise<InstallationPlan[]> | undefined
   return () =>
     (plans ??= kubernetesVersionOf(deps).then((version) =>
-      installations.map((installation) => planFor(deps.config, installation, deps.modes, version)),
+      Promise.all(
+        installations.map((installation) => planFor(deps.config, installation, deps.modes, version)),
+      ),
     ))
 }
 

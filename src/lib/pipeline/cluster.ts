@@ -2,7 +2,7 @@ import type {ListrTask} from 'listr2'
 
 import {createCacheRoot} from '../adapters/cache-root.js'
 import {hostMountSources} from '../domain/installation/mounts.js'
-import {hasCacheMount, kindClusterConfigYaml, nodeMounts} from '../domain/kind-config.js'
+import {hasCacheMount, kindClusterConfig, nodeMounts} from '../domain/kind-config.js'
 import {DeskrunError} from '../domain/errors.js'
 import {mountBlockers, type MountNeeds} from '../domain/reconcile/mounts.js'
 import {blockersError} from '../domain/reconcile/plan.js'
@@ -51,10 +51,10 @@ export function ensureCluster(deps: Deps, options: {needsCacheMount: boolean}): 
 export async function createKindCluster(deps: Deps, task: {output?: unknown}): Promise<boolean> {
   const {clusterName, cacheRoot} = deps.config
   const hostMounts = hostMountSources(Object.values(deps.config.installations))
-  const configYaml = kindClusterConfigYaml({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT, hostMounts})
+  const config = kindClusterConfig({cacheRoot, nodeCacheRoot: NODE_CACHE_ROOT, hostMounts})
   await createCacheRoot(cacheRoot)
   try {
-    await deps.tools.kind.createCluster(clusterName, configYaml, {onLine: toolOutput(task)})
+    await deps.tools.kind.createCluster(clusterName, config, {onLine: toolOutput(task)})
     return true
   } catch (error) {
     if (await createdMeanwhile(deps, error)) return false

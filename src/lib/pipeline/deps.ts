@@ -2,7 +2,7 @@ import type {DeskrunConfig} from '../domain/config/types.js'
 import type {Installation} from '../domain/installation/types.js'
 import type {KubernetesVersion} from '../domain/kube.js'
 import {findMode, type ModeRegistry} from '../domain/modes/registry.js'
-import {planInstallation, type InstallationPlan} from '../domain/plan.js'
+import type {InstallationPlan} from '../domain/plan.js'
 import {isKindCluster} from '../domain/settings.js'
 import type {Tools} from '../adapters/tools/index.js'
 
@@ -18,13 +18,16 @@ export interface Deps {
 /**
  * The plan of one installation. Before deskrun has reached the cluster (to check the config) it has no
  * Kubernetes version; the plan it deploys is made with it, as modes may render differently for it.
+ * The planner is loaded here, when first asked: it checks what modes render with kubernetes-models and
+ * the chart values with ajv, which no command that plans nothing should load.
  */
-export function planFor(
+export async function planFor(
   config: DeskrunConfig,
   installation: Installation,
   modes: ModeRegistry,
   kubernetesVersion?: KubernetesVersion,
-): InstallationPlan {
+): Promise<InstallationPlan> {
+  const {planInstallation} = await import('../domain/plan.js')
   const {clusterName, cacheRoot, chartVersion, networkDefaults} = config
   return planInstallation(
     installation,

@@ -59,7 +59,7 @@ export async function observeAndPlan(
   const nodes = observation.cluster.nodes ?? []
   const {installations, assigned} = pinToNodes(request.installations, nodes, request.others)
   const wanted = {...request, installations}
-  const plan = planChanges(desired(deps, wanted, observation.cluster.kubernetesVersion), observation)
+  const plan = planChanges(await desired(deps, wanted, observation.cluster.kubernetesVersion), observation)
   if (nodes.length > 0)
     for (const {installation, node} of missingNodes(installations, nodes))
       plan.blockers.push({
@@ -77,13 +77,15 @@ function summary({cluster, releases}: Observation): string {
   return `Kubernetes ${cluster.kubernetesVersion?.gitVersion ?? '?'}, ${count}`
 }
 
-function desired(deps: Deps, request: ReconcileRequest, version?: KubernetesVersion): Desired {
+async function desired(deps: Deps, request: ReconcileRequest, version?: KubernetesVersion): Promise<Desired> {
   const {clusterName, cacheRoot, chartVersion} = deps.config
   return {
     clusterName,
     cacheRoot,
     chartVersion,
-    installations: request.installations.map((one) => planFor(deps.config, one, deps.modes, version)),
+    installations: await Promise.all(
+      request.installations.map((one) => planFor(deps.config, one, deps.modes, version)),
+    ),
     kept: request.kept,
     removed: request.removed,
     scope: request.scope,

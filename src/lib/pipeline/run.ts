@@ -1,5 +1,5 @@
 /** Runs a listr2 task list with the renderer that suits where the output goes. */
-import {Listr, ListrLogger, PRESET_TIMER, ProcessOutput, parseTimer, type ListrTask} from 'listr2'
+import type {ListrTask} from 'listr2'
 
 import {DeskrunError} from '../domain/errors.js'
 
@@ -13,8 +13,11 @@ export function useFancyRenderer(): boolean {
 }
 
 /** How long a command took, as the steps show it ("0.4s", "12s", "1m3s"); undefined off a terminal. */
-export function elapsedSince(startMs: number): string | undefined {
-  return useFancyRenderer() ? parseTimer(performance.now() - startMs) : undefined
+export async function elapsedSince(startMs: number): Promise<string | undefined> {
+  const elapsed = performance.now() - startMs
+  if (!useFancyRenderer()) return undefined
+  const {parseTimer} = await import('listr2')
+  return parseTimer(elapsed)
 }
 
 export async function runTasks<Ctx extends object>(
@@ -22,6 +25,8 @@ export async function runTasks<Ctx extends object>(
   ctx: Ctx,
   options: ProgressOptions = {},
 ): Promise<Ctx> {
+  // listr2 is loaded with the first steps a command runs, not by every command that could.
+  const {Listr, ListrLogger, PRESET_TIMER, ProcessOutput} = await import('listr2')
   // Progress goes to stderr so that stdout stays clean for results and pipes.
   const processOutput = new ProcessOutput(process.stderr, process.stderr)
   const logger = new ListrLogger({processOutput})

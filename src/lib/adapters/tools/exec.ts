@@ -2,8 +2,6 @@
  * How ToolRunner starts a child process and what it learns from it: the one call to execa in deskrun.
  * Tests that run deskrun in process put the fake tools behind this seam (test/helpers/fake-exec.ts).
  */
-import {execa} from 'execa'
-
 export interface ExecOptions {
   /** Written to the child's stdin; without it, stdin is closed. */
   input?: string
@@ -33,6 +31,8 @@ export interface ExecResult {
 export type Executor = (file: string, args: string[], options: ExecOptions) => Promise<ExecResult>
 
 export const execaExecutor: Executor = async (file, args, options) => {
+  // Loaded with the first tool a command runs: commands that run none never load execa.
+  const {execa} = await import('execa')
   const child = execa(file, args, {
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',

@@ -1,5 +1,4 @@
-import {stringify} from 'yaml'
-
+import {yaml} from '../../domain/yaml.js'
 import type {RunOptions, ToolRunner} from './runner.js'
 import {readToolVersion, type ToolVersion} from './versions.js'
 
@@ -67,7 +66,7 @@ export class Helm {
     await this.run(args, {
       ...options,
       ownTimeout: true,
-      input: stringify(request.values),
+      input: yaml().stringify(request.values),
       step: request.step,
       hint: request.hint,
     })

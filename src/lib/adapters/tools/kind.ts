@@ -1,3 +1,4 @@
+import {yaml} from '../../domain/yaml.js'
 import type {RunOptions, ToolRunner} from './runner.js'
 import {readToolVersion, type ToolVersion} from './versions.js'
 
@@ -21,17 +22,17 @@ export class Kind {
     return (await this.clusters()).includes(name)
   }
 
-  /** The config travels on stdin (`--config -`), so nothing is left in a temp file. */
+  /** The config (a kind Cluster object) travels on stdin as YAML (`--config -`), so nothing is left in a temp file. */
   async createCluster(
     name: string,
-    configYaml: string,
+    config: Record<string, unknown>,
     options: Pick<RunOptions, 'onLine'> = {},
   ): Promise<void> {
     const args = ['create', 'cluster', '--name', name, '--config', '-', '--wait', this.runner.toolTimeout()]
     await this.runner.run('kind', args, {
       ...options,
       ownTimeout: true,
-      input: configYaml,
+      input: yaml().stringify(config),
       step: `create the kind cluster "${name}"`,
       hint: 'Check that Docker is running (`docker info`) and has enough memory and disk; `deskrun doctor` checks more.',
     })

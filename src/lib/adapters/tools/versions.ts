@@ -9,7 +9,6 @@ import {mkdir, readFile, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import semver from 'semver'
-import writeFileAtomic from 'write-file-atomic'
 
 import {deskrunHome} from '../../domain/settings.js'
 import {locateTool, type ToolName} from './prerequisites.js'
@@ -122,5 +121,6 @@ async function readCache(env: NodeJS.ProcessEnv): Promise<VersionCache> {
 async function writeCache(env: NodeJS.ProcessEnv, cache: VersionCache): Promise<void> {
   const file = cacheFile(env)
   await mkdir(path.dirname(file), {recursive: true, mode: 0o700})
+  const {default: writeFileAtomic} = await import('write-file-atomic')
   await writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`, {mode: 0o600})
 }

@@ -11,10 +11,10 @@ import {Pod} from 'kubernetes-models/v1/Pod'
 import {PodTemplate} from 'kubernetes-models/v1/PodTemplate'
 import {Secret} from 'kubernetes-models/v1/Secret'
 import {ServiceAccount} from 'kubernetes-models/v1/ServiceAccount'
-import {parse} from 'yaml'
 
 import {checkModeValues, DESKRUN_VALUE_KEYS, dottedPath} from '../arc/values.js'
 import {DeskrunError} from '../errors.js'
+import {yaml} from '../yaml.js'
 import type {KubeObject} from '../kube.js'
 import type {ContainerMode, RenderContext, RenderResult} from './api.js'
 import {HOOK_TEMPLATE_ENV, isClaimCache, JOB_CONTAINER_PATCH, RUNNER_CONTAINER} from './helpers.js'
@@ -290,7 +290,7 @@ function hookTemplate(spec: PodSpec, objects: unknown[]): HookTemplate | undefin
   if (typeof content !== 'string')
     return {source, problem: `${source} has no key "${key}" for ${HOOK_TEMPLATE_ENV}.`}
   try {
-    const template: unknown = parse(content)
+    const template: unknown = yaml().parse(content)
     if (!isRecord(template)) return {source, problem: `${source} "${key}" is not a PodTemplateSpec.`}
     return {source, template}
   } catch (error) {

@@ -3,7 +3,6 @@
  * spells the runner container, cache volumes and hook extensions the same way ARC expects them.
  * Everything here is pure and returns fresh objects: callers may change what they get.
  */
-import {createRequire} from 'node:module'
 
 import type {
   IAffinity,
@@ -24,12 +23,7 @@ import {SCALE_SET_LABEL} from '../arc/runners.js'
 import {isClaimCache, type CacheMount} from '../installation/types.js'
 import type {KubeObject} from '../kube.js'
 import type {RenderContext} from './api.js'
-
-/**
- * yaml, loaded when a mode first renders: `deskrun modes` and shell completion load the modes (and so
- * this file) but render nothing, and loading yaml took longer than the rest of `deskrun modes`.
- */
-const yaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml')
+import {yaml} from '../yaml.js'
 
 /** ARC injects the runner's JIT configuration into the container with exactly this name. */
 export const RUNNER_CONTAINER = 'runner'
