@@ -95,6 +95,14 @@ export default tseslint.config(
             })),
             oclifIndex,
           ],
+          patterns: [
+            {
+              group: ['app', 'pipeline'].flatMap((layer) => [`../lib/${layer}/*`, `../../lib/${layer}/*`]),
+              allowTypeImports: true,
+              message:
+                'A command imports its app module in run(), after this.parse (await import(...)): `deskrun <command> --help` and a mistyped flag then load none of it.',
+            },
+          ],
         },
       ],
     },

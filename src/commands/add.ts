@@ -1,9 +1,7 @@
 import * as Args from '@oclif/core/args'
 
-import {addInstallation} from '../lib/app/add.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {authFlags, installationFlags, yesFlag} from '../lib/cli/flags.js'
-import {elapsedSince} from '../lib/pipeline/run.js'
 import type {AuthType} from '../lib/domain/installation/types.js'
 import {jobContainerLine} from '../lib/domain/snippet.js'
 
@@ -88,6 +86,8 @@ Bad input changes nothing. If a later step fails, the installation stays in the 
   async run() {
     const started = performance.now()
     const {args, flags} = await this.parse(Add)
+    const {addInstallation} = await import('../lib/app/add.js')
+    const {elapsedSince} = await import('../lib/pipeline/run.js')
     const result = await addInstallation(await this.actionContext(flags), {
       name: args.name,
       repository: flags.repository,

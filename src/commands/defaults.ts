@@ -1,4 +1,4 @@
-import {networkDefaults, type DefaultsResult} from '../lib/app/defaults.js'
+import type {DefaultsResult} from '../lib/app/defaults.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {clearNetworkFlags, installationFlags, networkFlagsGiven} from '../lib/cli/flags.js'
 
@@ -36,6 +36,7 @@ export default class Defaults extends BaseCommand {
 
   async run(): Promise<DefaultsResult> {
     const {flags} = await this.parse(Defaults)
+    const {networkDefaults} = await import('../lib/app/defaults.js')
     const result = await networkDefaults(
       await this.actionContext(flags, {pluginModes: false}),
       networkFlagsGiven(flags),

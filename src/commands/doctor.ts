@@ -1,7 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {runDoctor} from '../lib/app/doctor/doctor.js'
 import {doctorLine, doctorSummary} from '../lib/cli/doctor-render.js'
 import type {DoctorReport} from '../lib/app/doctor/types.js'
 import {ExitCode} from '../lib/domain/errors.js'
@@ -30,6 +29,7 @@ It changes nothing. With --fix it installs pinned kind, helm and kubectl into ~/
 
   async run(): Promise<DoctorReport> {
     const {flags} = await this.parse(Doctor)
+    const {runDoctor} = await import('../lib/app/doctor/doctor.js')
     const columns = terminalColumns()
     let again = false
     const report = await runDoctor({

@@ -1,4 +1,4 @@
-import {listInstallations, type ListedInstallation} from '../lib/app/list.js'
+import type {ListedInstallation} from '../lib/app/list.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {table} from '../lib/cli/table.js'
 import {NO_INSTALLATIONS} from '../lib/cli/get-started.js'
@@ -30,6 +30,7 @@ export default class List extends BaseCommand {
 
   async run() {
     await this.parse(List)
+    const {listInstallations} = await import('../lib/app/list.js')
     const result = await listInstallations({note: (message) => this.note(message)})
     if (result.installations.length === 0) {
       this.log(NO_INSTALLATIONS)

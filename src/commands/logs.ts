@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {showLogs, type LogSource} from '../lib/app/logs.js'
+import type {LogSource} from '../lib/app/logs.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 
 function notFound(source: LogSource, name: string | undefined): string {
@@ -61,6 +61,7 @@ export default class Logs extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Logs)
+    const {showLogs} = await import('../lib/app/logs.js')
     const source = flags.controller
       ? 'controller'
       : flags.listener

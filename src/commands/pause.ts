@@ -1,6 +1,5 @@
 import * as Args from '@oclif/core/args'
 
-import {setPaused} from '../lib/app/pause.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {pauseSummary} from '../lib/cli/pause.js'
 
@@ -25,6 +24,7 @@ export default class Pause extends BaseCommand {
 
   async run() {
     const {argv, flags} = await this.parse(Pause)
+    const {setPaused} = await import('../lib/app/pause.js')
     const result = await setPaused(
       await this.actionContext(flags, {pluginModes: false}),
       argv as string[],

@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {removeInstallation} from '../lib/app/remove.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 
 export default class Remove extends BaseCommand {
@@ -32,6 +31,7 @@ export default class Remove extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Remove)
+    const {removeInstallation} = await import('../lib/app/remove.js')
     const result = await removeInstallation(
       await this.actionContext(flags, {pluginModes: false}),
       args.name,

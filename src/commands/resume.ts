@@ -1,6 +1,5 @@
 import * as Args from '@oclif/core/args'
 
-import {setPaused} from '../lib/app/pause.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {pauseSummary} from '../lib/cli/pause.js'
 
@@ -22,6 +21,7 @@ export default class Resume extends BaseCommand {
 
   async run() {
     const {argv, flags} = await this.parse(Resume)
+    const {setPaused} = await import('../lib/app/pause.js')
     const result = await setPaused(
       await this.actionContext(flags, {pluginModes: false}),
       argv as string[],

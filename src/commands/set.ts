@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {setInstallation} from '../lib/app/set.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {
   authFlags,
@@ -80,6 +79,7 @@ export default class Set extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Set)
+    const {setInstallation} = await import('../lib/app/set.js')
     const credentialGiven = [
       'auth-value',
       'auth-value-file',

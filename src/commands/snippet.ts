@@ -1,6 +1,5 @@
 import * as Args from '@oclif/core/args'
 
-import {snippet} from '../lib/app/snippet.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 
 export default class Snippet extends BaseCommand {
@@ -23,6 +22,7 @@ export default class Snippet extends BaseCommand {
 
   async run() {
     const {args} = await this.parse(Snippet)
+    const {snippet} = await import('../lib/app/snippet.js')
     const result = await snippet(
       {modes: await this.modes(), note: (message) => this.note(message)},
       args.name,

@@ -1,6 +1,5 @@
 import * as Args from '@oclif/core/args'
 
-import {status} from '../lib/app/status.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {statusLines} from '../lib/cli/status-render.js'
 
@@ -24,6 +23,7 @@ export default class Status extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(Status)
+    const {status} = await import('../lib/app/status.js')
     const report = await status(await this.actionContext(flags, {pluginModes: false}), args.name)
     for (const line of statusLines(report)) this.log(line)
     return report

@@ -1,12 +1,11 @@
 import * as Flags from '@oclif/core/flags'
 
-import {up, type PlanView} from '../lib/app/up.js'
+import type {PlanView} from '../lib/app/up.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {DEFAULT_CONCURRENCY} from '../lib/pipeline/apply.js'
 import {ExitCode} from '../lib/domain/errors.js'
 import {yesFlag} from '../lib/cli/flags.js'
 import {redact} from '../lib/domain/redact.js'
-import {elapsedSince} from '../lib/pipeline/run.js'
+import {DEFAULT_CONCURRENCY} from '../lib/domain/settings.js'
 import {NO_INSTALLATIONS} from '../lib/cli/get-started.js'
 
 export default class Up extends BaseCommand {
@@ -62,6 +61,8 @@ Each installation is checked as \`deskrun add\` checks a new one. One that canno
   async run() {
     const started = performance.now()
     const {flags} = await this.parse(Up)
+    const {up} = await import('../lib/app/up.js')
+    const {elapsedSince} = await import('../lib/pipeline/run.js')
     const result = await up(await this.actionContext(flags), {
       dryRun: flags['dry-run'],
       concurrency: flags.concurrency,

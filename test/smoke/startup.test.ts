@@ -41,7 +41,10 @@ export async function resolve(specifier, context, next) {
 }\`))
 `)}`
 
-/** A preload that writes the built-in modules Node loaded (process.moduleLoadList) to $LOADED_BUILTINS at exit. */
+/**
+ * A preload that writes at exit what the resolve hook does not see: the built-in modules Node loaded
+ * (process.moduleLoadList) to $LOADED_BUILTINS, and the files require() loaded to $LOADED_BUILTINS.cjs.
+ */
 let RECORD_BUILTINS: string
 
 describe('start-up of the quick commands', function () {
@@ -52,7 +55,11 @@ describe('start-up of the quick commands', function () {
     RECORD_BUILTINS = path.join(s.fake.root, 'record-builtins.cjs')
     await writeFile(
       RECORD_BUILTINS,
-      `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_BUILTINS, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join('\\n')))`,
+      `process.on('exit', () => {
+        const {writeFileSync} = require('node:fs')
+        writeFileSync(process.env.LOADED_BUILTINS, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join('\\n'))
+        writeFileSync(process.env.LOADED_BUILTINS + '.cjs', Object.keys(require.cache).join('\\n'))
+      })`,
     )
     await s.writeInstallations({
       one: {},
@@ -61,7 +68,10 @@ describe('start-up of the quick commands', function () {
   })
   after(() => s.fake.cleanup())
 
-  /** Runs deskrun with ARGS and a record of the modules it loads: the ones it resolves, then Node's built-in ones. */
+  /**
+   * Runs deskrun with ARGS and a record of the modules it loads: the ones it resolves or require()s,
+   * then Node's built-in ones.
+   */
   const run = async (args: string[]): Promise<{resolved: string[]; builtins: string[]}> => {
     const file = path.join(s.fake.root, `loaded-${args.join('-')}.txt`)
     const builtinsFile = `${file}.builtins`
@@ -76,7 +86,10 @@ describe('start-up of the quick commands', function () {
       ),
     )
     const lines = async (name: string) => (await readFile(name, 'utf8')).split('\n').filter(Boolean)
-    return {resolved: await lines(file), builtins: await lines(builtinsFile)}
+    return {
+      resolved: [...(await lines(file)), ...(await lines(`${builtinsFile}.cjs`))],
+      builtins: await lines(builtinsFile),
+    }
   }
   const loaded = async (args: string[]) => (await run(args)).resolved
   /** The heavy packages among the loaded modules and the sources built into them. */
@@ -88,16 +101,56 @@ describe('start-up of the quick commands', function () {
       const file = url.startsWith('file:') ? path.relative(REPO_ROOT, fileURLToPath(url)) : url
       return [url, ...Object.keys(outputs[file]?.inputs ?? {})]
     })
-    return HEAVY.filter((name) => sources.some((source) => source.includes(`node_modules/${name}/`)))
+    // The config check's generated code needs only ajv's runtime helpers, a few lines each.
+    const heavy = sources.filter((source) => !source.includes('node_modules/ajv/dist/runtime/'))
+    return HEAVY.filter((name) => heavy.some((source) => source.includes(`node_modules/${name}/`)))
   }
 
-  for (const args of [['--version'], ['--help'], ['list'], ['modes'], ['list', '--json']])
+  const quick = [
+    ['--version'],
+    ['--help'],
+    ['list'],
+    ['modes'],
+    ['list', '--json'],
+    // Read only, and what a command loads before it runs: its help, and a flag mistake.
+    ['defaults'],
+    ['cache', 'list'],
+    ['add', '--help'],
+    ['pause', '--no-such-flag'],
+  ]
+  for (const args of quick)
     it(`deskrun ${args.join(' ')} loads none of ${HEAVY.join(', ')}`, async () => {
       expect(await heavyIn(await loaded(args))).to.deep.equal([])
     })
 
-  it('the record sees them where they are used: doctor runs the tools (through execa)', async () => {
+  it('the record sees them where they are used: doctor runs the tools (through execa), snippet plans', async () => {
     expect(await heavyIn(await loaded(['doctor', '--json']))).to.include('execa')
+    expect(await heavyIn(await loaded(['snippet', 'one']))).to.include.members(['kubernetes-models', 'ajv'])
+  })
+
+  it('no command module loads its work before run(): --help and a flag mistake load no app, pipeline or heavy library', async () => {
+    const {outputs} = JSON.parse(await readFile(BUILD_META, 'utf8')) as {
+      outputs: Record<string, {imports: {path: string; kind: string}[]; inputs: Record<string, unknown>}>
+    }
+    /** The files of dist/ that loading FILE loads: its static imports, theirs, and so on. */
+    const staticClosure = (file: string, seen = new Set<string>()): Set<string> => {
+      seen.add(file)
+      for (const {path: next, kind} of outputs[file].imports)
+        if (kind === 'import-statement' && next in outputs && !seen.has(next)) staticClosure(next, seen)
+      return seen
+    }
+    const commands = Object.keys(outputs).filter((file) => /^dist\/commands\/.*\.js$/.test(file))
+    expect(commands).to.include('dist/commands/up.js')
+    const early: Record<string, string[]> = {}
+    for (const command of commands) {
+      const files = [...staticClosure(command)]
+      const work = files
+        .flatMap((file) => Object.keys(outputs[file].inputs))
+        .filter((source) => /^src\/lib\/(app|pipeline)\//.test(source))
+      const found = [...(await heavyIn(files)), ...work]
+      if (found.length > 0) early[command] = found
+    }
+    expect(early).to.deep.equal({})
   })
 
   // What only some commands need, and oclif required on every start (scripts/oclif-start-up.mjs).

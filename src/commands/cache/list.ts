@@ -1,4 +1,4 @@
-import {listCaches, type CacheList as Listed} from '../../lib/app/cache.js'
+import type {CacheList as Listed} from '../../lib/app/cache.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {formatBytes} from '../../lib/cli/bytes.js'
 import {table} from '../../lib/cli/table.js'
@@ -16,6 +16,7 @@ export default class CacheList extends BaseCommand {
 
   async run() {
     await this.parse(CacheList)
+    const {listCaches} = await import('../../lib/app/cache.js')
     const result = await listCaches({note: (message) => this.note(message)})
     if (result.caches.length === 0) this.log(`No cache folders under ${result.cacheRoot}.`)
     else this.folders(result)

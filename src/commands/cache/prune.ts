@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {pruneCaches} from '../../lib/app/cache.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {formatBytes} from '../../lib/cli/bytes.js'
 import {parseAge} from '../../lib/domain/duration.js'
@@ -33,6 +32,7 @@ export default class CachePrune extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(CachePrune)
+    const {pruneCaches} = await import('../../lib/app/cache.js')
     const olderThanMs = flags['older-than'] === undefined ? undefined : parseAge(flags['older-than'])
     const result = await pruneCaches(
       {note: (message) => this.note(message), timeoutMs: flags.timeout},

@@ -1,4 +1,3 @@
-import {createCluster} from '../../lib/app/cluster.js'
 import {yesFlag} from '../../lib/cli/flags.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 
@@ -15,6 +14,7 @@ export default class ClusterCreate extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ClusterCreate)
+    const {createCluster} = await import('../../lib/app/cluster.js')
     const result = await createCluster(await this.actionContext(flags, {pluginModes: false}))
     this.log(
       result.changed.length > 0

@@ -1,4 +1,3 @@
-import {removeCluster} from '../../lib/app/cluster.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 
 export default class ClusterDelete extends BaseCommand {
@@ -13,6 +12,7 @@ export default class ClusterDelete extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ClusterDelete)
+    const {removeCluster} = await import('../../lib/app/cluster.js')
     const result = await removeCluster(await this.actionContext(flags, {pluginModes: false}))
     this.log(
       result.changed.length > 0

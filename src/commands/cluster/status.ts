@@ -1,4 +1,3 @@
-import {clusterStatus} from '../../lib/app/cluster.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 
 export default class ClusterStatus extends BaseCommand {
@@ -11,6 +10,7 @@ export default class ClusterStatus extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ClusterStatus)
+    const {clusterStatus} = await import('../../lib/app/cluster.js')
     const status = await clusterStatus(await this.actionContext(flags, {pluginModes: false}))
     if (!status.exists) {
       this.log(`Cluster ${status.name}: not found. Create it with: deskrun cluster create (or deskrun up)`)

@@ -3,7 +3,6 @@ import path from 'node:path'
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {useCluster} from '../../lib/app/cluster.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/domain/errors.js'
 
@@ -38,6 +37,7 @@ export default class ClusterUse extends BaseCommand {
 
   async run() {
     const {args, flags} = await this.parse(ClusterUse)
+    const {useCluster} = await import('../../lib/app/cluster.js')
     if (Boolean(args.context) === flags.kind)
       throw new UsageError("Name a kube context, or --kind for deskrun's own kind cluster (not both).", {
         hint: 'See the contexts with: kubectl config get-contexts',

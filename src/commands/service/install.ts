@@ -1,4 +1,3 @@
-import {installService} from '../../lib/app/service.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {installSummary} from '../../lib/cli/service-render.js'
 
@@ -18,6 +17,7 @@ export default class ServiceInstall extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ServiceInstall)
+    const {installService} = await import('../../lib/app/service.js')
     const result = await installService(await this.actionContext(flags, {pluginModes: false}), {
       cliRoot: this.config.root,
     })

@@ -1,6 +1,5 @@
 import * as Flags from '@oclif/core/flags'
 
-import {serviceStatus} from '../../lib/app/service.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {serviceLines} from '../../lib/cli/service-render.js'
 
@@ -21,6 +20,7 @@ export default class ServiceStatus extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ServiceStatus)
+    const {serviceStatus} = await import('../../lib/app/service.js')
     const state = await serviceStatus(await this.actionContext(flags, {pluginModes: false}), {
       cliRoot: this.config.root,
       lines: flags.lines,

@@ -1,4 +1,3 @@
-import {uninstallService} from '../../lib/app/service.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {uninstallSummary} from '../../lib/cli/service-render.js'
 
@@ -14,6 +13,7 @@ export default class ServiceUninstall extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ServiceUninstall)
+    const {uninstallService} = await import('../../lib/app/service.js')
     const result = await uninstallService(await this.actionContext(flags, {pluginModes: false}))
     for (const line of uninstallSummary(result)) this.log(line)
     return result

@@ -19,6 +19,9 @@ export const NODE_MOUNTS_ROOT = '/var/lib/deskrun/mounts'
 /** How long one kind, helm or kubectl call may take (`--timeout`). */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
 
+/** How many scale sets `up` deploys at once (`--concurrency`). */
+export const DEFAULT_CONCURRENCY = 4
+
 export function deskrunHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.DESKRUN_HOME ? path.resolve(env.DESKRUN_HOME) : path.join(os.homedir(), '.deskrun')
 }

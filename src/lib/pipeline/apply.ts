@@ -22,13 +22,12 @@ import {DESKRUN_RELEASE_LABELS, installationReleaseLabels, type KubeObject} from
 import type {InstallationPlan} from '../domain/plan.js'
 import {mountNeeds} from '../domain/reconcile/mounts.js'
 import {describeAction, objectName, type Action, type Plan} from '../domain/reconcile/plan.js'
+import {DEFAULT_CONCURRENCY} from '../domain/settings.js'
 import {createKindCluster, requireMounts} from './cluster.js'
 import {planFor, type Deps, type Outcome} from './deps.js'
 import {kubernetesVersionOf} from './observe.js'
 import {teardownSteps} from './arc-upgrade.js'
 import {toolOutput} from './run.js'
-
-export const DEFAULT_CONCURRENCY = 4
 
 /** What a scale set step needs that the plan leaves out: the rendered values and objects. */
 export interface ApplyOptions {
