@@ -46,6 +46,8 @@ const cases = [
   {name: 'deskrun --help', args: [cli, '--help']},
   {name: `deskrun list (${INSTALLATIONS})`, args: [cli, 'list']},
   {name: 'deskrun modes', args: [cli, 'modes']},
+  // The longest help of a command: oclif loads the command's module, which loads its work only in run().
+  {name: 'deskrun add --help', args: [cli, 'add', '--help']},
 ]
 
 /** A config as `deskrun add` writes it: every mode, some with caches and several instances. */
