@@ -22,7 +22,7 @@ export class Kind {
     return (await this.clusters()).includes(name)
   }
 
-  /** The config (a kind Cluster object) travels on stdin as YAML (`--config -`), so nothing is left in a temp file. */
+  /** The config, a kind Cluster object, goes to kind's stdin as YAML (`--config -`): no temp file is left. */
   async createCluster(
     name: string,
     config: Record<string, unknown>,
