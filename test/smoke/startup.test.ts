@@ -125,7 +125,7 @@ describe('start-up of the quick commands', function () {
 
   it('the record sees them where they are used: doctor runs the tools (through execa), snippet plans', async () => {
     expect(await heavyIn(await loaded(['doctor', '--json']))).to.include('execa')
-    expect(await heavyIn(await loaded(['snippet', 'one']))).to.include.members(['kubernetes-models', 'ajv'])
+    expect(await heavyIn(await loaded(['snippet', 'one']))).to.include('kubernetes-models')
   })
 
   it('no command module loads its work before run(): --help and a flag mistake load no app, pipeline or heavy library', async () => {

@@ -1,9 +1,5 @@
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
-
 import {expect} from 'chai'
 
-import {GENERATED_VALIDATORS} from '../../../scripts/config-validators.js'
 import {checkCurrent} from '../../../src/lib/domain/config/check.generated.js'
 import {validateCurrent} from '../../../src/lib/domain/config/validators.generated.js'
 
@@ -73,12 +69,6 @@ function withValue(path: (string | number)[], value: unknown): unknown {
 }
 
 describe('the config validators', () => {
-  for (const [file, source] of Object.entries(GENERATED_VALIDATORS)) {
-    it(`${path.basename(file)} is generated from the schema as it is now (run \`npm run schema\` after changing schema.ts)`, () => {
-      expect(readFileSync(file, 'utf8') === source(), `${path.basename(file)} is stale`).to.be.true
-    })
-  }
-
   it('the quick check says valid exactly when the detailed validator does', () => {
     const wrongValues = [undefined, null, '', 'x', '/abs', -1, 0, 1.5, 2, true, [], [''], {}, {Target: ''}]
     const paths = pathsOf(full()).filter((at) => at.length > 0)

@@ -3,7 +3,7 @@
  * The chart ships no values schema and only fails at render time, so checkScaleSetValues checks
  * what the chart would, in words a user understands, before helm runs.
  */
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
+import type {ErrorObject, ValidateFunction} from 'ajv'
 import semver from 'semver'
 
 import {DeskrunError} from '../errors.js'
@@ -15,6 +15,7 @@ import {DIND_CONTAINER} from '../modes/dind.js'
 import {NODE_LABEL, RUNNER_CONTAINER, sameNodeAsRunners} from '../modes/helpers.js'
 import {CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, MAX_SCALE_SET_NAME_LENGTH} from './charts.js'
 import {networkValues} from './network.js'
+import {validateModeValues, validateValues} from './values-validators.generated.js'
 
 /** Keys only deskrun sets; a mode that sets one would break routing, auth or cleanup. */
 export const DESKRUN_VALUE_KEYS = [
@@ -235,65 +236,6 @@ function templateProblems(values: Record<string, unknown>): string[] {
     )
   return problems
 }
-
-/** The part of the values a mode writes; keys deskrun does not know are the chart's business. */
-const MODE_PROPERTIES = {
-  containerMode: {
-    type: 'object',
-    properties: {
-      type: {enum: ['dind', 'kubernetes', 'kubernetes-novolume', '']},
-      kubernetesModeWorkVolumeClaim: {type: 'object'},
-    },
-    if: {properties: {type: {const: 'kubernetes'}}, required: ['type']},
-    then: {required: ['kubernetesModeWorkVolumeClaim']},
-  },
-  template: {
-    type: 'object',
-    required: ['spec'],
-    properties: {
-      spec: {
-        type: 'object',
-        required: ['containers'],
-        properties: {
-          containers: {
-            type: 'array',
-            minItems: 1,
-            items: {type: 'object', required: ['name'], properties: {name: {type: 'string', minLength: 1}}},
-          },
-        },
-      },
-    },
-  },
-}
-
-const VALUES_SCHEMA = {
-  type: 'object',
-  required: ['githubConfigUrl', 'githubConfigSecret'],
-  properties: {
-    githubConfigUrl: {type: 'string', minLength: 1},
-    githubConfigSecret: {type: ['string', 'object'], minLength: 1},
-    runnerScaleSetName: {
-      type: 'string',
-      minLength: 1,
-      maxLength: MAX_SCALE_SET_NAME_LENGTH,
-      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-    },
-    minRunners: {type: 'integer', minimum: 0},
-    maxRunners: {type: 'integer', minimum: 0},
-    runnerGroup: {type: 'string', minLength: 1},
-    scaleSetLabels: {type: 'array', items: {type: 'string', minLength: 1, maxLength: 255}},
-    controllerServiceAccount: {
-      type: 'object',
-      required: ['name', 'namespace'],
-      properties: {name: {type: 'string', minLength: 1}, namespace: {type: 'string', minLength: 1}},
-    },
-    ...MODE_PROPERTIES,
-  },
-}
-
-const ajv = new Ajv({allErrors: true, allowUnionTypes: true})
-const validateValues = ajv.compile(VALUES_SCHEMA)
-const validateModeValues = ajv.compile({type: 'object', properties: MODE_PROPERTIES})
 
 const HINTS: Record<string, string> = {
   runnerScaleSetName: ` (lower-case letters, digits and '-', at most ${MAX_SCALE_SET_NAME_LENGTH} characters: it names Kubernetes objects)`,

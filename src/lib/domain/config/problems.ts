@@ -1,6 +1,6 @@
 /**
  * What is wrong with a config file's data, as lines a person can act on: ajv checks the data against
- * the schema of its shape (schema.ts, compiled ahead of time by scripts/config-validators.ts), and each
+ * the schema of its shape (schema.ts, compiled ahead of time by scripts/validators.ts), and each
  * error becomes `<field> must be <what the schema node expects>` or `<field> is required`.
  */
 import type {ErrorObject} from 'ajv'

@@ -1,4 +1,4 @@
-// The types of validators.generated.js (scripts/config-validators.ts writes it).
+// The types of validators.generated.js (scripts/validators.ts writes it).
 import type {ValidateFunction} from 'ajv'
 
 export declare const validateCurrent: ValidateFunction
