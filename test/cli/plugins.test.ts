@@ -226,6 +226,21 @@ describe('container modes from plugins', function () {
 
       expectOk(await s.add('fine-box', '--mode', 'faulty-ok'))
     })
+
+    it('up deploys the others and reports an installation whose mode throws while rendering', async () => {
+      await s.writeInstallations({
+        'fine-box': {ContainerMode: 'faulty-ok'},
+        'bad-box': {ContainerMode: 'faulty-throws'},
+      })
+      const result = await s.deskrun(['up'])
+      expect(result.exitCode, result.stderr).to.equal(1)
+      const report = unwrap(result.stderr.slice(result.stderr.indexOf('Not deployed')))
+      expect(report).to.contain('bad-box').and.contain('failed to render "bad-box": render exploded')
+      expect((await s.fake.releases(CLUSTER)).map((release) => release.name).sort()).to.deep.equal([
+        'arc',
+        'fine-box',
+      ])
+    })
   })
 
   describe('a plugin whose hook never answers', () => {
