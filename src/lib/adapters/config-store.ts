@@ -16,6 +16,8 @@ import {parseJson} from '../domain/config/json-syntax.js'
 import {backupPath, isBackupOf, migrate, storedCredentials} from '../domain/config/migrate.js'
 import {configProblems} from '../domain/config/problems.js'
 import {CONFIG_VERSION, type DeskrunConfig} from '../domain/config/types.js'
+import {writeFileAtomically} from './atomic-file.js'
+import {acquireLock, LockBusy, STALE_LOCK_MS} from './lock.js'
 
 export interface ConfigOptions {
   /** The config file; default `configPath()` (`~/.deskrun/config.json`, moved by DESKRUN_HOME). */
@@ -154,14 +156,13 @@ async function backUp(
   fromVersion: number,
   note: (line: string, fix?: string) => void,
 ): Promise<void> {
-  const {default: writeFileAtomic} = await import('write-file-atomic')
   for (let attempt = 0; ; attempt++) {
     const candidate = backupPath(file, fromVersion, attempt)
     try {
       if ((await fs.readFile(candidate, 'utf8')) === raw) return
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error
-      await writeFileAtomic(candidate, raw, {mode: FILE_MODE, fsync: true})
+      await writeFileAtomically(candidate, raw, {mode: FILE_MODE, fsync: true})
       const parsed = parseJson(raw.replace(/^\uFEFF/, ''))
       const secrets = parsed.ok && storedCredentials(parsed.value).length > 0
       note(
@@ -189,7 +190,6 @@ async function syncFolder(folder: string): Promise<void> {
 }
 
 async function lockConfig(file: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
-  const {acquireLock, LockBusy, STALE_LOCK_MS} = await import('./lock.js')
   try {
     return await acquireLock(`${file}.lock`, {waitMs: LOCK_WAIT_MS, onCompromised})
   } catch (error) {
@@ -247,8 +247,7 @@ export async function updateConfig(
         await backUp(file, state.raw, state.fromVersion, note)
       }
 
-      const {default: writeFileAtomic} = await import('write-file-atomic')
-      await writeFileAtomic(file, text, {mode: FILE_MODE, fsync: true})
+      await writeFileAtomically(file, text, {mode: FILE_MODE, fsync: true})
       await syncFolder(path.dirname(file))
     }
 

@@ -2,6 +2,8 @@
 import {mkdir, open, readFile, realpath, rm} from 'node:fs/promises'
 import path from 'node:path'
 
+import {writeFileAtomically} from './atomic-file.js'
+
 /** The file's text, or undefined when there is none. */
 export async function readIfThere(file: string): Promise<string | undefined> {
   try {
@@ -18,8 +20,7 @@ export async function readIfThere(file: string): Promise<string | undefined> {
  */
 export async function writeServiceFile(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), {recursive: true})
-  const {default: writeFileAtomic} = await import('write-file-atomic')
-  await writeFileAtomic(file, text, {mode: 0o644})
+  await writeFileAtomically(file, text, {mode: 0o644})
 }
 
 /** The log's folder, made only-the-owner (like deskrun's own folder it lies in): the log shows what up did. */

@@ -11,6 +11,7 @@ import path from 'node:path'
 import semver from 'semver'
 
 import {deskrunHome} from '../../domain/settings.js'
+import {writeFileAtomically} from '../atomic-file.js'
 import {locateTool, type ToolName} from './prerequisites.js'
 import type {ToolRunner} from './runner.js'
 
@@ -121,6 +122,5 @@ async function readCache(env: NodeJS.ProcessEnv): Promise<VersionCache> {
 async function writeCache(env: NodeJS.ProcessEnv, cache: VersionCache): Promise<void> {
   const file = cacheFile(env)
   await mkdir(path.dirname(file), {recursive: true, mode: 0o700})
-  const {default: writeFileAtomic} = await import('write-file-atomic')
-  await writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`, {mode: 0o600})
+  await writeFileAtomically(file, `${JSON.stringify(cache, null, 2)}\n`, {mode: 0o600})
 }
