@@ -43,6 +43,14 @@ describe('cache inventory and prune plan', () => {
     ])
   })
 
+  it("leaves deskrun's own folders out: shell completion's is no runner's cache", () => {
+    const listed = cacheInventory([inst('web')], ROOT, ['autocomplete', 'web', 'gone'])
+    expect(listed.map((entry) => [entry.folder.slice(ROOT.length + 1), entry.state])).to.deep.equal([
+      ['web/cache-0', 'in use'],
+      ['gone', 'unused'],
+    ])
+  })
+
   it('removes only unused folders, of NAME or NAME-N, not used for --older-than', () => {
     const now = Date.parse('2026-06-01T00:00:00Z')
     const aged = entries.map((entry) => ({

@@ -9,6 +9,7 @@
  */
 import path from 'node:path'
 
+import {CLI_CACHE_FOLDERS} from '../cli-cache.js'
 import {claimCaches} from './claims.js'
 import {instanceNames} from './naming.js'
 import {cacheFolders, folderRelation} from './sharing.js'
@@ -28,7 +29,8 @@ export interface CacheEntry {
 
 /**
  * Every cache folder of the config's installations, then each folder directly under the cache root
- * that none of them is, lies in or holds (`topLevel`: the names found there).
+ * that none of them is, lies in or holds (`topLevel`: the names found there), but for deskrun's own
+ * (CLI_CACHE_FOLDERS: the cache root is deskrun's cache folder by default).
  */
 export function cacheInventory(
   installations: readonly (Installation & {paused?: boolean})[],
@@ -51,7 +53,8 @@ export function cacheInventory(
         : [],
     ),
   )
-  const unused = [...topLevel]
+  const unused = topLevel
+    .filter((name) => !CLI_CACHE_FOLDERS.includes(name))
     .sort()
     .map((name) => path.posix.join(cacheRoot, name))
     .filter((folder) => !used.some((entry) => folderRelation(folder, entry.folder, realPath)))
