@@ -14,7 +14,9 @@
 //
 // The commands run against a config of 50 installations in a temporary DESKRUN_HOME, with HOME moved
 // there too, so that no plugin the user installed changes the figures. They take turns run by run, so
-// that a busy moment of the machine falls on all of them alike.
+// that a busy moment of the machine falls on all of them alike. A first run of each makes deskrun's code
+// cache in that HOME (src/lib/cli/load-cli.ts), as it does on a user's machine; the rows "no code cache"
+// show a start without it, such as the first of each command after an install or update.
 //
 // Where NODE_EXTRA_CA_CERTS is set, a second table shows the runs without it. Node 20 reads and parses
 // those certificates as it starts, before any code runs (Node 22 only when a TLS connection needs them).
@@ -48,6 +50,18 @@ const cases = [
   {name: 'deskrun modes', args: [cli, 'modes']},
   // The longest help of a command: oclif loads the command's module, which loads its work only in run().
   {name: 'deskrun add --help', args: [cli, 'add', '--help']},
+  // Without the code cache (src/lib/cli/load-cli.ts): the first run of each command after an install or
+  // update, which also makes the cache.
+  {
+    name: 'deskrun --version, no code cache',
+    args: [cli, '--version'],
+    env: {NODE_DISABLE_COMPILE_CACHE: '1'},
+  },
+  {
+    name: `deskrun list (${INSTALLATIONS}), no code cache`,
+    args: [cli, 'list'],
+    env: {NODE_DISABLE_COMPILE_CACHE: '1'},
+  },
 ]
 
 /** A config as `deskrun add` writes it: every mode, some with caches and several instances. */
@@ -78,10 +92,10 @@ function writeConfig() {
 }
 
 /** One run: CPU ms and max RSS (KiB) as the process reported them, wall ms as seen from here. */
-function measure(args, env) {
+function measure({args, env: extra}, env) {
   const start = process.hrtime.bigint()
   const result = spawnSync(process.execPath, ['--require', report, ...args], {
-    env: {...env, HOME: home, DESKRUN_HOME: deskrunHome},
+    env: {...env, ...extra, HOME: home, DESKRUN_HOME: deskrunHome},
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   })
   const wall = Number(process.hrtime.bigint() - start) / 1e6
@@ -102,9 +116,10 @@ try {
   )
   console.log(`Start-up, median of ${runs} runs (${os.cpus().length} CPUs, Node ${process.version})`)
   for (const {title, env} of environments) {
-    for (const {args} of cases) measure(args, env) // once first, so that every run finds the files cached
+    // Once first, so that every run finds the files in the page cache, and deskrun its code cache.
+    for (const command of cases) measure(command, env)
     const samples = cases.map(() => [])
-    for (let run = 0; run < runs; run++) cases.forEach(({args}, i) => samples[i].push(measure(args, env)))
+    for (let run = 0; run < runs; run++) cases.forEach((command, i) => samples[i].push(measure(command, env)))
 
     const figures = samples.map((runs) => ({
       cpu: median(runs.map((run) => run.cpu)),

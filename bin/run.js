@@ -9,8 +9,12 @@ if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.
 const {default: nodeModule} = await import('node:module')
 nodeModule.enableCompileCache?.()
 
-// oclif as built into dist/ with the commands (scripts/build.mjs): only what starts it is loaded here.
-const {execute} = await import('../dist/lib/cli/execute.js')
+// oclif and the commands, in one file (scripts/build.mjs), compiled with V8's code cache where there is one
+// (src/lib/cli/load-cli.ts). Its import() calls are this module's: they import by absolute URL or package
+// name, which resolve alike from bin/ and from dist/.
+const {loadCli} = await import('../dist/lib/cli/load-cli.js')
+const cli = loadCli(new URL('../dist/cli.cjs', import.meta.url), (specifier) => import(specifier))
+const {execute} = await cli.load('lib/cli/execute.js')
 await execute({dir: import.meta.url})
 
 // The command is done (on errors oclif has exited already). Nothing it leaves behind may keep deskrun

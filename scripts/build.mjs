@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// Compiles src/ into dist/ as a few ES modules instead of hundreds: the commands, hooks, help class and
-// public API are entry points, and what they share (deskrun's code, @oclif/core and the libraries) goes
-// into chunks that each entry imports. Start-up is felt on every command and by shell completion, and
-// Node 20 spends most of it finding, reading and compiling modules one by one. Heavy libraries that a
-// command imports with `await import(...)` stay in chunks of their own, loaded when that code runs.
+// Compiles src/ into dist/. Start-up is felt on every command and by shell completion, and Node 20 spends
+// most of it finding, reading and compiling modules one by one, and keeps no compiled code between runs.
+//
+// - dist/cli.cjs: what bin/run.js runs, in one CommonJS file: @oclif/core (with the changes of
+//   scripts/oclif-start-up.mjs), execute(), the commands, hooks and help class, and the libraries they share.
+//   A CommonJS file can be compiled with V8's code cache, which an ES module cannot (src/lib/cli/load-cli.ts
+//   does that). What a module loads with `await import(...)` runs only when asked for. The heavy libraries
+//   (HEAVY) stay out of it: they load from node_modules where a command uses them, so that a start without a
+//   code cache (the first after an update) has less to compile.
+// - dist/commands/, dist/hooks/, dist/help.js: ES modules of a few lines that take the module from
+//   dist/cli.cjs. oclif finds commands, hooks and the help class by these paths (package.json, the
+//   manifest), and so do `oclif manifest` and `oclif readme`.
+// - dist/index.js: the public API for plugins (types, and helpers for their tests), an ES module of its own.
+// - dist/lib/cli/load-cli.js, which bin/run.js loads first; it uses only Node's own modules.
 //
 // tsc still checks the types and writes the .d.ts files of the public API (tsconfig.build.json);
 // `npm run build` runs both, then `oclif manifest`.
-import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -17,50 +27,117 @@ import {oclifStartUp} from './oclif-start-up.mjs'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BUILD_META = path.join(root, 'node_modules', '.cache', 'deskrun', 'build-meta.json')
+const CLI = 'dist/cli.cjs'
 
-/** Every .ts file below src/DIR (commands live in folders by topic). */
+/**
+ * Libraries that only deploying, checking tools or writing the config needs (test/smoke/startup.test.ts
+ * checks that the quick commands load none of them), and TypeScript, which oclif loads only to run a linked
+ * plugin's sources.
+ */
+export const HEAVY = [
+  'execa',
+  'listr2',
+  'yaml',
+  'ajv',
+  'kubernetes-models',
+  '@kubernetes-models/*',
+  'write-file-atomic',
+  'proper-lockfile',
+  'typescript',
+]
+
+/** Every .ts file below src/DIR, as a path below src/ (commands live in folders by topic). */
 const tsFiles = (dir) =>
   readdirSync(path.join(root, 'src', dir), {recursive: true, withFileTypes: true})
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
-    .map((entry) => path.join(entry.parentPath, entry.name))
+    .map((entry) => path.relative(path.join(root, 'src'), path.join(entry.parentPath, entry.name)))
+
+/** A module of dist/cli.cjs that others ask for: its source below src/, and its path (name) in dist/. */
+const named = (source) => {
+  const file = source.split(path.sep).join('/')
+  return {source: file, name: file.replace(/\.ts$/, '.js')}
+}
+/** The ones oclif asks for by path (package.json, the manifest): each has its ES module in dist/. */
+const byPath = [...tsFiles('commands'), ...tsFiles('hooks'), 'help.ts'].map(named)
+/** ...and execute(), which bin/run.js asks dist/cli.cjs for itself. */
+const modules = [...byPath, named('lib/cli/execute.ts')]
+
+const common = {absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning'}
+
+// import() in code that vm.Script compiled needs importModuleDynamically, which Node 20 has only behind
+// --experimental-vm-modules. The bundle's import() calls (oclif's of commands, hooks and plugins by absolute
+// file URL; deskrun's of the libraries that are ES modules only) go through `__deskrunImport`, which
+// load-cli.ts passes in; under Node's own require() (`oclif manifest`) the bundle uses its own import().
+const IMPORT = `const __cliImport = typeof __deskrunImport === 'function' ? __deskrunImport : (specifier) => import(specifier);`
+const IMPORT_CALL = /(?<![\w$.])import\((?!\))/g
 
 const {metafile} = await build({
-  absWorkingDir: root,
-  entryPoints: [
-    ...tsFiles('commands'),
-    ...tsFiles('hooks'),
-    'src/help.ts',
-    'src/index.ts',
-    'src/lib/cli/execute.ts',
-  ],
-  outdir: 'dist',
-  outbase: 'src',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  // oclif loads TypeScript only to run a linked plugin's sources, never in deskrun's own start-up.
-  external: ['typescript'],
-  // Libraries written as CommonJS call require() and read __filename; in an ES module both have to be made.
-  banner: {
-    js: [
-      "import {createRequire as __deskrunCreateRequire} from 'node:module'",
-      "import {dirname as __deskrunDirname} from 'node:path'",
-      "import {fileURLToPath as __deskrunFileURLToPath} from 'node:url'",
-      'const require = __deskrunCreateRequire(import.meta.url)',
-      'const __filename = __deskrunFileURLToPath(import.meta.url)',
-      'const __dirname = __deskrunDirname(__filename)',
-    ].join('; '),
+  ...common,
+  stdin: {
+    contents: [
+      'const modules = {',
+      ...modules.map(
+        ({source, name}) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(`./src/${source}`)}),`,
+      ),
+      '}',
+      '/** The module of dist/ at NAME (e.g. commands/list.js), as import() would give it. */',
+      'exports.load = (name) => modules[name]()',
+    ].join('\n'),
+    resolveDir: root,
+    sourcefile: 'cli.cjs',
+    loader: 'js',
   },
+  outfile: CLI,
+  format: 'cjs',
+  sourcemap: true,
+  external: HEAVY,
+  // The one source that asks for its own URL (src/lib/domain/yaml.ts, to require() a library).
+  define: {'import.meta.url': '__cliUrl'},
+  banner: {js: `${IMPORT} const __cliUrl = require('node:url').pathToFileURL(__filename).href;`},
   plugins: [oclifStartUp],
-  logLevel: 'warning',
   metafile: true,
 })
 
-// Which sources went into which file of dist/: test/smoke/startup.test.ts tells from it which libraries
-// a command loads, now that they are no separate modules.
+// The banner is the first line: the import() there is the one to keep. Then only ASCII (load-cli.ts reads
+// the file as latin1, without decoding UTF-8): esbuild escapes all else but a few characters in regular
+// expressions, where the escape means the same. The last line is a hash of the rest, which names the code
+// cache (V8 itself compares only the source's length).
+const output = readFileSync(path.join(root, CLI), 'utf8')
+const firstLine = output.indexOf('\n') + 1
+const code = `${output.slice(0, firstLine)}${output
+  .slice(firstLine)
+  .replace(IMPORT_CALL, '__cliImport(')
+  .replaceAll(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`
+writeFileSync(path.join(root, CLI), `${code}// ${createHash('sha256').update(code).digest('hex')}\n`)
+
+// Each module that oclif asks for by path, as an ES module that takes it from dist/cli.cjs.
+for (const {name} of byPath) {
+  const file = path.join(root, 'dist', name)
+  mkdirSync(path.dirname(file), {recursive: true})
+  const cli = path.relative(path.dirname(file), path.join(root, CLI)).split(path.sep).join('/')
+  writeFileSync(
+    file,
+    [
+      `// Built by scripts/build.mjs: src/${name.replace(/\.js$/, '.ts')} is in dist/cli.cjs.`,
+      "import {createRequire} from 'node:module'",
+      `const module = await createRequire(import.meta.url)(${JSON.stringify(cli.startsWith('.') ? cli : `./${cli}`)}).load(${JSON.stringify(name)})`,
+      'export default module.default',
+      '',
+    ].join('\n'),
+  )
+}
+
+await build({
+  ...common,
+  entryPoints: ['src/index.ts', 'src/lib/cli/load-cli.ts'],
+  outdir: 'dist',
+  outbase: 'src',
+  format: 'esm',
+  sourcemap: true,
+  external: HEAVY,
+})
+
+// Which sources went into dist/cli.cjs and what imports what: test/smoke/startup.test.ts tells from it what
+// a command loads before it runs, now that the sources are no separate modules.
 mkdirSync(path.dirname(BUILD_META), {recursive: true})
 writeFileSync(BUILD_META, JSON.stringify(metafile))

@@ -2,20 +2,24 @@
  * What the quick commands load. Start-up is felt on every command and by shell completion, so the
  * libraries that only deploying, checking tools or writing the config needs must stay out of them.
  * No timing here: `npm run bench` (bench/startup.mjs) measures. Runs the build (bin/run.js): the
- * libraries are inside dist/'s chunks, and the build's record (scripts/build.mjs) says which chunk holds
- * which library's files.
+ * heavy libraries load from node_modules, where the records see them; the light ones are inside
+ * dist/cli.cjs, and the build's record (scripts/build.mjs) says what imports what in there.
  */
 import {execFile} from 'node:child_process'
-import {readFile, writeFile} from 'node:fs/promises'
+import {readdir, readFile, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
 
 import {expect} from 'chai'
 
 import {REPO_ROOT} from '../helpers/fake-tools.js'
 import {sandbox, type Sandbox} from '../cli/support.js'
 
-/** esbuild's record of the build: each file of dist/ and the sources in it. */
+/** esbuild's record of dist/cli.cjs: the sources in it, and what each imports. */
+interface Meta {
+  inputs: Record<string, {imports: {path: string; kind: string; external?: boolean}[]}>
+  outputs: Record<string, {inputs: Record<string, unknown>}>
+}
 const BUILD_META = path.join(REPO_ROOT, 'node_modules', '.cache', 'deskrun', 'build-meta.json')
 
 const HEAVY = [
@@ -92,19 +96,15 @@ describe('start-up of the quick commands', function () {
     }
   }
   const loaded = async (args: string[]) => (await run(args)).resolved
-  /** The heavy packages among the loaded modules and the sources built into them. */
-  const heavyIn = async (modules: string[]) => {
-    const {outputs} = JSON.parse(await readFile(BUILD_META, 'utf8')) as {
-      outputs: Record<string, {inputs: Record<string, unknown>}>
-    }
-    const sources = modules.flatMap((url) => {
-      const file = url.startsWith('file:') ? path.relative(REPO_ROOT, fileURLToPath(url)) : url
-      return [url, ...Object.keys(outputs[file]?.inputs ?? {})]
-    })
+  /** The heavy packages among the loaded modules (none is inside dist/cli.cjs: see below). */
+  const heavyIn = (modules: string[]) =>
     // The config check's generated code needs only ajv's runtime helpers, a few lines each.
-    const heavy = sources.filter((source) => !source.includes('node_modules/ajv/dist/runtime/'))
-    return HEAVY.filter((name) => heavy.some((source) => source.includes(`node_modules/${name}/`)))
-  }
+    HEAVY.filter((name) =>
+      modules.some(
+        (module) =>
+          module.includes(`node_modules/${name}/`) && !module.includes('node_modules/ajv/dist/runtime/'),
+      ),
+    )
 
   const quick = [
     ['--version'],
@@ -120,34 +120,42 @@ describe('start-up of the quick commands', function () {
   ]
   for (const args of quick)
     it(`deskrun ${args.join(' ')} loads none of ${HEAVY.join(', ')}`, async () => {
-      expect(await heavyIn(await loaded(args))).to.deep.equal([])
+      expect(heavyIn(await loaded(args))).to.deep.equal([])
     })
 
   it('the record sees them where they are used: doctor runs the tools (through execa), snippet plans', async () => {
-    expect(await heavyIn(await loaded(['doctor', '--json']))).to.include('execa')
-    expect(await heavyIn(await loaded(['snippet', 'one']))).to.include('kubernetes-models')
+    expect(heavyIn(await loaded(['doctor', '--json']))).to.include('execa')
+    expect(heavyIn(await loaded(['snippet', 'one']))).to.include('kubernetes-models')
+  })
+
+  it('the heavy libraries are not in dist/cli.cjs: they load from node_modules, where the records above see them', async () => {
+    const {outputs} = JSON.parse(await readFile(BUILD_META, 'utf8')) as Meta
+    const bundled = Object.keys(outputs['dist/cli.cjs'].inputs)
+    expect(bundled).to.include('src/commands/up.ts')
+    expect(
+      HEAVY.filter((name) => bundled.some((source) => source.includes(`node_modules/${name}/`))),
+    ).to.deep.equal([])
   })
 
   it('no command module loads its work before run(): --help and a flag mistake load no app, pipeline or heavy library', async () => {
-    const {outputs} = JSON.parse(await readFile(BUILD_META, 'utf8')) as {
-      outputs: Record<string, {imports: {path: string; kind: string}[]; inputs: Record<string, unknown>}>
-    }
-    /** The files of dist/ that loading FILE loads: its static imports, theirs, and so on. */
-    const staticClosure = (file: string, seen = new Set<string>()): Set<string> => {
-      seen.add(file)
-      for (const {path: next, kind} of outputs[file].imports)
-        if (kind === 'import-statement' && next in outputs && !seen.has(next)) staticClosure(next, seen)
+    const {inputs} = JSON.parse(await readFile(BUILD_META, 'utf8')) as Meta
+    /** The sources that loading SOURCE runs: its static imports, theirs, and so on (not `await import()`). */
+    const staticClosure = (source: string, seen = new Set<string>()): Set<string> => {
+      seen.add(source)
+      for (const {path: next, kind} of inputs[source]?.imports ?? [])
+        if ((kind === 'import-statement' || kind === 'require-call') && !seen.has(next))
+          staticClosure(next, seen)
       return seen
     }
-    const commands = Object.keys(outputs).filter((file) => /^dist\/commands\/.*\.js$/.test(file))
-    expect(commands).to.include('dist/commands/up.js')
+    const commands = Object.keys(inputs).filter((source) => /^src\/commands\/.*\.ts$/.test(source))
+    expect(commands).to.include('src/commands/up.ts')
     const early: Record<string, string[]> = {}
     for (const command of commands) {
-      const files = [...staticClosure(command)]
-      const work = files
-        .flatMap((file) => Object.keys(outputs[file].inputs))
-        .filter((source) => /^src\/lib\/(app|pipeline)\//.test(source))
-      const found = [...(await heavyIn(files)), ...work]
+      const found = [...staticClosure(command)].filter(
+        (source) =>
+          /^src\/lib\/(app|pipeline)\//.test(source) ||
+          HEAVY.some((name) => source === name || source.startsWith(`${name}/`)),
+      )
       if (found.length > 0) early[command] = found
     }
     expect(early).to.deep.equal({})
@@ -164,6 +172,37 @@ describe('start-up of the quick commands', function () {
 
   it('the record sees built-in modules where they are used: doctor starts the tools (child_process)', async () => {
     expect((await run(['doctor', '--json'])).builtins).to.include('child_process')
+  })
+
+  it('keeps a code cache for each kind of run: the first run makes it, the next ones use it as it is', async () => {
+    const bin = path.join(REPO_ROOT, 'bin', 'run.js')
+    const cache = path.join(s.fake.root, 'code-cache')
+    const deskrun = async (args: string[]) =>
+      (
+        await promisify(execFile)(process.execPath, [bin, ...args], {
+          env: s.fake.env({extra: {DESKRUN_CACHE_DIR: cache}}),
+        })
+      ).stdout
+    const files = async () => {
+      const [build, ...others] = await readdir(path.join(cache, 'code.v8'))
+      expect(others).to.deep.equal([])
+      const folder = path.join(cache, 'code.v8', build)
+      const names = (await readdir(folder)).sort()
+      return Object.fromEntries(
+        await Promise.all(
+          names.map(async (name) => [name, (await stat(path.join(folder, name))).mtimeMs] as const),
+        ),
+      )
+    }
+    const version = await deskrun(['--version'])
+    expect(version).to.match(/^deskrun\/\d/)
+    const first = await files()
+    expect(Object.keys(first)).to.deep.equal(['version.bin'])
+    // V8 took the cache: a refused one would be made again at exit.
+    expect(await deskrun(['--version'])).to.equal(version)
+    expect(await files()).to.deep.equal(first)
+    await deskrun(['modes'])
+    expect(Object.keys(await files())).to.deep.equal(['modes.bin', 'version.bin'])
   })
 
   it("still shows oclif's debug output when DEBUG asks for it (the silent logger is only for starts without)", async () => {

@@ -43,8 +43,8 @@ describe('cache inventory and prune plan', () => {
     ])
   })
 
-  it("leaves deskrun's own folders out: shell completion's is no runner's cache", () => {
-    const listed = cacheInventory([inst('web')], ROOT, ['autocomplete', 'web', 'gone'])
+  it("leaves deskrun's own folders out: shell completion's and the compiled code's are no runner's cache", () => {
+    const listed = cacheInventory([inst('web')], ROOT, ['autocomplete', 'code.v8', 'web', 'gone'])
     expect(listed.map((entry) => [entry.folder.slice(ROOT.length + 1), entry.state])).to.deep.equal([
       ['web/cache-0', 'in use'],
       ['gone', 'unused'],
