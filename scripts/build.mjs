@@ -12,7 +12,7 @@
 //   dist/cli.cjs. oclif finds commands, hooks and the help class by these paths (package.json, the
 //   manifest), and so do `oclif manifest` and `oclif readme`.
 // - dist/index.js: the public API for plugins (types, and helpers for their tests), an ES module of its own.
-// - dist/lib/cli/load-cli.js, which bin/run.js loads first; it uses only Node's own modules.
+// - dist/lib/cli/load-cli.js, which bin/run.js loads first: Node's own modules and one constant of deskrun.
 //
 // tsc still checks the types and writes the .d.ts files of the public API (tsconfig.build.json);
 // `npm run build` runs both, then `oclif manifest`.
@@ -34,7 +34,7 @@ const CLI = 'dist/cli.cjs'
  * checks that the quick commands load none of them), and TypeScript, which oclif loads only to run a linked
  * plugin's sources.
  */
-export const HEAVY = [
+const HEAVY = [
   'execa',
   'listr2',
   'yaml',
