@@ -9,6 +9,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs'
 import {createRequire} from 'node:module'
@@ -62,8 +63,11 @@ describe('loadCli: dist/cli.cjs with V8 code cache', () => {
     return {cli, exits}
   }
   const builds = () => path.join(dir, 'cache', 'code.v8')
-  const cacheFile = (kind: string) => {
-    const [build] = readdirSync(builds())
+  /** The cache file of KIND in the one build folder (but for those in BESIDES). */
+  const cacheFile = (kind: string, besides: string[] = []) => {
+    const [build] = readdirSync(builds()).filter(
+      (name) => name !== 'not-a-build' && !besides.includes(path.join(builds(), name)),
+    )
     return path.join(builds(), build, `${kind}.bin`)
   }
 
@@ -122,14 +126,19 @@ describe('loadCli: dist/cli.cjs with V8 code cache', () => {
     ])
   })
 
-  it('a new build of the file removes the caches of the others, and nothing else', () => {
-    load(['list']).exits[0]()
-    const old = path.dirname(cacheFile('list'))
+  it('a new build of the file removes the caches of the others but the two most recent, and nothing else', () => {
+    mkdirSync(builds(), {recursive: true, mode: 0o700})
     mkdirSync(path.join(builds(), 'not-a-build'))
-    body = 'deskrun, rebuilt'
-    load(['list']).exits[0]()
-    expect(existsSync(old)).to.equal(false)
-    expect(readdirSync(builds()).filter((name) => name !== 'not-a-build')).to.have.length(1)
+    const folders: string[] = []
+    for (const [i, version] of ['one', 'two', 'three', 'four'].entries()) {
+      body = version
+      load(['list']).exits[0]()
+      const folder = path.dirname(cacheFile('list', folders))
+      // Made a minute apart: the newest is the most recent, whatever the clock's resolution.
+      utimesSync(folder, new Date(Date.now() - (10 - i) * 60_000), new Date(Date.now() - (10 - i) * 60_000))
+      folders.push(folder)
+    }
+    expect(folders.map((folder) => existsSync(folder))).to.deep.equal([false, true, true, true])
     expect(existsSync(path.join(builds(), 'not-a-build'))).to.equal(true)
   })
 
@@ -165,6 +174,18 @@ describe('loadCli: dist/cli.cjs with V8 code cache', () => {
   it('keeps no cache for what cannot be a command', () => {
     expect(load(['Web/App']).exits).to.have.length(0)
     expect(existsSync(builds())).to.equal(false)
+  })
+
+  it('keeps no cache for a file that does not end with its hash (not built by scripts/build.mjs)', async () => {
+    const exits: (() => void)[] = []
+    writeFileSync(bundle, 'exports.load = async (name) => ({name})\n')
+    const cli = loadCli(pathToFileURL(bundle), importModule, {
+      env,
+      argv: ['list'],
+      atExit: (write) => exits.push(write),
+    })
+    expect(await cli.load('commands/list.js')).to.deep.equal({name: 'commands/list.js'})
+    expect(exits).to.have.length(0)
   })
 
   it("NODE_DISABLE_COMPILE_CACHE: Node's require() loads it, with its own import(), and no cache is kept", async () => {

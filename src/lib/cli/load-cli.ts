@@ -8,7 +8,7 @@
  * and only those: one file per kind of run (`--version`, a command or topic, its `--help`), below deskrun's
  * cache folder (oclif's `cacheDir`), in `code.v8/<build>-<node version>-<arch>/`. Made once: V8 refuses data
  * of another V8 version or other flags, and then it is made again. A new build removes the folders of the
- * others.
+ * others but the most recent ones.
  *
  * What it holds is compiled code, so it is used only where nobody but the user could have written it: the
  * folders and the file are the user's own and writable by nobody else. Under `sudo` with the user's HOME,
@@ -48,6 +48,12 @@ export interface Cli {
 
 /** The folder of one build's cache: the start of dist/cli.cjs's hash, Node's version, the architecture. */
 const BUILD = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+$/
+
+/**
+ * How many builds keep their caches: a new one removes the others but for the most recent of them, so
+ * that two installs of deskrun used by turns (a global one and a project's) do not remove each other's.
+ */
+const KEEP_BUILDS = 3
 
 /** At most this many kinds of run keep a cache for one build: the commands and their help, and some to spare. */
 const MAX_KINDS = 96
@@ -112,7 +118,7 @@ function readCache(file: string): {data?: Buffer} | undefined {
   }
 }
 
-/** Writes DATA to FILE; when its folder is new (a new build), the folders of the other builds go. */
+/** Writes DATA to FILE; when its folder is new (a new build), only the most recent builds' folders stay. */
 function writeCache(file: string, data: Buffer): void {
   const folder = path.dirname(file)
   const fresh = trustedFolder(folder) === undefined
@@ -124,9 +130,12 @@ function writeCache(file: string, data: Buffer): void {
   renameSync(temporary, file)
   if (!fresh) return
   const builds = path.dirname(folder)
-  for (const name of readdirSync(builds))
-    if (BUILD.test(name) && name !== path.basename(folder))
-      rmSync(path.join(builds, name), {recursive: true, force: true})
+  const others = readdirSync(builds)
+    .filter((name) => BUILD.test(name) && name !== path.basename(folder))
+    .map((name) => ({name, changed: lstatSync(path.join(builds, name)).mtimeMs}))
+    .sort((a, b) => b.changed - a.changed)
+  for (const {name} of others.slice(KEEP_BUILDS - 1))
+    rmSync(path.join(builds, name), {recursive: true, force: true})
 }
 
 /**
@@ -150,7 +159,8 @@ export function loadCli(
   const build = `${source.slice(-65, -49)}-${process.version}-${process.arch}`
   const kind = runKind(argv)
   const codeFolder = path.join(cacheDir(env), CODE_CACHE_FOLDER)
-  const cacheFile = kind === undefined ? undefined : path.join(codeFolder, build, `${kind}.bin`)
+  const cacheFile =
+    kind === undefined || !BUILD.test(build) ? undefined : path.join(codeFolder, build, `${kind}.bin`)
   const trusted =
     cacheFile !== undefined &&
     trustedFolder(codeFolder) !== false &&
