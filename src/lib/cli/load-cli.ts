@@ -118,16 +118,29 @@ function readCache(file: string): {data?: Buffer} | undefined {
   }
 }
 
-/** Writes DATA to FILE; when its folder is new (a new build), only the most recent builds' folders stay. */
-function writeCache(file: string, data: Buffer): void {
+/**
+ * Writes the data MAKE gives to FILE, made only once the file can be written (a read-only HOME costs no
+ * serializing at each exit). When its folder is new (a new build), only the most recent builds' folders stay.
+ */
+function writeCache(file: string, make: () => Buffer): void {
   const folder = path.dirname(file)
   const fresh = trustedFolder(folder) === undefined
   mkdirSync(folder, {recursive: true, mode: 0o700})
   if (readdirSync(folder).length >= MAX_KINDS) return
   // Another deskrun may be writing it too: each writes a file of its own, then renames it.
   const temporary = `${file}.${process.pid}`
-  writeFileSync(temporary, data, {mode: 0o600})
-  renameSync(temporary, file)
+  try {
+    const fd = openSync(temporary, 'w', 0o600)
+    try {
+      writeFileSync(fd, make())
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(temporary, file)
+  } catch (error) {
+    rmSync(temporary, {force: true})
+    throw error
+  }
   if (!fresh) return
   const builds = path.dirname(folder)
   const others = readdirSync(builds)
@@ -180,7 +193,7 @@ export function loadCli(
   )
     atExit(() => {
       try {
-        writeCache(cacheFile, script.createCachedData())
+        writeCache(cacheFile, () => script.createCachedData())
       } catch {
         // No cache this time: the next run of this kind compiles the code again.
       }
