@@ -203,6 +203,13 @@ describe('start-up of the quick commands', function () {
     expect(await files()).to.deep.equal(first)
     await deskrun(['modes'])
     expect(Object.keys(await files())).to.deep.equal(['modes.bin', 'version.bin'])
+
+    // A file V8 refuses: deskrun runs as without one, and makes it again.
+    const [build] = await readdir(path.join(cache, 'code.v8'))
+    const versionCache = path.join(cache, 'code.v8', build, 'version.bin')
+    await writeFile(versionCache, 'not what V8 wrote')
+    expect(await deskrun(['--version'])).to.equal(version)
+    expect((await readFile(versionCache)).toString()).not.to.equal('not what V8 wrote')
   })
 
   it("still shows oclif's debug output when DEBUG asks for it (the silent logger is only for starts without)", async () => {
