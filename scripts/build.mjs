@@ -91,7 +91,8 @@ const {metafile} = await build({
   format: 'cjs',
   sourcemap: true,
   external: HEAVY,
-  // The one source that asks for its own URL (src/lib/domain/yaml.ts, to require() a library).
+  // The sources that require() a library from an ES module ask for their own URL: src/lib/domain/yaml.ts
+  // and the validators that `npm run schema` writes (ajv's runtime helpers).
   define: {'import.meta.url': '__cliUrl'},
   banner: {js: `${IMPORT} const __cliUrl = require('node:url').pathToFileURL(__filename).href;`},
   plugins: [oclifStartUp],

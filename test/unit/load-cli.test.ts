@@ -20,6 +20,7 @@ import {pathToFileURL} from 'node:url'
 import {expect} from 'chai'
 
 import {cacheDir, loadCli, runKind} from '../../src/lib/cli/load-cli.js'
+import {defaultCacheRoot} from '../../src/lib/domain/settings.js'
 
 /**
  * A file built as scripts/build.mjs builds dist/cli.cjs: its import() through __deskrunImport, a hash of it
@@ -218,13 +219,15 @@ describe('runKind: which cache a run uses', () => {
 })
 
 describe("cacheDir: where oclif's Config puts deskrun's cache", () => {
-  it('DESKRUN_CACHE_DIR, else by platform: XDG_CACHE_HOME or ~/.cache, ~/Library/Caches, LOCALAPPDATA', () => {
+  it('DESKRUN_CACHE_DIR; ~/Library/Caches on macOS, LOCALAPPDATA on Windows; else the default cache root', () => {
     expect(cacheDir({DESKRUN_CACHE_DIR: '/c', HOME: '/h'}, 'linux')).to.equal('/c')
-    expect(cacheDir({HOME: '/h'}, 'linux')).to.equal(path.join('/h', '.cache', 'deskrun'))
-    expect(cacheDir({HOME: '/h', XDG_CACHE_HOME: '/x'}, 'linux')).to.equal(path.join('/x', 'deskrun'))
     expect(cacheDir({HOME: '/h', XDG_CACHE_HOME: '/x'}, 'darwin')).to.equal(
       path.join('/h', 'Library', 'Caches', 'deskrun'),
     )
-    expect(cacheDir({HOME: '/h', LOCALAPPDATA: '/l'}, 'win32')).to.equal(path.join('/l', 'deskrun'))
+    expect(cacheDir({LOCALAPPDATA: '/l'}, 'win32')).to.equal(path.join('/l', 'deskrun'))
+    expect(cacheDir({XDG_CACHE_HOME: '/x'}, 'linux')).to.equal(path.join('/x', 'deskrun'))
+    // The XDG spec says to ignore a relative value, as for the runners' caches.
+    expect(cacheDir({XDG_CACHE_HOME: 'x'}, 'linux')).to.equal(path.join(os.homedir(), '.cache', 'deskrun'))
+    expect(cacheDir({}, 'linux')).to.equal(defaultCacheRoot({}))
   })
 })

@@ -15,7 +15,7 @@
  * for one, nothing is read or written. Any problem with the cache loads the code without it.
  * `NODE_DISABLE_COMPILE_CACHE=1`, Node's own switch for its compile cache, turns it off.
  *
- * It runs before anything else of deskrun: it imports only Node's own modules, and the folder's name.
+ * It runs before anything else of deskrun: it imports only Node's own modules, the folder's name and where the cache folder is.
  */
 import {
   closeSync,
@@ -39,6 +39,7 @@ import {fileURLToPath} from 'node:url'
 import vm from 'node:vm'
 
 import {CODE_CACHE_FOLDER} from '../domain/cli-cache.js'
+import {defaultCacheRoot} from '../domain/settings.js'
 
 /** What dist/cli.cjs exports. */
 export interface Cli {
@@ -58,16 +59,18 @@ const KEEP_BUILDS = 3
 /** At most this many kinds of run keep a cache for one build: the commands and their help, and some to spare. */
 const MAX_KINDS = 96
 
-/** deskrun's cache folder, where oclif's Config puts it (`cacheDir`). */
+/**
+ * deskrun's cache folder, where oclif's Config puts it (`cacheDir`): elsewhere on macOS and Windows, and on
+ * Linux the default cache root of the runners, whose rule (XDG_CACHE_HOME when absolute) it shares.
+ */
 export function cacheDir(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {
   if (env.DESKRUN_CACHE_DIR) return env.DESKRUN_CACHE_DIR
-  const home = env.HOME || os.homedir()
-  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'deskrun')
-  const base = env.XDG_CACHE_HOME || (platform === 'win32' && env.LOCALAPPDATA) || path.join(home, '.cache')
-  return path.join(base, 'deskrun')
+  if (platform === 'darwin') return path.join(env.HOME || os.homedir(), 'Library', 'Caches', 'deskrun')
+  if (platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'deskrun')
+  return defaultCacheRoot(env)
 }
 
 /**
